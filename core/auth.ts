@@ -1,0 +1,208 @@
+import type { AuthOptions, Routes } from './config.js'
+import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
+import { startAuthorization } from './flows/authorize.js'
+import { empty, errorResponse, json, redirect } from './responses.js'
+import { appOrigin, isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
+import { ServerClient } from './server-client.js'
+import type { SessionData, UserClaims } from './session.js'
+import type { StoreOptions } from './stores.js'
+
+/** A Web handler: a `Request` in, a `Response` out. */
+export type AuthHandler = (request: Request) => Promise<Response>
+
+/** What {@link createAuth} returns. */
+export interface Auth<TAppState = unknown> {
+  /** The programmatic API (`startLinkUser`, `completeLinkUser`, …). */
+  readonly client: ServerClient<TAppState>
+  /** Routes requests for the auth paths; resolves `null` for any other path so the app handles it. */
+  handler(request: Request): Promise<Response | null>
+  handleLogin: AuthHandler
+  handleCallback: AuthHandler
+  handleLogout: AuthHandler
+  handleLink: AuthHandler
+  handleUnlink: AuthHandler
+  handleProfile: AuthHandler
+  handleAccessToken: AuthHandler
+  handleBackchannelLogout: AuthHandler
+  /** The session for app code, or `undefined` when signed out. */
+  getSession(request: Request): Promise<SessionData | undefined>
+  /** The signed-in user's claims for app code, or `undefined`. */
+  getUser(request: Request): Promise<UserClaims | undefined>
+}
+
+/** The appState handler-started flows carry: where to go after, and a flow to continue with. */
+interface HandlerAppState {
+  returnTo: string
+  then?: { flow: 'link' | 'unlink'; connection: string; connectionScope?: string; returnTo: string }
+}
+
+function isHandlerAppState(value: unknown): value is HandlerAppState {
+  return value !== null && typeof value === 'object' && typeof (value as { returnTo?: unknown }).returnTo === 'string'
+}
+
+/** Forms posted to the start routes are tiny; a larger body is refused before it is read whole. */
+const MAX_FORM_BYTES = 16 * 1024
+
+async function requestParameters(request: Request): Promise<URLSearchParams> {
+  const query = new URL(request.url).searchParams
+  if (request.method !== 'POST') return query
+  const type = request.headers.get('content-type') ?? ''
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return query
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) throw new InvalidRequestError('The form is too large')
+  const form = await request.formData()
+  const params = new URLSearchParams(query)
+  for (const [key, value] of form) if (typeof value === 'string') params.set(key, value)
+  return params
+}
+
+/**
+ * Creates the auth instance: a {@link ServerClient} plus Web handlers for every route.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ domain, clientId, clientSecret, secret, appBaseUrl: 'http://localhost:3000' })
+ * // Bun, Deno, Workers, Hono (c.req.raw), anything fetch-shaped:
+ * export default { fetch: async (request: Request) => (await auth.handler(request)) ?? app(request) }
+ * ```
+ */
+export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TAppState> {
+  const client = new ServerClient<TAppState>(options)
+  const { context } = client
+  const { config } = context
+  const { routes } = config
+
+  const storeOptionsFor = (request: Request, headers = new Headers()): StoreOptions => ({ request, response: { headers } })
+  const originOf = (request: Request) => config.appBaseUrl ?? appOrigin(request, config.trustProxy)
+
+  async function fail(error: unknown, request: Request, headers?: Headers): Promise<Response> {
+    if (config.onError) {
+      try {
+        const custom = await config.onError(error instanceof Error ? error : new Error(String(error)), request)
+        if (custom) return custom
+      } catch {
+        // A throwing hook must not turn a handled failure into an unhandled one.
+      }
+    }
+    return errorResponse(error, request, headers)
+  }
+
+  /** Runs a handler body with one Headers for cookies; any failure becomes a safe response that keeps those cookies. */
+  function handle(body: (request: Request, storeOptions: StoreOptions) => Promise<Response>): AuthHandler {
+    return async (request) => {
+      const storeOptions = storeOptionsFor(request)
+      try {
+        return await body(request, storeOptions)
+      } catch (error) {
+        return fail(error, request, storeOptions.response.headers)
+      }
+    }
+  }
+
+  const handleLogin = handle(async (request, storeOptions) => {
+    if (isPrefetch(request)) return empty(204)
+    const params = await requestParameters(request)
+    const appState: HandlerAppState = { returnTo: safeReturnTo(params.get('returnTo'), originOf(request)) }
+    const url = await startAuthorization(context, { flow: 'login', appState }, storeOptions)
+    return redirect(url, storeOptions.response.headers)
+  })
+
+  function startAccountFlow(flow: 'link' | 'unlink'): AuthHandler {
+    return handle(async (request, storeOptions) => {
+      if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError(`A ${flow} must be started from this app`)
+      if (isPrefetch(request)) return empty(204)
+      const params = await requestParameters(request)
+      const connection = params.get('connection')
+      if (!connection) throw new InvalidRequestError(`The ${flow} route needs a connection parameter`)
+      const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
+      const connectionScope = flow === 'link' ? (params.get('connectionScope') ?? undefined) : undefined
+      const session = await context.stateStore.get(storeOptions)
+      if (!session) {
+        // Sign in first, then the callback continues straight into this flow.
+        const then = { flow, connection, returnTo, ...(connectionScope ? { connectionScope } : {}) }
+        const url = await startAuthorization(context, { flow: 'login', appState: { returnTo, then } }, storeOptions)
+        return redirect(url, storeOptions.response.headers)
+      }
+      const url = await startAuthorization(context, { flow, connection, connectionScope, session, appState: { returnTo } }, storeOptions)
+      return redirect(url, storeOptions.response.headers)
+    })
+  }
+
+  const handleCallback = handle(async (request, storeOptions) => {
+    const completed = await client.completeAuthorization(request.url, storeOptions)
+    const appState = isHandlerAppState(completed.appState) ? completed.appState : undefined
+    const origin = originOf(request)
+    const then = appState?.then
+    if (completed.flow === 'login' && then) {
+      const url = await startAuthorization(
+        context,
+        {
+          flow: then.flow,
+          connection: then.connection,
+          connectionScope: then.connectionScope,
+          session: completed.session,
+          appState: { returnTo: safeReturnTo(then.returnTo, origin) },
+        },
+        storeOptions,
+      )
+      return redirect(url, storeOptions.response.headers)
+    }
+    return redirect(new URL(safeReturnTo(appState?.returnTo, origin), origin), storeOptions.response.headers)
+  })
+
+  const handleLogout = handle(async (request, storeOptions) => {
+    const params = await requestParameters(request)
+    const url = await client.logout({ returnTo: params.get('returnTo') ?? '/' }, storeOptions)
+    return redirect(url, storeOptions.response.headers)
+  })
+
+  const handleProfile = handle(async (request, storeOptions) => {
+    const user = await client.getUser(storeOptions)
+    if (!user) return json({ error: MissingSessionError.code, message: 'Not signed in' }, 401, storeOptions.response.headers)
+    return json(user, 200, storeOptions.response.headers)
+  })
+
+  const handleAccessToken = handle(async (request, storeOptions) => {
+    const audience = new URL(request.url).searchParams.get('audience') ?? undefined
+    const result = await client.getAccessToken(storeOptions, audience ? { audience } : {})
+    return json({ token: result.token, expiresAt: result.expiresAt, scope: result.scope }, 200, storeOptions.response.headers)
+  })
+
+  const handleBackchannelLogout = handle(async (request, storeOptions) => {
+    if (request.method !== 'POST') return empty(405, new Headers({ allow: 'POST' }))
+    const params = await requestParameters(request)
+    await client.handleBackchannelLogout(params.get('logout_token') ?? '', storeOptions)
+    return empty(200, storeOptions.response.headers)
+  })
+
+  const handlers: Record<keyof Routes, AuthHandler> = {
+    login: handleLogin,
+    callback: handleCallback,
+    logout: handleLogout,
+    link: startAccountFlow('link'),
+    unlink: startAccountFlow('unlink'),
+    profile: handleProfile,
+    accessToken: handleAccessToken,
+    backchannelLogout: handleBackchannelLogout,
+  }
+  const byPath = new Map<string, AuthHandler>(Object.entries(routes).map(([key, path]) => [path, handlers[key as keyof Routes]]))
+
+  return {
+    client,
+    async handler(request) {
+      const pathname = new URL(request.url).pathname
+      const route = byPath.get(pathname)
+      return route ? route(request) : null
+    },
+    handleLogin,
+    handleCallback,
+    handleLogout,
+    handleLink: handlers.link,
+    handleUnlink: handlers.unlink,
+    handleProfile,
+    handleAccessToken,
+    handleBackchannelLogout,
+    getSession: (request) => client.getSession(storeOptionsFor(request)),
+    getUser: (request) => client.getUser(storeOptionsFor(request)),
+  }
+}
+

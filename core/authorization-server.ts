@@ -1,0 +1,64 @@
+import * as oauth from 'oauth4webapi'
+import type { ResolvedConfig } from './config.js'
+import { DiscoveryError, TimeoutError } from './errors.js'
+
+/** Options oauth4webapi takes on every HTTP call: our fetch, our timeout, loopback-only plain http. */
+export interface HttpOptions {
+  [oauth.customFetch]: typeof fetch
+  [oauth.allowInsecureRequests]: boolean
+  signal: AbortSignal
+}
+
+/** True for the errors a fetch rejects with when it gave up (our timeout or the caller's abort). */
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+}
+
+/**
+ * The tenant as oauth4webapi sees it: discovery metadata, client and client authentication.
+ * Discovery runs once per instance; concurrent first requests share one fetch, and a failed
+ * fetch is forgotten so the next request tries again.
+ */
+export class AuthorizationServerConnection {
+  readonly config: ResolvedConfig
+  readonly client: oauth.Client
+  readonly clientAuth: oauth.ClientAuth
+  #metadata: Promise<oauth.AuthorizationServer> | undefined
+
+  constructor(config: ResolvedConfig) {
+    this.config = config
+    this.client = { client_id: config.clientId }
+    this.clientAuth = config.clientAssertionSigningKey
+      ? oauth.PrivateKeyJwt(config.clientAssertionSigningKey)
+      : oauth.ClientSecretPost(config.clientSecret!)
+  }
+
+  /** Fresh options per call: each call gets its own timeout, joined with the caller's signal. */
+  httpOptions(signal?: AbortSignal): HttpOptions {
+    const timeout = AbortSignal.timeout(this.config.httpTimeout)
+    return {
+      [oauth.customFetch]: this.config.fetch,
+      [oauth.allowInsecureRequests]: this.config.allowInsecureIssuer,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    }
+  }
+
+  metadata(signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
+    this.#metadata ??= this.#discover(signal).catch((error: unknown) => {
+      this.#metadata = undefined
+      throw error
+    })
+    return this.#metadata
+  }
+
+  async #discover(signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
+    const issuer = this.config.issuer
+    try {
+      const response = await oauth.discoveryRequest(issuer, { ...this.httpOptions(signal), algorithm: 'oidc' })
+      return await oauth.processDiscoveryResponse(issuer, response)
+    } catch (error) {
+      if (isAbort(error)) throw new TimeoutError('Auth0 discovery timed out', { cause: error })
+      throw new DiscoveryError('Could not load the tenant discovery document', { cause: error })
+    }
+  }
+}

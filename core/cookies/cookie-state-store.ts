@@ -1,0 +1,92 @@
+import type { ResolvedConfig } from '../config.js'
+import { nowInSeconds, type SessionData } from '../session.js'
+import type { LogoutTokenClaims, StateStore, StoreOptions } from '../stores.js'
+import { CookieCodec } from './codec.js'
+import { CookieJar } from './jar.js'
+
+/** Backchannel logouts remembered per process; older entries are past any session's lifetime. */
+const MAX_LOGOUT_MARKERS = 10_000
+
+/** When the session is still read (not rewritten) by a rolling session, skip rewriting more often than this. */
+const ROLLING_REWRITE_AFTER = 60
+
+/**
+ * The default, stateless session store: the whole session in an encrypted, chunked cookie.
+ *
+ * A stateless cookie cannot be reached by a backchannel logout, so logouts are recorded as
+ * markers in this process and a session they cover reads as absent. With several instances,
+ * use a stateful store so every instance sees the logout.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, stateStore: new CookieStateStore(resolveConfig(options)) })
+ * ```
+ */
+export class CookieStateStore implements StateStore {
+  readonly #config: ResolvedConfig
+  readonly #codec: CookieCodec
+  /** `sub:` / `sid:` keys → logout time (seconds). Insertion order doubles as age order. */
+  readonly #logoutMarkers = new Map<string, number>()
+
+  constructor(config: ResolvedConfig) {
+    this.#config = config
+    this.#codec = new CookieCodec(config.secrets, 'session')
+  }
+
+  #jar(storeOptions: StoreOptions): CookieJar {
+    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie)
+  }
+
+  #expiresAt(session: SessionData): number {
+    const { rolling, inactivityDuration, absoluteDuration } = this.#config.session
+    const absolute = session.internal.createdAt + absoluteDuration
+    return rolling ? Math.min(absolute, session.internal.updatedAt + inactivityDuration) : absolute
+  }
+
+  #loggedOut(session: SessionData): boolean {
+    if (this.#logoutMarkers.size === 0) return false
+    const bySid = session.internal.sid ? this.#logoutMarkers.get(`sid:${session.internal.sid}`) : undefined
+    const bySub = this.#logoutMarkers.get(`sub:${session.user.sub}`)
+    const at = Math.max(bySid ?? -Infinity, bySub ?? -Infinity)
+    return at >= session.internal.createdAt
+  }
+
+  async get(storeOptions: StoreOptions): Promise<SessionData | undefined> {
+    const jar = this.#jar(storeOptions)
+    const value = jar.getChunked(this.#config.session.cookieName)
+    if (value === undefined) return undefined
+    const decrypted = await this.#codec.decrypt<SessionData>(value)
+    if (!decrypted) return undefined
+    const session = decrypted.payload
+    if (this.#expiresAt(session) <= nowInSeconds() || this.#loggedOut(session)) return undefined
+    // Re-encrypt under the current secret, and keep a rolling session alive while it is used.
+    const stale = this.#config.session.rolling && nowInSeconds() - session.internal.updatedAt > ROLLING_REWRITE_AFTER
+    if (decrypted.rotated || stale) await this.set(session, storeOptions)
+    return session
+  }
+
+  async set(session: SessionData, storeOptions: StoreOptions): Promise<void> {
+    const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
+    const expiresAt = this.#expiresAt(updated)
+    const value = await this.#codec.encrypt(updated, expiresAt)
+    this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds())
+  }
+
+  async delete(storeOptions: StoreOptions): Promise<void> {
+    this.#jar(storeOptions).deleteChunked(this.#config.session.cookieName)
+  }
+
+  async deleteByLogoutToken(claims: LogoutTokenClaims): Promise<void> {
+    const now = nowInSeconds()
+    for (const key of [claims.sid && `sid:${claims.sid}`, claims.sub && `sub:${claims.sub}`]) {
+      if (!key) continue
+      this.#logoutMarkers.delete(key)
+      this.#logoutMarkers.set(key, now)
+    }
+    while (this.#logoutMarkers.size > MAX_LOGOUT_MARKERS) {
+      const oldest = this.#logoutMarkers.keys().next().value
+      if (oldest === undefined) break
+      this.#logoutMarkers.delete(oldest)
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { isLoopback } from '../config.js'
+import type { CookieOptions, ResolvedConfig } from '../config.js'
+import type { StoreOptions } from '../stores.js'
+import { appOrigin } from '../safety.js'
+import { parseCookieHeader, serializeCookie } from './header.js'
+
+/** Browsers cap a cookie at 4096 bytes including name and attributes; this leaves room for both. */
+export const CHUNK_SIZE = 3500
+
+const parsedCookies = new WeakMap<Request, Map<string, string>>()
+
+/** The request's cookies, parsed once per request however many stores read them. */
+export function requestCookies(request: Request): Map<string, string> {
+  let cookies = parsedCookies.get(request)
+  if (!cookies) {
+    cookies = parseCookieHeader(request.headers.get('cookie'))
+    parsedCookies.set(request, cookies)
+  }
+  return cookies
+}
+
+/**
+ * Reads and writes cookies for one request/response pair, splitting large values into
+ * `name.0`, `name.1`, … and deleting the chunks a shorter value no longer needs.
+ */
+export class CookieJar {
+  readonly #cookies: Map<string, string>
+  readonly #headers: Headers
+  readonly #secure: boolean
+  readonly #options: CookieOptions
+
+  constructor(config: ResolvedConfig, storeOptions: StoreOptions, options: CookieOptions) {
+    this.#cookies = requestCookies(storeOptions.request)
+    this.#headers = storeOptions.response.headers
+    this.#options = options
+    const origin = config.appBaseUrl ?? appOrigin(storeOptions.request, config.trustProxy)
+    // Plain-http localhost is the one place a browser would drop a Secure cookie we need.
+    this.#secure = options.secure ?? !(origin.protocol === 'http:' && isLoopback(origin))
+  }
+
+  names(): IterableIterator<string> {
+    return this.#cookies.keys()
+  }
+
+  get(name: string): string | undefined {
+    return this.#cookies.get(name)
+  }
+
+  /** Joins `name` or, when it is absent, `name.0`, `name.1`, … in order. */
+  getChunked(name: string): string | undefined {
+    const whole = this.#cookies.get(name)
+    if (whole !== undefined) return whole
+    let value = ''
+    for (let i = 0; ; i++) {
+      const chunk = this.#cookies.get(`${name}.${i}`)
+      if (chunk === undefined) return i === 0 ? undefined : value
+      value += chunk
+    }
+  }
+
+  set(name: string, value: string, maxAge: number): void {
+    this.#headers.append(
+      'set-cookie',
+      serializeCookie(name, value, {
+        maxAge,
+        secure: this.#secure,
+        sameSite: this.#options.sameSite ?? 'Lax',
+        ...(this.#options.domain ? { domain: this.#options.domain } : {}),
+      }),
+    )
+  }
+
+  delete(name: string): void {
+    this.set(name, '', 0)
+  }
+
+  setChunked(name: string, value: string, maxAge: number): void {
+    const count = Math.ceil(value.length / CHUNK_SIZE)
+    if (count <= 1) {
+      this.set(name, value, maxAge)
+    } else {
+      for (let i = 0; i < count; i++) this.set(`${name}.${i}`, value.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE), maxAge)
+      if (this.#cookies.has(name)) this.delete(name)
+    }
+    this.#deleteChunksFrom(name, count <= 1 ? 0 : count)
+  }
+
+  deleteChunked(name: string): void {
+    if (this.#cookies.has(name)) this.delete(name)
+    this.#deleteChunksFrom(name, 0)
+  }
+
+  #deleteChunksFrom(name: string, first: number): void {
+    const prefix = `${name}.`
+    for (const existing of this.#cookies.keys()) {
+      if (!existing.startsWith(prefix)) continue
+      const index = Number(existing.slice(prefix.length))
+      if (Number.isInteger(index) && index >= first) this.delete(existing)
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The base class of every error this library throws. `code` is stable and safe to branch on;
+ * `status` is the HTTP status the built-in handlers answer with. Messages never contain tokens,
+ * secrets or cookie values.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await auth.client.completeLinkUser(request.url, { request, response })
+ * } catch (err) {
+ *   if (err instanceof Auth0LinkKitError && err.code === 'authorization_error') {
+ *     // Auth0 (or the user) refused the link; the existing session is untouched
+ *   }
+ * }
+ * ```
+ */
+export class Auth0LinkKitError extends Error {
+  static readonly code: string = 'auth0_link_kit_error'
+  readonly code: string = Auth0LinkKitError.code
+  /** HTTP status the built-in handlers answer with. */
+  readonly status: number = 500
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+function defineError<Code extends string>(code: Code, status: number) {
+  return class extends Auth0LinkKitError {
+    static override readonly code: Code = code
+    override readonly code: Code = code
+    override readonly status: number = status
+  }
+}
+
+/** An option passed to `createAuth` / `ServerClient` is missing or invalid; `option` names it. */
+export class ConfigurationError extends defineError('configuration_error', 500) {
+  readonly option: string
+  constructor(option: string, message: string) {
+    super(`${option}: ${message}`)
+    this.option = option
+  }
+}
+
+/** The flow needs a signed-in user (link, unlink, access token) and there is no valid session. */
+export class MissingSessionError extends defineError('missing_session', 401) {}
+
+/** The callback's `state` names no transaction stored for this browser (expired, used or foreign). */
+export class MissingTransactionError extends defineError('missing_transaction', 400) {}
+
+/** The callback's `state` does not match the stored transaction. */
+export class StateMismatchError extends defineError('state_mismatch', 400) {}
+
+/** The callback or start request is malformed (no `code`, no `connection`, wrong flow, bad `iss`). */
+export class InvalidCallbackError extends defineError('invalid_callback', 400) {}
+
+/** A start request is malformed (for example `/auth/link` without `connection`). */
+export class InvalidRequestError extends defineError('invalid_request', 400) {}
+
+/** A link, unlink or session-changing request came from another site. */
+export class CrossSiteRequestError extends defineError('cross_site_request', 403) {}
+
+/**
+ * Auth0 redirected back with an OAuth error (`access_denied`, `login_required`, …). `error` and
+ * `errorDescription` carry Auth0's words; handlers HTML-escape them before showing them.
+ */
+export class AuthorizationError extends defineError('authorization_error', 400) {
+  readonly error: string
+  readonly errorDescription: string | undefined
+  constructor(error: string, errorDescription: string | undefined, options?: { cause?: unknown }) {
+    super(`Auth0 answered ${error}${errorDescription ? `: ${errorDescription}` : ''}`, options)
+    this.error = error
+    this.errorDescription = errorDescription
+  }
+}
+
+/** The token endpoint refused the code or refresh token, answered garbage, or could not be reached. */
+export class TokenExchangeError extends defineError('token_exchange_failed', 502) {
+  /** The OAuth `error` from the token endpoint, when it sent one. */
+  readonly error: string | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string }) {
+    super(message, options)
+    this.error = options?.error
+  }
+}
+
+/** The ID token failed a check: signature, `alg`, `iss`, `aud`, `azp`, `nonce`, `exp`, `iat`. */
+export class IdTokenError extends defineError('id_token_invalid', 502) {}
+
+/** A link or unlink came back for a different user (`sub`) than the one signed in. */
+export class UserMismatchError extends defineError('user_mismatch', 403) {}
+
+/** The tenant's discovery document or key set could not be fetched or parsed. */
+export class DiscoveryError extends defineError('discovery_failed', 502) {}
+
+/** A call to Auth0 took longer than `httpTimeout`. */
+export class TimeoutError extends defineError('timeout', 504) {}
+
+/** The session has no refresh token, so an expired access token cannot be renewed. */
+export class MissingRefreshTokenError extends defineError('missing_refresh_token', 401) {}
+
+/** A cookie could not be decrypted or parsed. Stores treat such a cookie as absent. */
+export class CookieError extends defineError('cookie_invalid', 400) {}
+
+/** A backchannel logout token failed verification. */
+export class BackchannelLogoutError extends defineError('backchannel_logout_error', 400) {}
+
+/** Every stable error code, for exhaustive `switch` statements. */
+export type Auth0LinkKitErrorCode =
+  | 'auth0_link_kit_error'
+  | typeof ConfigurationError.code
+  | typeof MissingSessionError.code
+  | typeof MissingTransactionError.code
+  | typeof StateMismatchError.code
+  | typeof InvalidCallbackError.code
+  | typeof InvalidRequestError.code
+  | typeof CrossSiteRequestError.code
+  | typeof AuthorizationError.code
+  | typeof TokenExchangeError.code
+  | typeof IdTokenError.code
+  | typeof UserMismatchError.code
+  | typeof DiscoveryError.code
+  | typeof TimeoutError.code
+  | typeof MissingRefreshTokenError.code
+  | typeof CookieError.code
+  | typeof BackchannelLogoutError.code

@@ -1,0 +1,78 @@
+/**
+ * The origin the app is served on for this request. `X-Forwarded-Proto` / `X-Forwarded-Host` are
+ * honoured only with `trustProxy`, since any client can send them.
+ */
+export function appOrigin(request: Request, trustProxy: boolean): URL {
+  const url = new URL(request.url)
+  if (trustProxy) {
+    const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
+    const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+    if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`
+    if (host && /^[A-Za-z0-9.\-:[\]]+$/.test(host)) url.host = host
+  }
+  return new URL(url.origin)
+}
+
+// Control characters and backslashes have no place in a redirect target; browsers treat `\` as `/`.
+const UNSAFE_RETURN_TO = /[\u0000-\u001f\u007f\\]/
+
+/**
+ * Returns a same-origin path (with query and fragment) for `value`, or `fallback` when `value` is
+ * missing or would lead anywhere else: other origins, `//host`, `/\host`, `javascript:` and
+ * encoded variants of these. This is the only way a redirect target from user input is built.
+ */
+export function safeReturnTo(value: unknown, origin: URL, fallback = '/'): string {
+  if (typeof value !== 'string' || value === '' || value.length > 2048) return fallback
+  if (UNSAFE_RETURN_TO.test(value)) return fallback
+  let decoded = value
+  try {
+    decoded = decodeURIComponent(value)
+  } catch {
+    return fallback
+  }
+  if (UNSAFE_RETURN_TO.test(decoded) || /^\/\//.test(decoded.trim())) return fallback
+  let target: URL
+  try {
+    target = new URL(value, origin)
+  } catch {
+    return fallback
+  }
+  if (target.origin !== origin.origin) return fallback
+  const path = `${target.pathname}${target.search}${target.hash}`
+  // new URL can normalise `/./evil` style paths into `//evil`; refuse anything that now starts so.
+  return path.startsWith('//') ? fallback : path
+}
+
+/**
+ * True when the request was started by another site: `Sec-Fetch-Site: cross-site` (or
+ * `same-site`, a sibling subdomain), or an `Origin` header naming another origin.
+ */
+export function isCrossSite(request: Request, origin: URL): boolean {
+  const site = request.headers.get('sec-fetch-site')
+  if (site === 'cross-site' || site === 'same-site') return true
+  const requestOrigin = request.headers.get('origin')
+  if (requestOrigin !== null && requestOrigin !== origin.origin) return true
+  return false
+}
+
+/** Browsers mark speculative loads; starting a transaction for one only piles up cookies. */
+export function isPrefetch(request: Request): boolean {
+  const purpose = request.headers.get('sec-purpose') ?? request.headers.get('purpose') ?? request.headers.get('x-purpose')
+  return purpose !== null && /prefetch|prerender|preview/i.test(purpose)
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/** Escapes text for HTML element content and quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!)
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a)
+  const right = new TextEncoder().encode(b)
+  let diff = left.length ^ right.length
+  for (let i = 0; i < Math.max(left.length, right.length); i++) diff |= (left[i] ?? 0) ^ (right[i] ?? 0)
+  return diff === 0
+}

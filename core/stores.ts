@@ -1,0 +1,79 @@
+import type { SessionData } from './session.js'
+
+/**
+ * What a store reads and writes through: cookies come from `request`, and `Set-Cookie` headers are
+ * appended to `response.headers` (a `new Response()`'s headers, or any `Headers`).
+ *
+ * @example
+ * ```ts
+ * const response = new Response(null, { status: 302 })
+ * const url = await auth.client.startLinkUser({ connection: 'github' }, { request, response })
+ * response.headers.set('location', url.href)
+ * ```
+ */
+export interface StoreOptions {
+  request: Request
+  response: { headers: Headers }
+}
+
+/** Which flow a transaction belongs to; one callback URL serves all three. */
+export type FlowKind = 'login' | 'link' | 'unlink'
+
+/** What is kept between the redirect to Auth0 and the callback, one per `state`. */
+export interface TransactionData {
+  flow: FlowKind
+  state: string
+  nonce: string
+  codeVerifier: string
+  redirectUri: string
+  /** Audience the resulting access token is for. */
+  audience: string
+  maxAge?: number
+  appState?: unknown
+  /** For link and unlink: the user who started it, who must come back. */
+  sub?: string
+  connection?: string
+  createdAt: number
+}
+
+/**
+ * Keeps transactions keyed by `state`. The default writes one encrypted cookie per state.
+ *
+ * @example
+ * ```ts
+ * const memory = new Map<string, TransactionData>()
+ * const transactionStore: TransactionStore = {
+ *   async get(state) { return memory.get(state) },
+ *   async set(state, data) { memory.set(state, data) },
+ *   async delete(state) { memory.delete(state) },
+ * }
+ * ```
+ */
+export interface TransactionStore {
+  get(state: string, storeOptions: StoreOptions): Promise<TransactionData | undefined>
+  set(state: string, data: TransactionData, storeOptions: StoreOptions): Promise<void>
+  delete(state: string, storeOptions: StoreOptions): Promise<void>
+}
+
+/** Identifies the sessions a backchannel logout token ends. */
+export interface LogoutTokenClaims {
+  sub?: string
+  sid?: string
+}
+
+/**
+ * Keeps the session. The default is stateless (an encrypted cookie); a stateful store keeps only
+ * an id in the cookie and the data in a backend.
+ *
+ * @example
+ * ```ts
+ * const session = await stateStore.get({ request, response })
+ * ```
+ */
+export interface StateStore {
+  get(storeOptions: StoreOptions): Promise<SessionData | undefined>
+  set(session: SessionData, storeOptions: StoreOptions): Promise<void>
+  delete(storeOptions: StoreOptions): Promise<void>
+  /** Ends every session matching the claims (backchannel logout). */
+  deleteByLogoutToken(claims: LogoutTokenClaims, storeOptions?: StoreOptions): Promise<void>
+}

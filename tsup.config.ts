@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: {
+    index: 'core/index.ts',
+    node: 'adapters/node.ts',
+    testing: 'testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  target: 'es2022',
+  platform: 'neutral',
+  sourcemap: true,
+  splitting: false,
+  treeshake: true,
+})
