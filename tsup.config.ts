@@ -12,6 +12,6 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   sourcemap: true,
-  splitting: false,
+  splitting: true,
   treeshake: true,
 })

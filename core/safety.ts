@@ -24,6 +24,9 @@ const UNSAFE_RETURN_TO = /[\u0000-\u001f\u007f\\]/
 export function safeReturnTo(value: unknown, origin: URL, fallback = '/'): string {
   if (typeof value !== 'string' || value === '' || value.length > 2048) return fallback
   if (UNSAFE_RETURN_TO.test(value)) return fallback
+  // Only a rooted path or an absolute http(s) URL: `https:evil`, `relative` and other forms that
+  // browsers and URL parsers resolve differently are not worth the ambiguity.
+  if (!value.startsWith('/') && !/^https?:\/\//i.test(value)) return fallback
   let decoded = value
   try {
     decoded = decodeURIComponent(value)

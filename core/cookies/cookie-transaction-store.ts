@@ -10,7 +10,7 @@ import { CHUNK_SIZE, CookieJar } from './jar.js'
  * started in several tabs never overwrite each other. At most `maxCount` are kept: starting one
  * more evicts the oldest, so abandoned flows cannot pile cookies up into a 431.
  *
- * The value is `<created, base 36>.<JWE>`; the plain timestamp only orders eviction, and
+ * The value is `<created in ms, base 36>.<JWE>`; the plain timestamp only orders eviction, and
  * forging it can do no more than change which abandoned transaction goes first.
  *
  * @example
@@ -45,7 +45,7 @@ export class CookieTransactionStore implements TransactionStore {
 
   async set(state: string, data: TransactionData, storeOptions: StoreOptions): Promise<void> {
     const { maxAge, maxCount } = this.#config.transaction
-    const value = `${data.createdAt.toString(36)}.${await this.#codec.encrypt(data, nowInSeconds() + maxAge)}`
+    const value = `${Date.now().toString(36)}.${await this.#codec.encrypt(data, nowInSeconds() + maxAge)}`
     if (value.length > CHUNK_SIZE) {
       throw new InvalidRequestError('appState is too large for a transaction cookie; keep it under about 2 KB')
     }
