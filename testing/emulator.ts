@@ -1,0 +1,561 @@
+import { base64url, importJWK, jwtVerify } from 'jose'
+import type { JWK, JWTPayload } from 'jose'
+import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
+import type { EmulatorFailure } from './failures.js'
+import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
+import { consentPage, messagePage, signInPage } from './pages.js'
+import { TokenSigner, withOverrides } from './tokens.js'
+import type { Claims } from './tokens.js'
+import { DEFAULT_USERS, UserDirectory } from './users.js'
+import type { EmulatedUser } from './users.js'
+
+/**
+ * Options for {@link createAuth0Emulator}. Every option has a default that suits unit tests.
+ *
+ * @example
+ * ```ts
+ * const emulator = await createAuth0Emulator({
+ *   origin: 'http://127.0.0.1:4000',
+ *   interaction: 'page',
+ *   users: [{ user_id: 'auth0|carol', email: 'carol@example.com', name: 'Carol' }],
+ * })
+ * ```
+ */
+export interface Auth0EmulatorOptions {
+  /** Origin the emulator pretends to be. Default `https://tenant.auth0.test`; a loopback `http://` origin suits the demo. */
+  origin?: string
+  /** Default `test-client-id`. */
+  clientId?: string
+  /** Default `test-client-secret-that-is-long-enough`. */
+  clientSecret?: string
+  /**
+   * Public key (CryptoKey or JWK) the client signs `private_key_jwt` assertions with. Without
+   * it, the token endpoint refuses `private_key_jwt` with `invalid_client`.
+   */
+  clientAssertionKey?: CryptoKey | JWK
+  /**
+   * `'auto'` (default): `/authorize` redirects straight back with a code, signed in as the
+   * `login_hint` user or the {@link Auth0Emulator.signInAs} / `defaultUser`. `'page'`: it shows
+   * a small HTML sign-in page (a user picker) or a link/unlink consent page, as for the demo.
+   */
+  interaction?: 'auto' | 'page'
+  /** Default: alice (`auth0|alice`, alice@example.com) and bob (`auth0|bob`, bob@example.com). */
+  users?: Array<Pick<EmulatedUser, 'user_id' | 'email' | 'name'> & Partial<EmulatedUser>>
+  /** `user_id` signed in by `'auto'` interaction; default the first user. */
+  defaultUser?: string
+  /** Seconds; default 86400, as Auth0. */
+  accessTokenTtl?: number
+  /** Seconds; default 36000, as Auth0. */
+  idTokenTtl?: number
+}
+
+/**
+ * Endpoints counted in {@link Auth0Emulator.hits}.
+ *
+ * @example
+ * ```ts
+ * const endpoint: EmulatorEndpoint = 'token'
+ * expect(emulator.hits[endpoint]).toBe(1)
+ * ```
+ */
+export type EmulatorEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'logout' | 'userinfo' | 'management'
+
+/**
+ * An Auth0 tenant in one process, as a `Request → Response` function. Made by
+ * {@link createAuth0Emulator}; plug it in with `emulator.fetch`, MSW ({@link auth0Handlers}), or
+ * any HTTP server that speaks `Request`/`Response`.
+ *
+ * @example
+ * ```ts
+ * const emulator = await createAuth0Emulator()
+ * const auth = createAuth({ domain: emulator.domain, clientId: emulator.clientId,
+ *   clientSecret: emulator.clientSecret, fetch: emulator.fetch, secret, appBaseUrl })
+ * // … drive a link flow, then:
+ * expect(emulator.getUser('auth0|alice')?.identities.map((i) => i.connection)).toContain('github')
+ * ```
+ */
+export interface Auth0Emulator {
+  /** No trailing slash, e.g. `https://tenant.auth0.test`. */
+  readonly origin: string
+  /** `origin + '/'`: Auth0 issuers end with a slash. */
+  readonly issuer: string
+  /** `host[:port]`, what an app configures as its Auth0 domain. */
+  readonly domain: string
+  readonly clientId: string
+  readonly clientSecret: string
+  /** Answers one request to the tenant. Rejects only when a delayed request is aborted. */
+  handle(request: Request): Promise<Response>
+  /**
+   * A `fetch` for `fetch` options: requests to the emulator's origin go to {@link handle}
+   * (redirects are returned, not followed); any other origin rejects with a `TypeError`, as a
+   * network failure does.
+   */
+  readonly fetch: typeof fetch
+  /** A copy of the user record, for inspection. */
+  getUser(userId: string): EmulatedUser | undefined
+  /** Who `'auto'` interaction signs in from now on (unless `login_hint` names someone). */
+  signInAs(userId: string): void
+  /** Queues a failure; see {@link EmulatorFailure}. */
+  fail(failure: EmulatorFailure): void
+  clearFailures(): void
+  /**
+   * Signs a back-channel logout token (OIDC Back-Channel Logout §2.4): `iss`, `aud`, `iat`,
+   * `exp` (+120 s), `jti`, `events`, plus `sub` and/or `sid`. `overrides` are merged over the
+   * claims (`undefined` removes one); `alg: 'none'` leaves it unsigned; `key: 'foreign'` signs
+   * with a key that is not in the JWKS.
+   */
+  createLogoutToken(
+    claims: { sub?: string; sid?: string },
+    overrides?: Record<string, unknown>,
+    options?: { alg?: 'none'; key?: 'foreign' },
+  ): Promise<string>
+  /** Requests per endpoint, failed and injected ones included (the `/authorize/decision` form post is not counted). */
+  readonly hits: Readonly<Record<EmulatorEndpoint, number>>
+  /** The `sid` of the user's latest session, to post logout tokens for a real session. */
+  lastSid(userId: string): string | undefined
+  /** The query of every `/authorize` request, oldest first (e.g. to see `requested_connection_scope`). */
+  readonly authorizeRequests: readonly URLSearchParams[]
+}
+
+interface Grant {
+  userId: string
+  scope: string
+  audience: string | undefined
+  sid: string
+  authTime: number
+}
+
+type PendingAuthorization = {
+  userId: string
+  redirectUri: string
+  state: string
+  nonce: string | undefined
+  codeChallenge: string
+  scope: string
+  audience: string | undefined
+} & ({ kind: 'login' } | { kind: 'link' | 'unlink'; connection: string; connectionScope: string | undefined })
+
+type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
+
+const CODE_TTL_SECONDS = 600
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
+
+const now = (): number => Math.floor(Date.now() / 1000)
+const randomId = (bytes = 24): string => base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)))
+
+/**
+ * Creates an in-process Auth0 tenant: discovery, JWKS, `/authorize` (with `link_account` /
+ * `unlink_account`), `/oauth/token`, `/userinfo`, logout and `GET /api/v2/users/{id}`.
+ * Async because it generates the tenant's RS256 key pair.
+ *
+ * @example
+ * ```ts
+ * const emulator = await createAuth0Emulator()
+ * const config = await emulator.fetch(`${emulator.origin}/.well-known/openid-configuration`)
+ * emulator.fail({ endpoint: 'token', idToken: { claims: { iss: 'https://evil.test/' } } })
+ * ```
+ */
+export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): Promise<Auth0Emulator> {
+  const base = httpUrl(options.origin ?? 'https://tenant.auth0.test')
+  if (!base) throw new TypeError('options.origin must be an http(s) URL')
+  const origin = base.origin
+  const issuer = `${origin}/`
+  const domain = base.host
+  const clientId = options.clientId ?? 'test-client-id'
+  const clientSecret = options.clientSecret ?? 'test-client-secret-that-is-long-enough'
+  const interaction = options.interaction ?? 'auto'
+  const accessTokenTtl = options.accessTokenTtl ?? 86_400
+  const idTokenTtl = options.idTokenTtl ?? 36_000
+  const users = new UserDirectory(options.users ?? DEFAULT_USERS)
+  let signedInUser = options.defaultUser ?? users.all[0]?.user_id ?? ''
+  if (!users.get(signedInUser)) throw new TypeError(`options.defaultUser ${signedInUser} is not one of the users`)
+  const signer = await TokenSigner.create()
+  const assertionKey = options.clientAssertionKey
+  const clientAssertionKey =
+    assertionKey && 'kty' in assertionKey ? await importJWK(assertionKey, assertionKey.alg ?? 'RS256') : assertionKey
+
+  const userinfoAudience = `${origin}/userinfo`
+  const managementAudience = `${origin}/api/v2/`
+  const failures = new FailureQueue()
+  const hits: Record<EmulatorEndpoint, number> = {
+    discovery: 0, jwks: 0, authorize: 0, token: 0, logout: 0, userinfo: 0, management: 0,
+  }
+  const pendingAuthorizations = new Map<string, PendingAuthorization>()
+  const codes = new Map<string, IssuedCode>()
+  const refreshTokens = new Map<string, Grant>()
+  const sessions = new Map<string, string>()
+  const usedAssertionIds = new Set<string>()
+  const authorizeRequests: URLSearchParams[] = []
+
+  const discovery = {
+    issuer,
+    authorization_endpoint: `${origin}/authorize`,
+    token_endpoint: `${origin}/oauth/token`,
+    userinfo_endpoint: userinfoAudience,
+    jwks_uri: `${origin}/.well-known/jwks.json`,
+    end_session_endpoint: `${origin}/oidc/logout`,
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'name', 'nickname', 'picture', 'email_verified'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    subject_types_supported: ['public'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    code_challenge_methods_supported: ['S256'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'name', 'email', 'email_verified', 'picture', 'updated_at'],
+    request_uri_parameter_supported: false,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
+  }
+
+  // ---- /authorize ------------------------------------------------------------------------
+
+  async function authorize(params: URLSearchParams): Promise<Response> {
+    authorizeRequests.push(new URLSearchParams(params))
+    // Never redirect to a URI that failed validation; like Auth0, show an error page instead.
+    if (params.get('client_id') !== clientId) {
+      return html(messagePage(domain, 'Unknown client', 'client_id is missing or is not a client of this tenant.'), 400)
+    }
+    const redirectUri = params.get('redirect_uri') ?? ''
+    if (!httpUrl(redirectUri)) {
+      return html(messagePage(domain, 'Invalid redirect_uri', 'redirect_uri must be an absolute http(s) URL.'), 400)
+    }
+    const state = params.get('state') ?? undefined
+    const refuse = (error: string, description: string) => redirect(redirectUri, { error, error_description: description, state })
+    const injected = failures.take('authorize', isAuthorizeFailure)
+    if (injected) return refuse(injected.error, injected.errorDescription ?? 'Failure injected by the Auth0 emulator')
+    if (params.get('response_type') !== 'code') return refuse('unsupported_response_type', 'Only response_type=code is supported')
+    const codeChallenge = params.get('code_challenge')
+    if (!codeChallenge || params.get('code_challenge_method') !== 'S256') {
+      return refuse('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256')
+    }
+    // Stricter than Auth0, which allows a missing state: this kit always sends one.
+    if (!state) return refuse('invalid_request', 'state is required')
+
+    const scopes = (params.get('scope') ?? 'openid').split(' ').filter(Boolean)
+    const common = {
+      redirectUri, state, codeChallenge,
+      scope: scopes.join(' '),
+      nonce: params.get('nonce') ?? undefined,
+      audience: params.get('audience') ?? undefined,
+    }
+    const isLink = scopes.includes('link_account')
+    if (!isLink && !scopes.includes('unlink_account')) {
+      const userId = users.find(params.get('login_hint'))?.user_id ?? signedInUser
+      return begin({ ...common, kind: 'login', userId })
+    }
+    if (isLink && scopes.includes('unlink_account')) return refuse('invalid_request', 'link_account and unlink_account cannot be combined')
+    const kind = isLink ? 'link' : 'unlink'
+    const connection = params.get('requested_connection')
+    if (!connection) return refuse('invalid_request', `requested_connection is required with the ${kind}_account scope`)
+    const userId = await hintedUser(params.get('id_token_hint'))
+    if (!userId) return refuse('invalid_request', 'id_token_hint is missing or was not issued by this tenant to this client')
+    const refusal = users.refusal(kind, userId, connection)
+    if (refusal) return refuse('invalid_request', refusal)
+    const connectionScope = params.get('requested_connection_scope') ?? undefined
+    return begin({ ...common, kind, userId, connection, connectionScope })
+  }
+
+  async function hintedUser(hint: string | null): Promise<string | undefined> {
+    const claims = hint ? await signer.verifySignature(hint) : undefined
+    if (!claims || claims.iss !== issuer) return undefined
+    const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+    if (!audiences.includes(clientId) || typeof claims.sub !== 'string') return undefined
+    return users.get(claims.sub)?.user_id
+  }
+
+  function begin(authorization: PendingAuthorization): Promise<Response> | Response {
+    if (interaction === 'auto') return approve(authorization)
+    const pendingId = randomId()
+    pendingAuthorizations.set(pendingId, authorization)
+    const user = users.get(authorization.userId)
+    if (authorization.kind === 'login' || !user) return html(signInPage(domain, pendingId, users.all))
+    return html(consentPage(domain, pendingId, authorization.kind, authorization.connection, user))
+  }
+
+  async function decide(request: Request): Promise<Response> {
+    const form = await readForm(request)
+    const pendingId = form?.get('pending') ?? ''
+    const authorization = pendingAuthorizations.get(pendingId)
+    if (!form || !authorization) {
+      return html(messagePage(domain, 'Request expired', 'This request is unknown or was already answered. Start again from the application.'), 400)
+    }
+    pendingAuthorizations.delete(pendingId)
+    const { redirectUri, state } = authorization
+    if (form.get('decision') !== 'approve') {
+      return redirect(redirectUri, { error: 'access_denied', error_description: 'The user cancelled', state })
+    }
+    if (authorization.kind === 'login') {
+      const user = users.get(form.get('user_id') ?? '')
+      if (!user) return redirect(redirectUri, { error: 'access_denied', error_description: 'Unknown user', state })
+      return approve({ ...authorization, userId: user.user_id })
+    }
+    // The user record may have changed while the consent page was open.
+    const refusal = users.refusal(authorization.kind, authorization.userId, authorization.connection)
+    if (refusal) return redirect(redirectUri, { error: 'invalid_request', error_description: refusal, state })
+    return approve(authorization)
+  }
+
+  async function approve(authorization: PendingAuthorization): Promise<Response> {
+    if (authorization.kind === 'link') await users.link(authorization.userId, authorization.connection)
+    if (authorization.kind === 'unlink') users.unlink(authorization.userId, authorization.connection)
+    // Linking happens inside the user's existing Auth0 session; only a sign-in starts a new one.
+    const sid = (authorization.kind !== 'login' && sessions.get(authorization.userId)) || randomId(16)
+    sessions.set(authorization.userId, sid)
+    const { userId, scope, audience } = authorization
+    const code = randomId()
+    codes.set(code, {
+      ...authorization,
+      grant: { userId, scope, audience, sid, authTime: now() },
+      expiresAt: now() + CODE_TTL_SECONDS,
+    })
+    return redirect(authorization.redirectUri, { code, state: authorization.state })
+  }
+
+  // ---- /oauth/token ----------------------------------------------------------------------
+
+  async function token(request: Request): Promise<Response> {
+    const form = await readForm(request)
+    if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
+    const clientProblem = await authenticateClient(request, form)
+    if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
+    const grantType = form.get('grant_type')
+    if (grantType === 'authorization_code') return exchangeCode(form)
+    if (grantType === 'refresh_token') {
+      const grant = refreshTokens.get(form.get('refresh_token') ?? '')
+      // Not rotated, as with Auth0's default (rotation off): the response carries no refresh_token.
+      return grant ? issueTokens(grant, undefined, false) : oauthError(400, 'invalid_grant', 'Unknown or invalid refresh token')
+    }
+    if (grantType === 'client_credentials') return managementToken(form.get('audience'))
+    return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
+  }
+
+  async function authenticateClient(request: Request, form: URLSearchParams): Promise<string | undefined> {
+    const header = request.headers.get('authorization')
+    const [id, secret] = header
+      ? decodeBasicCredentials(header) ?? []
+      : [form.get('client_id'), form.get('client_secret')]
+    if (!header && form.get('client_assertion_type') === JWT_BEARER) return verifyClientAssertion(form)
+    if (id !== clientId || secret !== clientSecret) return 'Unknown client or wrong client secret'
+    return undefined
+  }
+
+  /** RFC 7523 §3, as Auth0 checks `private_key_jwt`. */
+  async function verifyClientAssertion(form: URLSearchParams): Promise<string | undefined> {
+    if (!clientAssertionKey) return 'private_key_jwt is not set up for this client (clientAssertionKey)'
+    const formClientId = form.get('client_id')
+    if (formClientId !== null && formClientId !== clientId) return 'Unknown client'
+    let payload: JWTPayload
+    try {
+      ({ payload } = await jwtVerify(form.get('client_assertion') ?? '', clientAssertionKey, {
+        issuer: clientId, subject: clientId, audience: [issuer, `${origin}/oauth/token`], requiredClaims: ['exp', 'jti'],
+      }))
+    } catch (error) {
+      return `Invalid client_assertion: ${error instanceof Error ? error.message : String(error)}`
+    }
+    if (!payload.jti || usedAssertionIds.has(payload.jti)) return 'client_assertion jti was already used'
+    usedAssertionIds.add(payload.jti)
+    return undefined
+  }
+
+  async function exchangeCode(form: URLSearchParams): Promise<Response> {
+    const code = form.get('code') ?? ''
+    const issued = codes.get(code)
+    // Burnt by any attempt, so a leaked code can't be retried with guessed verifiers.
+    codes.delete(code)
+    if (!issued || issued.expiresAt < now()) return oauthError(400, 'invalid_grant', 'Invalid authorization code')
+    if (form.get('redirect_uri') !== issued.redirectUri) {
+      return oauthError(400, 'invalid_grant', 'redirect_uri does not match the one sent to /authorize')
+    }
+    const verifier = form.get('code_verifier')
+    if (!verifier || (await s256(verifier)) !== issued.codeChallenge) {
+      return oauthError(400, 'invalid_grant', 'Failed to verify code_verifier')
+    }
+    return issueTokens(issued.grant, issued.nonce, true)
+  }
+
+  async function issueTokens(grant: Grant, nonce: string | undefined, withRefreshToken: boolean): Promise<Response> {
+    const user = users.get(grant.userId)
+    if (!user) return oauthError(400, 'invalid_grant', 'The user no longer exists')
+    const scopes = grant.scope.split(' ')
+    const iat = now()
+    const body: Claims = {
+      access_token: await signer.sign({
+        iss: issuer, sub: user.user_id,
+        aud: grant.audience ? [grant.audience, userinfoAudience] : [userinfoAudience],
+        azp: clientId, scope: grant.scope, iat, exp: iat + accessTokenTtl,
+      }),
+      token_type: 'Bearer',
+      expires_in: accessTokenTtl,
+      scope: grant.scope,
+    }
+    if (scopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
+    if (withRefreshToken && scopes.includes('offline_access')) {
+      const refreshToken = randomId(32)
+      refreshTokens.set(refreshToken, grant)
+      body.refresh_token = refreshToken
+    }
+    return json(body)
+  }
+
+  async function idToken(user: EmulatedUser, grant: Grant, nonce: string | undefined, iat: number): Promise<string> {
+    const claims: Claims = {
+      ...profile(user),
+      iss: issuer, aud: clientId, iat, exp: iat + idTokenTtl,
+      ...(nonce === undefined ? {} : { nonce }),
+      sid: grant.sid, auth_time: grant.authTime,
+    }
+    const tamper = failures.take('token', isIdTokenFailure)
+    return tamper ? signer.signTampered(claims, tamper.idToken, clientSecret) : signer.sign(claims)
+  }
+
+  async function managementToken(audience: string | null): Promise<Response> {
+    // Auth0's answer for an API the client has no grant for.
+    if (audience !== managementAudience) return oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`)
+    const iat = now()
+    const scope = 'read:users update:users'
+    const accessToken = await signer.sign({
+      iss: issuer, sub: `${clientId}@clients`, aud: managementAudience, azp: clientId,
+      scope, gty: 'client-credentials', iat, exp: iat + accessTokenTtl,
+    })
+    return json({ access_token: accessToken, token_type: 'Bearer', expires_in: accessTokenTtl, scope })
+  }
+
+  // ---- resource endpoints and logout -----------------------------------------------------
+
+  function profile(user: EmulatedUser): Claims {
+    const { user_id: sub, name, email, picture } = user
+    return { sub, name, email, email_verified: true, ...(picture ? { picture } : {}), updated_at: users.updatedAt(sub) }
+  }
+
+  async function bearer(request: Request, audience: string): Promise<JWTPayload | undefined> {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')
+    return match?.[1] ? signer.verify(match[1], issuer, audience) : undefined
+  }
+
+  async function userinfo(request: Request): Promise<Response> {
+    const claims = await bearer(request, userinfoAudience)
+    const user = claims?.sub ? users.get(claims.sub) : undefined
+    if (!user) {
+      return json({ error: 'invalid_token', error_description: 'Missing or invalid access token' }, 401, {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      })
+    }
+    return json(profile(user))
+  }
+
+  async function management(request: Request, url: URL): Promise<Response> {
+    const claims = await bearer(request, managementAudience)
+    if (!claims) return json({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid token' }, 401)
+    const match = /^\/api\/v2\/users\/([^/]+)$/.exec(url.pathname)
+    const userId = match?.[1] ? safeDecode(match[1]) : undefined
+    if (!userId) return json({ statusCode: 404, error: 'Not Found', message: 'Not Found' }, 404)
+    if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes('read:users')) {
+      return json({ statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected: read:users' }, 403)
+    }
+    const user = users.get(userId)
+    if (!user) return json({ statusCode: 404, error: 'Not Found', message: 'The user does not exist.', errorCode: 'inexistent_user' }, 404)
+    return json({ ...structuredClone(user), email_verified: true, updated_at: users.updatedAt(userId) })
+  }
+
+  function logout(params: URLSearchParams, returnParameter: 'post_logout_redirect_uri' | 'returnTo'): Response {
+    const requestedClient = params.get('client_id')
+    if (requestedClient !== null && requestedClient !== clientId) {
+      return html(messagePage(domain, 'Unknown client', 'client_id is not a client of this tenant.'), 400)
+    }
+    const target = httpUrl(params.get(returnParameter))
+    if (!target) return html(messagePage(domain, 'Signed out', 'You are signed out of the Auth0 emulator.'))
+    return redirect(target, returnParameter === 'returnTo' ? {} : { state: params.get('state') ?? undefined })
+  }
+
+  // ---- routing ---------------------------------------------------------------------------
+
+  interface Route {
+    endpoint?: EmulatorEndpoint
+    methods: string[]
+    run(request: Request, url: URL): Promise<Response> | Response
+  }
+  const routes: Record<string, Route> = {
+    '/.well-known/openid-configuration': { endpoint: 'discovery', methods: ['GET'], run: () => json(discovery) },
+    '/.well-known/jwks.json': { endpoint: 'jwks', methods: ['GET'], run: () => json(signer.jwks) },
+    '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorize(url.searchParams) },
+    '/authorize/decision': { methods: ['POST'], run: decide },
+    '/oauth/token': { endpoint: 'token', methods: ['POST'], run: token },
+    '/userinfo': { endpoint: 'userinfo', methods: ['GET', 'POST'], run: userinfo },
+    '/oidc/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'post_logout_redirect_uri') },
+    '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'returnTo') },
+  }
+  const managementRoute: Route = { endpoint: 'management', methods: ['GET'], run: management }
+
+  async function dispatch(request: Request, signal: AbortSignal | null | undefined): Promise<Response> {
+    const url = new URL(request.url)
+    const path = url.pathname
+    // By path alone: a server in front (the demo's) may see the tenant under another host name.
+    const route = Object.hasOwn(routes, path) ? routes[path] : path.startsWith('/api/v2/') ? managementRoute : undefined
+    if (!route) return json({ error: 'not_found', error_description: `No route for ${request.method} ${path}` }, 404)
+    if (route.endpoint) {
+      hits[route.endpoint]++
+      const failure = failures.take(route.endpoint, isTransportFailure)
+      if (failure && 'network' in failure) return Response.error()
+      if (failure && 'status' in failure) {
+        const body = failure.body ?? JSON.stringify({ error: 'server_error', error_description: 'Failure injected by the Auth0 emulator' })
+        const nullBody = [204, 205, 304].includes(failure.status)
+        return new Response(nullBody ? null : body, { status: failure.status, headers: { 'content-type': failure.contentType ?? 'application/json' } })
+      }
+      if (failure) await delay(failure.delayMs, signal)
+    }
+    if (!route.methods.includes(request.method)) {
+      return json({ error: 'method_not_allowed', error_description: `${request.method} ${path}` }, 405, { allow: route.methods.join(', ') })
+    }
+    return route.run(request, url)
+  }
+
+  const emulatorFetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init)
+    if (new URL(request.url).origin !== origin) {
+      throw new TypeError(`fetch failed: ${request.url} is not served by the Auth0 emulator at ${origin}`)
+    }
+    const signal = init?.signal ?? request.signal
+    if (signal?.aborted) throw signal.reason
+    const response = await dispatch(request, signal)
+    if (response.type === 'error') throw new TypeError('fetch failed')
+    return response
+  }
+
+  return {
+    origin, issuer, domain, clientId, clientSecret, hits, authorizeRequests,
+    handle: (request) => dispatch(request, request.signal),
+    fetch: emulatorFetch,
+    getUser: (userId) => {
+      const user = users.get(userId)
+      return user && structuredClone(user)
+    },
+    signInAs: (userId) => {
+      if (!users.get(userId)) throw new TypeError(`signInAs: ${userId} is not one of the emulated users`)
+      signedInUser = userId
+    },
+    fail: (failure) => failures.add(failure),
+    clearFailures: () => failures.clear(),
+    lastSid: (userId) => sessions.get(userId),
+    async createLogoutToken(claims, overrides, options = {}) {
+      const iat = now()
+      const logoutClaims = withOverrides(
+        { iss: issuer, aud: clientId, iat, exp: iat + 120, jti: randomId(16), events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, ...claims },
+        overrides,
+      )
+      // OIDC Back-Channel Logout §2.4 recommends explicit typing so a logout token can't pass as an ID token.
+      if (options.alg === 'none') return signer.unsigned(logoutClaims, 'logout+jwt')
+      return signer.sign(logoutClaims, { typ: 'logout+jwt', ...(options.key ? { key: options.key } : {}) })
+    },
+  }
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return undefined
+  }
+}
