@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import type { AuthorizationParameters } from '../config.js'
-import { InvalidRequestError } from '../errors.js'
+import { DiscoveryError, InvalidRequestError } from '../errors.js'
 import { appOrigin } from '../safety.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData } from '../session.js'
 import type { FlowKind, StoreOptions, TransactionData } from '../stores.js'
@@ -44,7 +44,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   const { config } = context
   const owned = flowParameters(request)
   const as = await context.connection.metadata(storeOptions.request.signal)
-  if (!as.authorization_endpoint) throw new InvalidRequestError('The tenant has no authorization_endpoint')
+  if (!as.authorization_endpoint) throw new DiscoveryError('The discovery document has no authorization_endpoint')
   const params = mergeAuthorizationParams(request.flow, config.authorizationParams, request.authorizationParams ?? {}, owned)
 
   const origin = config.appBaseUrl ?? appOrigin(storeOptions.request, config.trustProxy)
