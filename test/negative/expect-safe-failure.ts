@@ -1,0 +1,78 @@
+import { expect } from 'vitest'
+import { Auth0LinkKitError, type Auth } from '../../core/index.js'
+import { escapeHtml } from '../../core/safety.js'
+import type { TestBrowser } from '../support/browser.js'
+import { SECRET } from '../support/tenant.js'
+
+/** The session as the browser held it before an attempt: its cookies and who it belongs to. */
+export interface SessionSnapshot {
+  /** `__session` and `__session.N` cookies, name → value. */
+  cookies: Map<string, string>
+  sub: string | undefined
+  /** Token values that must never appear in an error page. */
+  tokens: string[]
+}
+
+/** A browser with no session: a failure must not create one. */
+export const SIGNED_OUT: SessionSnapshot = { cookies: new Map(), sub: undefined, tokens: [] }
+
+function sessionCookies(browser: TestBrowser): Map<string, string> {
+  return new Map([...browser.cookies].filter(([name]) => name === '__session' || name.startsWith('__session.')))
+}
+
+/** Records the browser's session so a failed attempt can be shown not to have touched it. */
+export async function snapshotSession(auth: Auth<unknown>, browser: TestBrowser): Promise<SessionSnapshot> {
+  const session = await auth.getSession(browser.request('/'))
+  const tokens = session
+    ? [session.idToken, ...(session.refreshToken ? [session.refreshToken] : []), ...session.tokenSets.map((set) => set.accessToken)]
+    : []
+  return { cookies: sessionCookies(browser), sub: session?.user.sub, tokens }
+}
+
+export interface SafeFailureExpectation {
+  /** What the handler answered (already stored in `browser`'s jar by `browser.send`). */
+  response: Response
+  /** The error `onError` saw for this request. */
+  error: unknown
+  code: string
+  status: number
+  browser: TestBrowser
+  auth: Auth<unknown>
+  /** The session before the attempt; `undefined` when the browser was signed out. */
+  before: SessionSnapshot
+  /** Auth0's `error_description`, which must be shown HTML-escaped when it is shown. */
+  auth0Description?: string
+  /** More strings the body must not contain (client secret, injected tokens…). */
+  secrets?: string[]
+}
+
+const STACK_FRAME = /\n\s*at\s|\bat\s+\S+\s+\(|\.ts:\d+|\.js:\d+/
+
+/**
+ * The three things every negative case asserts: (1) a typed error with the expected `code`,
+ * (2) a safe answer: right status, no stack, secret, token or cookie value in the body, Auth0's
+ * description escaped, and no session cookie written, (3) the session the user had is unchanged.
+ */
+export async function expectSafeFailure(expected: SafeFailureExpectation): Promise<void> {
+  const { response, error, browser, auth, before } = expected
+  expect(error, 'onError saw a typed error').toBeInstanceOf(Auth0LinkKitError)
+  expect((error as Auth0LinkKitError).code).toBe(expected.code)
+  expect((error as Auth0LinkKitError).status).toBe(expected.status)
+
+  expect(response.status).toBe(expected.status)
+  expect(response.headers.get('cache-control')).toBe('no-store')
+  const body = await response.clone().text()
+  expect(body).not.toMatch(STACK_FRAME)
+  const forbidden = [SECRET, ...before.tokens, ...before.cookies.values(), ...browser.cookies.values(), ...(expected.secrets ?? [])]
+  for (const value of forbidden) if (value.length >= 8) expect(body.includes(value), `body leaks ${value.slice(0, 12)}…`).toBe(false)
+  if (expected.auth0Description !== undefined && /[<>&"']/.test(expected.auth0Description)) {
+    expect(body).toContain(escapeHtml(expected.auth0Description))
+    expect(body).not.toContain(expected.auth0Description)
+  }
+  const written = response.headers.getSetCookie().filter((cookie) => /^__session(\.\d+)?=/.test(cookie))
+  expect(written, 'a failed attempt writes no session cookie').toEqual([])
+
+  expect(sessionCookies(browser)).toEqual(before.cookies)
+  const after = await auth.getSession(browser.request('/'))
+  expect(after?.user.sub).toBe(before.sub)
+}
