@@ -24,6 +24,8 @@ export interface Auth<TAppState = unknown> {
   handleProfile: AuthHandler
   handleAccessToken: AuthHandler
   handleBackchannelLogout: AuthHandler
+  /** `GET` → `{ identities }` from the Management API, 401 when signed out; routed only with `identities.enabled`. */
+  handleIdentities: AuthHandler
   /** The session for app code, or `undefined` when signed out. */
   getSession(request: Request): Promise<SessionData | undefined>
   /** The signed-in user's claims for app code, or `undefined`. */
@@ -174,6 +176,12 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     return empty(200, storeOptions.response.headers)
   })
 
+  const handleIdentities = handle(async (request, storeOptions) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return empty(405, new Headers({ allow: 'GET, HEAD' }))
+    const identities = await client.getIdentities(storeOptions)
+    return json({ identities }, 200, storeOptions.response.headers)
+  })
+
   const handlers: Record<keyof Routes, AuthHandler> = {
     login: handleLogin,
     callback: handleCallback,
@@ -183,8 +191,11 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     profile: handleProfile,
     accessToken: handleAccessToken,
     backchannelLogout: handleBackchannelLogout,
+    identities: handleIdentities,
   }
-  const byPath = new Map<string, AuthHandler>(Object.entries(routes).map(([key, path]) => [path, handlers[key as keyof Routes]]))
+  // The identities route costs a Management API call per request, so it answers only when turned on.
+  const routed = (Object.keys(routes) as Array<keyof Routes>).filter((key) => key !== 'identities' || config.identitiesRoute)
+  const byPath = new Map<string, AuthHandler>(routed.map((key) => [routes[key], handlers[key]]))
 
   return {
     client,
@@ -201,6 +212,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     handleProfile,
     handleAccessToken,
     handleBackchannelLogout,
+    handleIdentities,
     getSession: (request) => client.getSession(storeOptionsFor(request)),
     getUser: (request) => client.getUser(storeOptionsFor(request)),
   }

@@ -1,5 +1,6 @@
 import { ConfigurationError } from './errors.js'
 import type { StateStore, TransactionStore } from './stores.js'
+import type { ManagementApiSettings } from './management-api.js'
 import type { SessionData, UserClaims } from './session.js'
 
 /**
@@ -29,6 +30,8 @@ export interface Routes {
   profile: string
   accessToken: string
   backchannelLogout: string
+  /** Answered only when `identities.enabled` is on (see {@link IdentitiesRouteOptions}). */
+  identities: string
 }
 
 /** Attributes of the session and transaction cookies. `HttpOnly` and `Path=/` are fixed. */
@@ -51,6 +54,44 @@ export interface SessionOptions {
   /** Seconds after sign-in after which the session ends regardless. Default 3 days. */
   absoluteDuration?: number
   cookie?: CookieOptions
+}
+
+/**
+ * The Auth0 Management API client behind `getIdentities` and the identities route. It asks for a
+ * client-credentials token for `audience`, so the client needs a grant for the Management API
+ * with the `read:users` permission (Auth0 dashboard → Applications → APIs → Auth0 Management API).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   domain: 'login.example.com', // a custom domain: the Management API stays on the tenant domain
+ *   clientId, clientSecret, secret, appBaseUrl,
+ *   managementApi: { audience: 'https://example.eu.auth0.com/api/v2/', clientId: m2mId, clientSecret: m2mSecret },
+ * })
+ * ```
+ */
+export interface ManagementApiOptions {
+  /** The Management API identifier, also its base URL. Default `https://<domain>/api/v2/`. */
+  audience?: string
+  /** A machine-to-machine client for the Management API. Default: the app's own `clientId`. */
+  clientId?: string
+  /** Required with `clientId`. Default: the app's own client authentication. */
+  clientSecret?: string
+}
+
+/**
+ * Turns on the JSON route at `routes.identities` (default `/auth/identities`): `GET` answers the
+ * signed-in user's linked identities (`{ identities: Identity[] }`), 401 when signed out. Off by
+ * default because every call costs a Management API request and needs the `read:users` grant.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ domain, clientId, clientSecret, secret, appBaseUrl, identities: { enabled: true } })
+ * // in the browser: const { identities } = await (await fetch('/auth/identities')).json()
+ * ```
+ */
+export interface IdentitiesRouteOptions {
+  enabled?: boolean
 }
 
 /** What `onError` may return: a `Response` to send instead of the built-in error page. */
@@ -103,6 +144,10 @@ export interface AuthOptions {
   httpTimeout?: number
   beforeSessionSaved?: BeforeSessionSavedHook
   onError?: ErrorHook
+  /** Where `getIdentities` reads users from; defaults to the tenant's Management API with the app's credentials. */
+  managementApi?: ManagementApiOptions
+  /** The `/auth/identities` route; off unless `enabled`. */
+  identities?: IdentitiesRouteOptions
 }
 
 /** The validated, defaulted configuration every part of the core reads. */
@@ -130,6 +175,8 @@ export interface ResolvedConfig {
   httpTimeout: number
   beforeSessionSaved: BeforeSessionSavedHook | undefined
   onError: ErrorHook | undefined
+  managementApi: ManagementApiSettings
+  identitiesRoute: boolean
 }
 
 export const DEFAULT_SCOPE = 'openid profile email offline_access'
@@ -143,6 +190,7 @@ export const DEFAULT_ROUTES: Routes = {
   profile: '/auth/profile',
   accessToken: '/auth/access-token',
   backchannelLogout: '/auth/backchannel-logout',
+  identities: '/auth/identities',
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -207,6 +255,33 @@ function parseRoutes(routes: Partial<Routes> | undefined): Routes {
   return resolved
 }
 
+function parseManagementApi(options: ManagementApiOptions | undefined, issuer: URL): ManagementApiSettings {
+  let audience = new URL('api/v2/', issuer)
+  if (options?.audience !== undefined) {
+    try {
+      audience = new URL(options.audience)
+    } catch {
+      throw new ConfigurationError('managementApi.audience', 'is not an absolute URL')
+    }
+    if (audience.protocol !== 'https:' && !(audience.protocol === 'http:' && isLoopback(audience))) {
+      throw new ConfigurationError('managementApi.audience', 'must use https (plain http is allowed only for loopback hosts)')
+    }
+    // Relative paths like users/{id} resolve below the audience only when it ends with a slash.
+    if (!audience.pathname.endsWith('/')) audience = new URL(`${audience.href}/`)
+  }
+  if (options?.clientId === undefined) {
+    if (options?.clientSecret !== undefined) throw new ConfigurationError('managementApi.clientId', 'is required with managementApi.clientSecret')
+    return { audience, client: undefined }
+  }
+  return {
+    audience,
+    client: {
+      clientId: requireString(options.clientId, 'managementApi.clientId'),
+      clientSecret: requireString(options.clientSecret, 'managementApi.clientSecret'),
+    },
+  }
+}
+
 /** Validates options once, at construction, so a misconfiguration fails fast and names itself. */
 export function resolveConfig(options: AuthOptions): ResolvedConfig {
   if (options === null || typeof options !== 'object') {
@@ -229,10 +304,12 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   }
   const fetchImpl = options.fetch ?? globalThis.fetch
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
+  const { issuer, allowInsecureIssuer } = parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
   const txCookie = options.transactionCookie ?? {}
   return {
-    ...parseIssuer(domain),
+    issuer,
+    allowInsecureIssuer,
     clientId,
     clientSecret,
     clientAssertionSigningKey: options.clientAssertionSigningKey,
@@ -258,5 +335,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     httpTimeout: positive(options.httpTimeout, 5000, 'httpTimeout'),
     beforeSessionSaved: options.beforeSessionSaved,
     onError: options.onError,
+    managementApi: parseManagementApi(options.managementApi, issuer),
+    identitiesRoute: options.identities?.enabled === true,
   }
 }

@@ -106,6 +106,32 @@ export class CookieError extends defineError('cookie_invalid', 400) {}
 /** A backchannel logout token failed verification. */
 export class BackchannelLogoutError extends defineError('backchannel_logout_error', 400) {}
 
+/**
+ * Auth0's Management API (or its client-credentials token request) refused or failed, e.g. the
+ * app has no grant for the Management API or lacks the `read:users` permission.
+ * `upstreamStatus` is the status Auth0 answered with; `error` is the OAuth error of a refused token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await auth.client.getIdentities({ request, response })
+ * } catch (err) {
+ *   if (err instanceof ManagementApiError && err.upstreamStatus === 403) {
+ *     // grant the app the read:users permission on the Auth0 Management API
+ *   }
+ * }
+ * ```
+ */
+export class ManagementApiError extends defineError('management_api_error', 502) {
+  readonly upstreamStatus: number | undefined
+  readonly error: string | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
+    super(message, options)
+    this.error = options?.error
+    this.upstreamStatus = options?.upstreamStatus
+  }
+}
+
 /** Every stable error code, for exhaustive `switch` statements. */
 export type Auth0LinkKitErrorCode =
   | 'auth0_link_kit_error'
@@ -125,3 +151,4 @@ export type Auth0LinkKitErrorCode =
   | typeof MissingRefreshTokenError.code
   | typeof CookieError.code
   | typeof BackchannelLogoutError.code
+  | typeof ManagementApiError.code

@@ -8,6 +8,7 @@ import { startAuthorization } from './flows/authorize.js'
 import { type CompletedAuthorization, completeAuthorization, withTokenSet } from './flows/callback.js'
 import type { FlowContext } from './flows/context.js'
 import { TenantKeySet } from './id-token-signature.js'
+import { type Identity, ManagementApiClient } from './management-api.js'
 import { appOrigin, safeReturnTo } from './safety.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims, userFromIdTokenClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
@@ -73,10 +74,12 @@ const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-lo
 export class ServerClient<TAppState = unknown> {
   /** @internal Shared with the handlers of `createAuth`; not part of the public API. */
   readonly context: FlowContext
+  readonly #managementApi: ManagementApiClient
 
   constructor(options: AuthOptions) {
     const config = resolveConfig(options)
     const connection = new AuthorizationServerConnection(config)
+    this.#managementApi = new ManagementApiClient(connection, config.managementApi)
     this.context = {
       config,
       connection,
@@ -206,6 +209,24 @@ export class ServerClient<TAppState = unknown> {
    */
   async getUser(storeOptions: StoreOptions): Promise<UserClaims | undefined> {
     return (await this.getSession(storeOptions))?.user
+  }
+
+  /**
+   * The signed-in user's linked identities, primary first, read from Auth0's Management API
+   * (`GET /api/v2/users/{id}`) with a cached client-credentials token. The client needs the
+   * Management API grant with `read:users` (see `managementApi` options). Throws
+   * `MissingSessionError` when signed out and `ManagementApiError` when Auth0 refuses.
+   *
+   * @example
+   * ```ts
+   * const identities = await client.getIdentities({ request, response })
+   * // the primary identity (index 0) cannot be unlinked; offer the others
+   * const unlinkable = identities.slice(1).map((identity) => identity.connection)
+   * ```
+   */
+  async getIdentities(storeOptions: StoreOptions): Promise<Identity[]> {
+    const session = await this.#requireSession(storeOptions)
+    return this.#managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
   }
 
   /**
