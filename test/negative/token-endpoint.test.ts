@@ -6,10 +6,8 @@ import { callbackFor, LINK_GITHUB, recordingAuth, signedIn } from './scenario.js
 
 const tenant = useMockedTenant()
 
-type TokenFailure = Extract<EmulatorFailure, { endpoint: 'discovery' | 'jwks' | 'token' }>
-
 describe('token endpoint failures (each keeps the existing session)', () => {
-  it.each<[string, TokenFailure, string, number]>([
+  it.each<[string, EmulatorFailure, string, number]>([
     ['400 invalid_grant', { endpoint: 'token', status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid authorization code' }) }, 'token_exchange_failed', 502],
     ['401 invalid_client', { endpoint: 'token', status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: 'Unknown client' }) }, 'token_exchange_failed', 502],
     ['500', { endpoint: 'token', status: 500 }, 'token_exchange_failed', 502],
