@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'core/index.ts',
     node: 'adapters/node.ts',
+    bun: 'adapters/bun.ts',
+    deno: 'adapters/deno.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -1,12 +1,23 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import { Readable } from 'node:stream'
+// `auth0-link-kit/node`: the auth routes on node:http, Express and Connect. The files in ./node/
+// translate between Node's request/response and the Web ones; no auth logic lives here.
+
+import type { RequestListener } from 'node:http'
 import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../core/index.js'
+import { optionsFromEnv, readRecord } from './env.js'
+import { InvalidHostError, toRequest } from './node/request.js'
+import { sendResponse } from './node/response.js'
+
+export { authListener, authMiddleware, type NodeMiddleware, type RequestAuth } from './node/middleware.js'
+export { InvalidHostError, requestUrl, toRequest, type ToRequestOptions } from './node/request.js'
+export { sendResponse } from './node/response.js'
+export { withAuth } from './fetch-handler.js'
 
 type FetchHandler = (request: Request) => Response | Promise<Response>
 
 /**
- * Auth options from `process.env` (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`,
- * `AUTH0_SECRET`, `APP_BASE_URL`), overridden by any option passed explicitly.
+ * Creates the auth instance with every option not passed filled from `process.env`
+ * (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`).
+ * Explicit options win.
  *
  * @example
  * ```ts
@@ -14,79 +25,17 @@ type FetchHandler = (request: Request) => Response | Promise<Response>
  * const auth2 = createAuth({ appBaseUrl: 'https://app.example.com' })
  * ```
  */
-export function createAuth<TAppState = unknown>(options: Partial<AuthOptions> = {}, env: Record<string, string | undefined> = process.env): Auth<TAppState> {
-  const fromEnv: Partial<AuthOptions> = {}
-  if (env.AUTH0_DOMAIN) fromEnv.domain = env.AUTH0_DOMAIN
-  if (env.AUTH0_CLIENT_ID) fromEnv.clientId = env.AUTH0_CLIENT_ID
-  if (env.AUTH0_CLIENT_SECRET) fromEnv.clientSecret = env.AUTH0_CLIENT_SECRET
-  if (env.AUTH0_SECRET) fromEnv.secret = env.AUTH0_SECRET
-  if (env.APP_BASE_URL) fromEnv.appBaseUrl = env.APP_BASE_URL
-  return createCoreAuth<TAppState>({ ...fromEnv, ...options } as AuthOptions)
+export function createAuth<TAppState = unknown>(
+  options: Partial<AuthOptions> = {},
+  env: Record<string, string | undefined> = process.env,
+): Auth<TAppState> {
+  return createCoreAuth<TAppState>(optionsFromEnv(options, readRecord(env)))
 }
 
 /**
- * Builds a Web `Request` from a Node request. The origin comes from the socket and `Host`;
- * forwarded headers are left to the core, which honours them only with `trustProxy`.
- *
- * @example
- * ```ts
- * http.createServer(async (req, res) => sendResponse(res, await auth.handleProfile(toRequest(req, res))))
- * ```
- */
-export function toRequest(req: IncomingMessage, res?: ServerResponse): Request {
-  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true
-  const host = req.headers.host ?? 'localhost'
-  const url = new URL(req.url ?? '/', `${encrypted ? 'https' : 'http'}://${host}`)
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(':')) continue
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-    else headers.set(name, value)
-  }
-  const controller = new AbortController()
-  // The client went away before we answered: let pending calls to Auth0 stop early.
-  res?.once('close', () => {
-    if (!res.writableFinished) controller.abort()
-  })
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-  return new Request(url, {
-    method: req.method ?? 'GET',
-    headers,
-    signal: controller.signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit)
-}
-
-/**
- * Writes a Web `Response` to a Node response, keeping each `Set-Cookie` header separate and
- * streaming the body.
- *
- * @example
- * ```ts
- * await sendResponse(res, new Response('hello'))
- * ```
- */
-export async function sendResponse(res: ServerResponse, response: Response, method = 'GET'): Promise<void> {
-  const headers: Record<string, string | string[]> = {}
-  for (const [name, value] of response.headers) if (name !== 'set-cookie') headers[name] = value
-  const cookies = response.headers.getSetCookie()
-  if (cookies.length > 0) headers['set-cookie'] = cookies
-  res.writeHead(response.status, headers)
-  if (!response.body || method === 'HEAD') {
-    res.end()
-    return
-  }
-  const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    res.write(value)
-  }
-  res.end()
-}
-
-/**
- * Turns a fetch-style handler into a listener for `http.createServer`.
+ * Turns a whole fetch-style app (`Request → Response`) into a listener for `http.createServer`.
+ * Every request becomes a full Web `Request`; to leave app paths to Node code, use
+ * {@link authListener} or {@link authMiddleware} instead.
  *
  * @example
  * ```ts
@@ -95,13 +44,24 @@ export async function sendResponse(res: ServerResponse, response: Response, meth
  */
 export function toNodeListener(handler: FetchHandler): RequestListener {
   return (req, res) => {
-    void (async () => {
-      try {
-        await sendResponse(res, await handler(toRequest(req, res)), req.method)
-      } catch {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
+    let request: Request
+    try {
+      request = toRequest(req, res)
+    } catch (error) {
+      res.writeHead(error instanceof InvalidHostError ? 400 : 500, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end(error instanceof InvalidHostError ? 'Bad Request: invalid Host header' : 'Internal Server Error')
+      return
+    }
+    Promise.resolve()
+      .then(() => handler(request))
+      .then((response) => sendResponse(res, response, req.method))
+      .catch(() => {
+        if (res.headersSent) {
+          res.destroy()
+          return
+        }
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
         res.end('Internal Server Error')
-      }
-    })()
+      })
   }
 }

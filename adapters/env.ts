@@ -1,0 +1,49 @@
+import type { AuthOptions } from '../core/index.js'
+
+/** Reads one environment variable; `undefined` when unset. May throw (Deno without `--allow-env`). */
+export type EnvReader = (name: string) => string | undefined
+
+/** Which option each environment variable fills (DESIGN.md §3). */
+export const ENV_OPTIONS = {
+  AUTH0_DOMAIN: 'domain',
+  AUTH0_CLIENT_ID: 'clientId',
+  AUTH0_CLIENT_SECRET: 'clientSecret',
+  AUTH0_SECRET: 'secret',
+  APP_BASE_URL: 'appBaseUrl',
+} as const satisfies Record<string, keyof AuthOptions>
+
+/**
+ * Fills each option missing from `options` from its environment variable (`AUTH0_DOMAIN`,
+ * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`). A variable is only
+ * read when its option is missing, so an app configured in code needs no access to the
+ * environment at all. Explicit options always win; empty variables count as unset.
+ *
+ * @example
+ * ```ts
+ * const options = optionsFromEnv({ appBaseUrl: 'https://app.example.com' }, (name) => process.env[name])
+ * const auth = createAuth(options)
+ * ```
+ */
+export function optionsFromEnv(options: Partial<AuthOptions>, read: EnvReader): AuthOptions {
+  const merged: Partial<AuthOptions> = { ...options }
+  for (const [variable, option] of Object.entries(ENV_OPTIONS) as Array<[keyof typeof ENV_OPTIONS, (typeof ENV_OPTIONS)[keyof typeof ENV_OPTIONS]]>) {
+    if (merged[option] !== undefined) continue
+    const value = read(variable)
+    if (value) merged[option] = value
+  }
+  // Missing required options are reported by the core's own validation, naming the option.
+  return merged as AuthOptions
+}
+
+/**
+ * An {@link EnvReader} over a plain record such as `process.env` or `Bun.env`.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth(optionsFromEnv({}, readRecord(process.env)))
+ * ```
+ */
+export const readRecord =
+  (env: Record<string, string | undefined>): EnvReader =>
+  (name) =>
+    env[name]

@@ -1,0 +1,155 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { Auth, SessionData, UserClaims } from '../../core/index.js'
+import { authRoutePaths } from '../auth-routes.js'
+import { InvalidHostError, requestTarget, toRequest } from './request.js'
+import { sendResponse } from './response.js'
+
+/**
+ * What the middleware puts on `req.auth0` for app code: the session of the request's cookies.
+ *
+ * @example
+ * ```ts
+ * app.get('/', async (req, res) => {
+ *   const user = await req.auth0?.getUser()
+ *   res.send(user ? `Hello ${user.name}` : 'Signed out')
+ * })
+ * ```
+ */
+export interface RequestAuth {
+  /** The session, or `undefined` when signed out. */
+  getSession(): Promise<SessionData | undefined>
+  /** The signed-in user's claims, or `undefined`. */
+  getUser(): Promise<UserClaims | undefined>
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** Set by `authMiddleware` / `authListener` from `auth0-link-kit/node` on every request it passes on. */
+    auth0?: RequestAuth
+  }
+}
+
+/** A connect-style middleware, as Express and Connect take it. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
+
+/** Builds the session lookup only when app code asks: most requests never do. */
+class RequestAuthOf implements RequestAuth {
+  readonly #auth: Auth<unknown>
+  readonly #req: IncomingMessage
+  #request: Request | undefined
+  constructor(auth: Auth<unknown>, req: IncomingMessage) {
+    this.#auth = auth
+    this.#req = req
+  }
+  #asRequest(): Request {
+    return (this.#request ??= toRequest(this.#req, undefined, { headersOnly: true }))
+  }
+  getSession(): Promise<SessionData | undefined> {
+    return this.#auth.getSession(this.#asRequest())
+  }
+  getUser(): Promise<UserClaims | undefined> {
+    return this.#auth.getUser(this.#asRequest())
+  }
+}
+
+/**
+ * True when `target` (`/auth/login?x`) names one of the auth paths. Plain paths are looked up as
+ * they are; only a path a URL parser could rewrite (dot segments, `\`, `%`, an absolute-form
+ * target) is normalised first, so an app path costs no URL at all.
+ */
+function isAuthPath(paths: Set<string>, target: string): boolean {
+  const query = target.indexOf('?')
+  const path = query === -1 ? target : target.slice(0, query)
+  if (paths.has(path)) return true
+  if (path.charCodeAt(0) === 47 && !/\/\.|[%\\]/.test(path)) return false
+  try {
+    return paths.has(new URL(target, 'http://localhost').pathname)
+  } catch {
+    return false
+  }
+}
+
+function refuseHost(res: ServerResponse): void {
+  res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+  res.end('Bad Request: invalid Host header')
+}
+
+/**
+ * A connect-style middleware for Express, Connect and friends: it answers the auth routes
+ * (`/auth/login`, `/auth/callback`, `/auth/link`, …) and passes every other request on with
+ * `next()`, after putting {@link RequestAuth} on `req.auth0`. App paths are passed on without
+ * building a Web `Request`; auth paths get a full one, body and abort signal included. Mount it
+ * before body parsers (after `express.urlencoded()` it still works, from the parsed fields).
+ *
+ * @example
+ * ```ts
+ * import express from 'express'
+ * import { createAuth, authMiddleware } from 'auth0-link-kit/node'
+ *
+ * const auth = createAuth() // AUTH0_* from process.env
+ * const app = express()
+ * app.use(authMiddleware(auth))
+ * app.get('/', async (req, res) => res.send((await req.auth0?.getUser())?.name ?? 'signed out'))
+ * ```
+ */
+export function authMiddleware(auth: Auth<unknown>): NodeMiddleware {
+  const paths = authRoutePaths(auth)
+  const passOn = (req: IncomingMessage, next: (error?: unknown) => void) => {
+    req.auth0 = new RequestAuthOf(auth, req)
+    next()
+  }
+  return (req, res, next) => {
+    if (!isAuthPath(paths, requestTarget(req))) {
+      passOn(req, next)
+      return
+    }
+    let request: Request
+    try {
+      request = toRequest(req, res)
+    } catch (error) {
+      if (error instanceof InvalidHostError) refuseHost(res)
+      else next(error)
+      return
+    }
+    auth
+      .handler(request)
+      .then((response) => (response ? sendResponse(res, response, req.method) : passOn(req, next)))
+      .catch((error: unknown) => {
+        if (res.headersSent) res.destroy()
+        else next(error)
+      })
+  }
+}
+
+/**
+ * A listener for `http.createServer`: the auth routes are answered, and every other request goes
+ * to `app` (a Node listener, with `req.auth0` set), or gets 404 when there is no app.
+ *
+ * @example
+ * ```ts
+ * import http from 'node:http'
+ * import { createAuth, authListener } from 'auth0-link-kit/node'
+ *
+ * const auth = createAuth()
+ * http.createServer(authListener(auth, async (req, res) => {
+ *   const user = await req.auth0?.getUser()
+ *   res.end(user ? `Hello ${user.name}` : 'Signed out')
+ * })).listen(3000)
+ * ```
+ */
+export function authListener(auth: Auth<unknown>, app?: RequestListener): RequestListener {
+  const middleware = authMiddleware(auth)
+  return (req, res) => {
+    middleware(req, res, (error) => {
+      if (error !== undefined) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+        res.end('Internal Server Error')
+      } else if (app) {
+        app(req, res)
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        res.end('Not Found')
+      }
+    })
+  }
+}

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+
+/** What `toRequest` needs from a request: Node's `IncomingMessage`, or Express's request built on it. */
+type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown }
+
+/** The request has a `Host` no URL can be built on; answer it with 400. */
+export class InvalidHostError extends Error {
+  static readonly code = 'invalid_host'
+  readonly code = InvalidHostError.code
+}
+
+// A host name, IPv4, or bracketed IPv6, with an optional port: the same shape the core accepts
+// for X-Forwarded-Host. Anything else could smuggle a path or credentials into the URL.
+const HOST = /^[A-Za-z0-9.\-:[\]]+$/
+
+/** The path the request names, as Express reports it when a middleware is mounted on a sub-path. */
+export function requestTarget(req: NodeRequest): string {
+  return req.originalUrl ?? req.url ?? '/'
+}
+
+/**
+ * The absolute URL of a Node request: `https` on a TLS socket, the host from `Host` (or HTTP/2's
+ * `:authority`). `X-Forwarded-*` is not read here: the core honours it only with `trustProxy`.
+ */
+export function requestUrl(req: NodeRequest): URL {
+  const encrypted = (req.socket as { encrypted?: boolean } | null)?.encrypted === true
+  const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost'
+  if (!HOST.test(host)) throw new InvalidHostError('The Host header is not a valid host')
+  return new URL(requestTarget(req), `${encrypted ? 'https' : 'http'}://${host}`)
+}
+
+/** Bodies parsed by Express's `urlencoded()`/`json()` before us: the stream is spent, the fields are not. */
+function parsedFormBody(req: NodeRequest): URLSearchParams | undefined {
+  const { body } = req
+  if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return undefined
+  const form = new URLSearchParams()
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) if (typeof value === 'string') form.append(key, value)
+  return form
+}
+
+export interface ToRequestOptions {
+  /** Build a request without a body (and without an abort signal): enough to read the session. */
+  headersOnly?: boolean
+}
+
+/**
+ * Builds a Web `Request` from a Node request: every header (repeated ones kept apart), the body
+ * streamed for methods that have one, and a `signal` that aborts when the client goes away
+ * before the response is finished, so pending calls to Auth0 stop early.
+ *
+ * @example
+ * ```ts
+ * http.createServer(async (req, res) => sendResponse(res, await auth.handleProfile(toRequest(req, res))))
+ * ```
+ */
+export function toRequest(req: NodeRequest, res?: ServerResponse, options: ToRequestOptions = {}): Request {
+  const url = requestUrl(req)
+  const headers = new Headers()
+  const raw = req.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    // HTTP/2 pseudo-headers (`:path`, `:authority`) are not header fields.
+    if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]!)
+  }
+  const method = req.method ?? 'GET'
+  const init: RequestInit & { duplex?: 'half' } = { method, headers }
+  if (!options.headersOnly) {
+    if (res) {
+      const controller = new AbortController()
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort()
+      })
+      init.signal = controller.signal
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      if (req.readableEnded) {
+        // A body parser ran first: rebuild the form from what it parsed.
+        const form = parsedFormBody(req)
+        if (form) {
+          headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
+          headers.delete('content-length')
+          init.body = form
+        }
+      } else {
+        init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>
+        init.duplex = 'half'
+      }
+    }
+  }
+  return new Request(url, init)
+}
