@@ -61,6 +61,12 @@ export interface LogoutTokenClaims {
   sid?: string
 }
 
+/** Options of {@link StateStore.set}. */
+export interface StateStoreSetOptions {
+  /** Issue a new session id and delete the record under the old one (login, link, unlink). */
+  rotate?: boolean
+}
+
 /**
  * Keeps the session. The default is stateless (an encrypted cookie); a stateful store keeps only
  * an id in the cookie and the data in a backend.
@@ -72,7 +78,13 @@ export interface LogoutTokenClaims {
  */
 export interface StateStore {
   get(storeOptions: StoreOptions): Promise<SessionData | undefined>
-  set(session: SessionData, storeOptions: StoreOptions): Promise<void>
+  /**
+   * Writes the session. `rotate` (sent after login and after link/unlink completion) asks a
+   * stateful store to issue a new session id and drop the old one, so an id planted in the
+   * browser before sign-in never names a signed-in session (session fixation). Stores without
+   * ids may ignore it.
+   */
+  set(session: SessionData, storeOptions: StoreOptions, options?: StateStoreSetOptions): Promise<void>
   delete(storeOptions: StoreOptions): Promise<void>
   /** Ends every session matching the claims (backchannel logout). */
   deleteByLogoutToken(claims: LogoutTokenClaims, storeOptions?: StoreOptions): Promise<void>

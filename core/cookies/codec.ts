@@ -44,7 +44,7 @@ export class CookieCodec {
   readonly #purpose: string
   #keys: Promise<DerivedKey[]> | undefined
 
-  constructor(secrets: readonly string[], purpose: 'session' | 'transaction') {
+  constructor(secrets: readonly string[], purpose: 'session' | 'session-id' | 'transaction') {
     this.#secrets = secrets
     this.#purpose = purpose
   }

@@ -141,6 +141,7 @@ export async function completeAuthorization(
     }
   }
   if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, user)
-  await context.stateStore.set(session, storeOptions)
+  // A new id whenever who the session is, or what it may do, changed (session fixation defence).
+  await context.stateStore.set(session, storeOptions, { rotate: true })
   return { flow: transaction.flow, appState: transaction.appState, session }
 }

@@ -1,0 +1,168 @@
+import { type AuthOptions, type ResolvedConfig, resolveConfig } from '../config.js'
+import { CookieCodec } from '../cookies/codec.js'
+import { CookieJar } from '../cookies/jar.js'
+import { nowInSeconds, type SessionData } from '../session.js'
+import type { LogoutTokenClaims, StateStore, StateStoreSetOptions, StoreOptions } from '../stores.js'
+import type { SessionBackend } from './session-backend.js'
+
+/** A read keeps a rolling session alive by rewriting its record at most this often. */
+const ROLLING_REWRITE_AFTER = 60
+
+/** 256 bits: ids are bearer credentials for the session, so they must be unguessable. */
+const SESSION_ID_BYTES = 32
+
+function newSessionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+interface CookieSessionId {
+  id: string
+  /** An older secret encrypted it: rewrite the cookie under the current one. */
+  rotated: boolean
+}
+
+/**
+ * The session id a request carries, after this store changed it while handling that request
+ * (rotation, delete): a later `get` in the same request must not read the stale cookie.
+ * `null` records a deletion.
+ */
+const idsWrittenDuringRequest = new WeakMap<Request, string | null>()
+
+/**
+ * A stateful session store: the cookie holds only an encrypted, random session id; the session
+ * lives in a {@link SessionBackend} with a TTL equal to its remaining lifetime (inactivity for a
+ * rolling session, bounded by the absolute duration). Because the server holds the data, a
+ * backchannel logout ends the session everywhere the backend is shared, and the id is replaced
+ * after login and after link/unlink completion (session fixation defence).
+ *
+ * Takes the same options as `createAuth` (or a `ResolvedConfig`), for the secret, session
+ * durations and cookie attributes.
+ *
+ * @example
+ * ```ts
+ * import { createAuth, MemorySessionBackend, StatefulStateStore } from 'auth0-link-kit'
+ *
+ * const options = { domain, clientId, clientSecret, secret, appBaseUrl }
+ * const auth = createAuth({ ...options, stateStore: new StatefulStateStore(options, new MemorySessionBackend()) })
+ * ```
+ */
+export class StatefulStateStore implements StateStore {
+  readonly #config: ResolvedConfig
+  readonly #backend: SessionBackend
+  /** Its own HKDF purpose: a session id cookie never decrypts as anything else, nor the reverse. */
+  readonly #codec: CookieCodec
+
+  constructor(config: AuthOptions | ResolvedConfig, backend: SessionBackend) {
+    this.#config = 'issuer' in config && config.issuer instanceof URL ? config : resolveConfig(config as AuthOptions)
+    this.#backend = backend
+    this.#codec = new CookieCodec(this.#config.secrets, 'session-id')
+  }
+
+  #jar(storeOptions: StoreOptions): CookieJar {
+    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie)
+  }
+
+  #absoluteExpiresAt(session: SessionData): number {
+    return session.internal.createdAt + this.#config.session.absoluteDuration
+  }
+
+  #expiresAt(session: SessionData): number {
+    const { rolling, inactivityDuration } = this.#config.session
+    const absolute = this.#absoluteExpiresAt(session)
+    return rolling ? Math.min(absolute, session.internal.updatedAt + inactivityDuration) : absolute
+  }
+
+  async #sessionId(storeOptions: StoreOptions): Promise<CookieSessionId | undefined> {
+    const written = idsWrittenDuringRequest.get(storeOptions.request)
+    if (written !== undefined) return written === null ? undefined : { id: written, rotated: false }
+    const value = this.#jar(storeOptions).getChunked(this.#config.session.cookieName)
+    if (value === undefined) return undefined
+    const decrypted = await this.#codec.decrypt<unknown>(value)
+    if (!decrypted || typeof decrypted.payload !== 'string') return undefined
+    return { id: decrypted.payload, rotated: decrypted.rotated }
+  }
+
+  async #writeCookie(id: string, session: SessionData, storeOptions: StoreOptions): Promise<void> {
+    // The cookie lives to the absolute end; the backend's TTL enforces inactivity, so keeping a
+    // rolling session alive needs no new Set-Cookie.
+    const expiresAt = this.#absoluteExpiresAt(session)
+    const value = await this.#codec.encrypt(id, expiresAt)
+    this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds())
+    idsWrittenDuringRequest.set(storeOptions.request, id)
+  }
+
+  #clearCookie(storeOptions: StoreOptions): void {
+    this.#jar(storeOptions).deleteChunked(this.#config.session.cookieName)
+    idsWrittenDuringRequest.set(storeOptions.request, null)
+  }
+
+  /** Writes the record; `false` when the session is over (expired, or ended while we worked). */
+  async #writeRecord(id: string, session: SessionData, onlyIfPresent: boolean): Promise<boolean> {
+    const ttlSeconds = this.#expiresAt(session) - nowInSeconds()
+    if (ttlSeconds <= 0) return false
+    const sid = session.internal.sid
+    return this.#backend.set(id, session, { ttlSeconds, sub: session.user.sub, ...(sid !== undefined ? { sid } : {}), onlyIfPresent })
+  }
+
+  async get(storeOptions: StoreOptions): Promise<SessionData | undefined> {
+    const current = await this.#sessionId(storeOptions)
+    if (!current) return undefined
+    const session = await this.#backend.get(current.id)
+    if (!session || this.#expiresAt(session) <= nowInSeconds()) {
+      // Ended by logout, expiry or eviction: the id names nothing any more.
+      this.#clearCookie(storeOptions)
+      return undefined
+    }
+    if (this.#config.session.rolling && nowInSeconds() - session.internal.updatedAt > ROLLING_REWRITE_AFTER) {
+      const touched: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
+      if (!(await this.#writeRecord(current.id, touched, true))) {
+        this.#clearCookie(storeOptions)
+        return undefined
+      }
+    }
+    if (current.rotated) await this.#writeCookie(current.id, session, storeOptions)
+    return session
+  }
+
+  async set(session: SessionData, storeOptions: StoreOptions, options: StateStoreSetOptions = {}): Promise<void> {
+    const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
+    const current = await this.#sessionId(storeOptions)
+    if (current && !options.rotate) {
+      // Refresh and rolling writes keep the id, and must not revive a session ended meanwhile.
+      if (await this.#writeRecord(current.id, updated, true)) {
+        if (current.rotated) await this.#writeCookie(current.id, updated, storeOptions)
+      } else {
+        this.#clearCookie(storeOptions)
+      }
+      return
+    }
+    const id = newSessionId()
+    // The new record exists (and is indexed for logout) before the old one goes: never a gap
+    // in which the browser holds no valid id.
+    if (!(await this.#writeRecord(id, updated, false))) {
+      if (current) await this.#backend.delete(current.id)
+      this.#clearCookie(storeOptions)
+      return
+    }
+    if (current) await this.#backend.delete(current.id)
+    await this.#writeCookie(id, updated, storeOptions)
+  }
+
+  async delete(storeOptions: StoreOptions): Promise<void> {
+    const current = await this.#sessionId(storeOptions)
+    if (current) await this.#backend.delete(current.id)
+    this.#clearCookie(storeOptions)
+  }
+
+  /**
+   * OpenID Connect Back-Channel Logout 1.0 §2.4: a token with `sid` ends that Auth0 session
+   * (other sessions of the user stay); one with only `sub` ends all of the user's sessions.
+   */
+  async deleteByLogoutToken(claims: LogoutTokenClaims): Promise<void> {
+    if (claims.sid !== undefined) await this.#backend.deleteBySid(claims.sid)
+    else if (claims.sub !== undefined) await this.#backend.deleteBySub(claims.sub)
+  }
+}
