@@ -1,4 +1,5 @@
-// The demo's one page, as plain server-rendered HTML: every value is escaped where it is used.
+// The demo's one page, as plain server-rendered HTML: every value is escaped where it is used,
+// and every action is a plain form, so it works without any script.
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 /** @param {unknown} value */
@@ -8,60 +9,130 @@ const LABELS = { github: 'GitHub', 'google-oauth2': 'Google', 'Username-Password
 /** @param {string} connection */
 export const label = (connection) => LABELS[/** @type {keyof typeof LABELS} */ (connection)] ?? connection
 
+/** Short, human titles for the failures a person can meet here; anything else keeps its code. */
+const ERROR_TITLES = {
+  authorization_error: 'Auth0 did not complete that request',
+  missing_session: 'Your session has ended; please sign in again',
+  missing_transaction: 'That sign-in link expired or was already used',
+  state_mismatch: 'That sign-in link expired or was already used',
+  user_mismatch: 'That account belongs to another user',
+  cross_site_request: 'That request did not come from this app',
+  timeout: 'Auth0 took too long to answer',
+}
+
 const STYLE = `
-  body { font: 16px/1.5 system-ui, sans-serif; background: #f5f6f8; color: #1d2330; margin: 0 }
-  main { max-width: 40rem; margin: 3rem auto; background: #fff; border-radius: 12px; padding: 2rem 2.5rem; box-shadow: 0 2px 12px #0001 }
-  h1 { margin-top: 0; font-size: 1.5rem } h2 { font-size: 1.1rem; margin-top: 2rem }
-  .who { display: flex; gap: 1rem; align-items: center } .who img { width: 48px; height: 48px; border-radius: 50% }
-  ul { list-style: none; padding: 0 } li { display: flex; justify-content: space-between; align-items: center; padding: .6rem 0; border-bottom: 1px solid #eee }
-  form { display: inline } button, .button { font: inherit; border: 0; border-radius: 6px; padding: .45rem 1rem; cursor: pointer; background: #3b5bdb; color: #fff; text-decoration: none }
-  button.secondary { background: #e9ecef; color: #1d2330 } button.danger { background: #fff0f0; color: #c92a2a }
-  .error { background: #fff0f0; border: 1px solid #ffc9c9; color: #c92a2a; padding: .75rem 1rem; border-radius: 8px }
-  .note { color: #667; font-size: .9rem } .tag { font-size: .8rem; color: #667; margin-left: .5rem }
+  * { box-sizing: border-box }
+  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; background: #f3f4f8; color: #1d2330; margin: 0 }
+  header { background: #1d2330; color: #fff; padding: .9rem 1.5rem; display: flex; justify-content: space-between; align-items: center }
+  header .brand { font-weight: 650; letter-spacing: .01em } header .brand span { color: #9fb0ff }
+  header .mode { font-size: .8rem; color: #b8bfd0 }
+  main { max-width: 38rem; margin: 2.5rem auto; padding: 0 1rem }
+  .card { background: #fff; border-radius: 12px; padding: 1.75rem 2rem; box-shadow: 0 1px 3px #0000000f, 0 6px 24px #0000000a; margin-bottom: 1.25rem }
+  h1 { margin: 0 0 .5rem; font-size: 1.45rem } h2 { font-size: 1rem; margin: 0 0 .75rem; color: #3a4256 }
+  p { margin: .25rem 0 1rem }
+  .who { display: flex; gap: 1rem; align-items: center; justify-content: space-between }
+  .who .person { display: flex; gap: .9rem; align-items: center }
+  .avatar { width: 52px; height: 52px; border-radius: 50%; background: #dde3ff; color: #3b5bdb; display: grid; place-items: center; font-weight: 700; font-size: 1.3rem; object-fit: cover }
+  .muted { color: #667085; font-size: .9rem }
+  ul.identities { list-style: none; padding: 0; margin: 0 }
+  ul.identities li { display: flex; justify-content: space-between; align-items: center; padding: .75rem 0; border-top: 1px solid #eef0f4 }
+  ul.identities li:first-child { border-top: 0 }
+  .identity { display: flex; flex-direction: column } .identity strong { font-weight: 600 }
+  .badge { display: inline-block; font-size: .72rem; font-weight: 600; padding: .1rem .5rem; border-radius: 999px; background: #e7f5ec; color: #1e7a46; margin-left: .5rem; vertical-align: middle }
+  form { display: inline; margin: 0 }
+  button, .button { font: inherit; font-weight: 550; border: 0; border-radius: 8px; padding: .55rem 1.1rem; cursor: pointer; background: #3b5bdb; color: #fff; text-decoration: none; display: inline-block }
+  button:hover, .button:hover { filter: brightness(1.08) }
+  button.secondary { background: #eef0f4; color: #1d2330 } button.danger { background: #fff0f0; color: #c92a2a; border: 1px solid #ffd4d4 }
+  .actions { display: flex; gap: .6rem; flex-wrap: wrap }
+  .alert { border-radius: 10px; padding: .9rem 1.1rem; margin-bottom: 1.25rem; display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start }
+  .alert.error { background: #fff0f0; border: 1px solid #ffc9c9; color: #8f1d1d }
+  .alert.warning { background: #fff8e6; border: 1px solid #ffe3a3; color: #7a4b00 }
+  .alert a { color: inherit; font-size: .85rem; white-space: nowrap } .alert code { font-size: .8rem }
 `
 
 /**
- * @param {{ user?: Record<string, unknown>, identities?: Array<{ connection: string, user_id: string, provider: string }>,
+ * @typedef {{ connection: string, user_id: string, provider: string }} IdentityView
+ * @param {{ user?: Record<string, unknown>, identities?: IdentityView[], identitiesProblem?: { code: string, message: string },
  *   linkable: string[], error?: { code: string, description?: string | null }, mode: string }} view
  */
 export function renderPage(view) {
-  const { user, identities, linkable, error, mode } = view
+  const { user, linkable, error, mode } = view
   const errorBox = error
-    ? `<p class="error" role="alert"><strong>That did not work (${esc(error.code)}).</strong> ${esc(error.description ?? '')}</p>`
+    ? `<div class="alert error" role="alert"><div><strong>${esc(ERROR_TITLES[/** @type {keyof typeof ERROR_TITLES} */ (error.code)] ?? 'That did not work')}</strong><br>
+        ${esc(error.description ?? '')} <code>(${esc(error.code)})</code></div><a href="/">Dismiss</a></div>`
     : ''
-  let body
-  if (!user) {
-    body = `<h1>Account linking demo</h1>${errorBox}
-      <p>You are signed out.</p>
-      <a class="button" href="/auth/login?returnTo=/">Sign in</a>`
-  } else {
-    const linked = identities ?? []
-    const rows = linked
-      .map((identity, index) =>
-        index === 0
-          ? `<li><span>${esc(label(identity.connection))}<span class="tag">primary</span></span></li>`
-          : `<li><span>${esc(label(identity.connection))}<span class="tag">${esc(identity.user_id)}</span></span>
-              <form method="post" action="/auth/unlink"><input type="hidden" name="connection" value="${esc(identity.connection)}">
-              <input type="hidden" name="returnTo" value="/"><button class="danger">Unlink</button></form></li>`,
-      )
-      .join('')
-    const linkedConnections = new Set(linked.map((identity) => identity.connection))
-    const buttons = linkable
-      .filter((connection) => !linkedConnections.has(connection))
-      .map(
-        (connection) => `<form method="post" action="/auth/link"><input type="hidden" name="connection" value="${esc(connection)}">
-          <input type="hidden" name="returnTo" value="/"><button>Link ${esc(label(connection))}</button></form>`,
-      )
-      .join(' ')
-    body = `<h1>Account linking demo</h1>${errorBox}
-      <div class="who">${user.picture ? `<img alt="" src="${esc(user.picture)}">` : ''}
-        <div><strong>${esc(user.name ?? user.sub)}</strong><br><span class="note">${esc(user.email ?? '')} · ${esc(user.sub)}</span></div></div>
-      <h2>Linked identities</h2>
-      ${identities ? `<ul id="identities">${rows}</ul>` : `<p class="note">Identities come from Auth0's Management API, which this demo does not call on a real tenant. The session holds: ${esc(JSON.stringify(user))}</p>`}
-      <h2>Link another identity</h2><p>${buttons || '<span class="note">Everything is linked.</span>'}</p>
-      <h2>Done?</h2><form method="get" action="/auth/logout"><input type="hidden" name="returnTo" value="/"><button class="secondary">Log out</button></form>`
+  const body = user ? signedIn(user, view, linkable) : signedOut()
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>${user ? 'Your accounts' : 'Sign in'} · Link Kit demo</title><style>${STYLE}</style></head>
+    <body><header><div class="brand">Link Kit <span>demo</span></div><div class="mode">${esc(mode)}</div></header>
+    <main>${errorBox}${body}</main></body></html>`
+}
+
+function signedOut() {
+  return `<section class="card" aria-labelledby="welcome">
+      <h1 id="welcome">Welcome</h1>
+      <p class="muted">You are signed out. Sign in to see the identities linked to your account, link GitHub or Google, and unlink them again.</p>
+      <a class="button" href="/auth/login?returnTo=/">Sign in</a>
+    </section>`
+}
+
+/**
+ * @param {Record<string, unknown>} user
+ * @param {{ identities?: IdentityView[], identitiesProblem?: { code: string, message: string } }} view
+ * @param {string[]} linkable
+ */
+function signedIn(user, view, linkable) {
+  const name = String(user.name ?? user.email ?? user.sub)
+  const avatar = user.picture
+    ? `<img class="avatar" alt="" src="${esc(user.picture)}">`
+    : `<div class="avatar" aria-hidden="true">${esc(name.slice(0, 1).toUpperCase())}</div>`
+  const profile = `<section class="card who" aria-label="Signed in user">
+      <div class="person">${avatar}<div><strong>${esc(name)}</strong><br><span class="muted">${esc(user.email ?? '')}</span></div></div>
+      <form method="get" action="/auth/logout"><input type="hidden" name="returnTo" value="/"><button class="secondary">Log out</button></form>
+    </section>`
+  return profile + identitiesCard(view) + linkCard(view.identities, linkable)
+}
+
+/** @param {{ identities?: IdentityView[], identitiesProblem?: { code: string, message: string } }} view */
+function identitiesCard({ identities, identitiesProblem }) {
+  if (!identities && !identitiesProblem) {
+    return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
+      <p class="muted">This app does not read the linked identities.</p></section>`
   }
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-    <title>auth0-link-kit demo</title><style>${STYLE}</style>
-    <main>${body}<p class="note">Mode: ${esc(mode)}</p></main></html>`
+  if (!identities) {
+    return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
+      <div class="alert warning" role="status"><div><strong>The linked identities could not be read.</strong><br>
+        ${esc(identitiesProblem?.message ?? '')} <code>(${esc(identitiesProblem?.code ?? 'unknown')})</code><br>
+        The app needs a grant for the Auth0 Management API with the <code>read:users</code> permission.</div></div></section>`
+  }
+  // Index 0 is the primary identity, the one the account was created with: Auth0 refuses to unlink it.
+  const rows = identities
+    .map((identity, index) =>
+      index === 0
+        ? `<li><span class="identity"><strong>${esc(label(identity.connection))}<span class="badge">Primary</span></strong>
+            <span class="muted">${esc(identity.connection)}</span></span></li>`
+        : `<li><span class="identity"><strong>${esc(label(identity.connection))}</strong><span class="muted">${esc(identity.connection)} · ${esc(identity.user_id)}</span></span>
+            <form method="post" action="/auth/unlink"><input type="hidden" name="connection" value="${esc(identity.connection)}">
+            <input type="hidden" name="returnTo" value="/"><button class="danger">Unlink ${esc(label(identity.connection))}</button></form></li>`,
+    )
+    .join('')
+  return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
+      <ul class="identities" id="identities">${rows}</ul></section>`
+}
+
+/**
+ * @param {IdentityView[] | undefined} identities
+ * @param {string[]} linkable
+ */
+function linkCard(identities, linkable) {
+  const linked = new Set((identities ?? []).map((identity) => identity.connection))
+  const buttons = linkable
+    .filter((connection) => !linked.has(connection))
+    .map(
+      (connection) => `<form method="post" action="/auth/link"><input type="hidden" name="connection" value="${esc(connection)}">
+        <input type="hidden" name="returnTo" value="/"><button>Link ${esc(label(connection))}</button></form>`,
+    )
+    .join('')
+  return `<section class="card" aria-labelledby="link"><h2 id="link">Link another identity</h2>
+      ${buttons ? `<div class="actions">${buttons}</div>` : '<p class="muted">Everything this demo offers is linked.</p>'}</section>`
 }

@@ -1,5 +1,6 @@
 // The main demo: `npm start`. With no AUTH0_* variables it starts the built-in Auth0 emulator on
 // loopback and signs in against it; with them it talks to that tenant instead.
+// PORT=0 picks a free port; the line `LISTENING <port>` on stdout says which (tests wait for it).
 import http from 'node:http'
 import { createAuth, toNodeListener } from 'auth0-link-kit/node'
 import { createAuth0Emulator } from 'auth0-link-kit/testing'
@@ -10,25 +11,26 @@ const host = process.env.HOST ?? 'localhost'
 const useTenant = Boolean(process.env.AUTH0_DOMAIN && process.env.AUTH0_CLIENT_ID && process.env.AUTH0_CLIENT_SECRET)
 const LINKABLE = ['github', 'google-oauth2']
 
-/** Starts a node:http server for `handler` and resolves with its actual port. */
-function listen(handler, wantedPort, hostname) {
+/**
+ * Starts a node:http server whose handler can be set after it listens (the port, and so the
+ * origin, is known only then), and resolves with the server and that setter.
+ */
+function listen(wantedPort, hostname) {
+  let handle = async () => new Response('Starting, try again in a moment', { status: 503, headers: { 'retry-after': '1' } })
+  const server = http.createServer(toNodeListener((request) => handle(request)))
   return new Promise((resolve, reject) => {
-    const server = http.createServer(toNodeListener(handler))
     server.once('error', reject)
-    server.listen(wantedPort, hostname, () => resolve(server))
+    server.listen(wantedPort, hostname, () => resolve({ server, setHandler: (next) => (handle = next) }))
   })
 }
 
 let emulator
 let authOptions = {}
 if (!useTenant) {
-  const emulatorPort = Number(process.env.EMULATOR_PORT ?? 0)
-  // Listen first so the emulator knows the origin it is reachable at.
-  let handle = async () => new Response('starting', { status: 503 })
-  const server = await listen((request) => handle(request), emulatorPort, '127.0.0.1')
+  const { server, setHandler } = await listen(Number(process.env.EMULATOR_PORT ?? 0), '127.0.0.1')
   const origin = `http://127.0.0.1:${server.address().port}`
   emulator = await createAuth0Emulator({ origin, interaction: 'page' })
-  handle = (request) => emulator.handle(request)
+  setHandler((request) => emulator.handle(request))
   authOptions = {
     domain: origin,
     clientId: emulator.clientId,
@@ -39,7 +41,11 @@ if (!useTenant) {
   console.log(`Auth0 emulator on ${origin} (users: alice@example.com, bob@example.com)`)
 }
 
-const appBaseUrl = process.env.APP_BASE_URL ?? `http://${host}:${port}`
+const { server, setHandler } = await listen(port, host)
+const actualPort = server.address().port
+const urlHost = host.includes(':') ? `[${host}]` : host
+const appBaseUrl = process.env.APP_BASE_URL ?? `http://${urlHost}:${actualPort}`
+
 const auth = createAuth({
   ...authOptions,
   appBaseUrl,
@@ -53,21 +59,35 @@ const auth = createAuth({
   },
 })
 
+/**
+ * The user's identities from Auth0's Management API, the same call a real tenant answers when
+ * the app has the Management API grant with `read:users`; otherwise the reason, for the page.
+ */
+async function identitiesOf(storeOptions) {
+  try {
+    return { identities: await auth.client.getIdentities(storeOptions) }
+  } catch (error) {
+    return { identitiesProblem: { code: error.code ?? 'internal_error', message: error.message } }
+  }
+}
+
 async function app(request) {
   const url = new URL(request.url)
-  if (url.pathname !== '/') return new Response('Not found', { status: 404 })
-  const user = await auth.getUser(request)
-  const identities = user && emulator ? emulator.getUser(user.sub)?.identities : undefined
+  if (url.pathname !== '/') return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } })
+  const headers = new Headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+  const storeOptions = { request, response: { headers } }
+  const user = await auth.client.getUser(storeOptions)
   const code = url.searchParams.get('error')
   const html = renderPage({
     user,
-    identities,
+    ...(user ? await identitiesOf(storeOptions) : {}),
     linkable: LINKABLE,
     error: code ? { code, description: url.searchParams.get('description') } : undefined,
     mode: emulator ? 'built-in Auth0 emulator' : `tenant ${process.env.AUTH0_DOMAIN}`,
   })
-  return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
+  return new Response(html, { headers })
 }
 
-const server = await listen(async (request) => (await auth.handler(request)) ?? app(request), port, host)
-console.log(`Demo app on ${appBaseUrl} (listening on ${host}:${server.address().port})`)
+setHandler(async (request) => (await auth.handler(request)) ?? app(request))
+console.log(`Demo app on ${appBaseUrl} (listening on ${host}:${actualPort})`)
+console.log(`LISTENING ${actualPort}`)

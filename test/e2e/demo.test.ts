@@ -1,0 +1,156 @@
+// The demo as a person uses it: a real Chromium clicks through the real demo process (Node
+// adapter + the Auth0 emulator on loopback), and each step leaves a screenshot behind.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const CHROMIUM = '/usr/bin/chromium'
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots')
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** dist/ is built by the global setup; wait out a rebuild someone else's run may have started. */
+function waitForBuild(): void {
+  if (existsSync('/usr/bin/flock')) execFileSync('/usr/bin/flock', ['/tmp/auth0-link-kit-build.lock', 'true'])
+}
+
+/** Starts the demo on a free port and resolves with its origin once it prints `LISTENING <port>`. */
+function startDemo(): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, ['examples/demo/server.js'], {
+    cwd: ROOT,
+    // No AUTH0_* variables: the demo runs against its built-in emulator.
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start within 30 s:\n${output}`)), 30_000)
+    const read = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /^LISTENING (\d+)$/m.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ child, origin: `http://127.0.0.1:${match[1]}` })
+      }
+    }
+    child.stdout!.on('data', read)
+    child.stderr!.on('data', read)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the demo exited with ${code}:\n${output}`))
+    })
+  })
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  process.kill(child.pid, 'SIGTERM')
+  await exited
+}
+
+/** Waits for `locator` to be visible; fails the test with the locator in the message otherwise. */
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 })
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+
+describe('the demo in a real browser', () => {
+  let demo: { child: ChildProcess; origin: string } | undefined
+  let context: BrowserContext | undefined
+  let userDataDir: string | undefined
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this)`)
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    waitForBuild()
+    demo = await startDemo()
+    userDataDir = mkdtempSync(join(tmpdir(), 'link-kit-e2e-'))
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1000, height: 760 },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await context?.close().catch(() => {})
+    await stop(demo?.child)
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+  })
+
+  it('signs in, links GitHub, lists it, unlinks it, shows a cancelled link, and logs out', async () => {
+    const page = context!.pages()[0] ?? (await context!.newPage())
+    const origin = demo!.origin
+    const identities = page.locator('#identities li')
+
+    await page.goto(`${origin}/`)
+    await visible(page.getByRole('heading', { name: 'Welcome' }))
+    await visible(page.getByText('You are signed out.'))
+    await shot(page, '01-signed-out')
+
+    await page.getByRole('link', { name: 'Sign in' }).click()
+    await visible(page.getByRole('heading', { name: 'Sign in' }))
+    expect(new URL(page.url()).origin).not.toBe(origin)
+    await shot(page, '02-auth0-sign-in')
+    await page.getByRole('button', { name: /Alice Example/ }).click()
+
+    await page.waitForURL(`${origin}/`)
+    await visible(page.getByText('alice@example.com'))
+    await expect.poll(() => identities.count()).toBe(1)
+    expect(await identities.first().textContent()).toContain('Email and password')
+    expect(await identities.first().textContent()).toContain('Primary')
+    // The primary identity cannot be unlinked, so the page offers no button for it.
+    await expect.poll(() => identities.first().getByRole('button').count()).toBe(0)
+    await shot(page, '03-signed-in')
+
+    await page.getByRole('button', { name: 'Link GitHub', exact: true }).click()
+    await visible(page.getByRole('heading', { name: 'Link GitHub to alice@example.com?' }))
+    await shot(page, '04-link-consent')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+
+    await page.waitForURL(`${origin}/`)
+    await expect.poll(() => identities.count()).toBe(2)
+    expect(await identities.nth(1).textContent()).toContain('GitHub')
+    await expect.poll(() => page.getByRole('button', { name: 'Link GitHub', exact: true }).count()).toBe(0)
+    await shot(page, '05-github-linked')
+
+    await page.getByRole('button', { name: 'Unlink GitHub', exact: true }).click()
+    await visible(page.getByRole('heading', { name: 'Unlink GitHub from alice@example.com?' }))
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+
+    await page.waitForURL(`${origin}/`)
+    await expect.poll(() => identities.count()).toBe(1)
+    await visible(page.getByRole('button', { name: 'Link GitHub', exact: true }))
+    await shot(page, '06-github-unlinked')
+
+    await page.getByRole('button', { name: 'Link Google', exact: true }).click()
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click()
+    await page.waitForURL((url) => url.origin === origin && url.pathname === '/')
+    expect(await page.getByRole('alert').textContent()).toContain('Auth0 did not complete that request')
+    expect(await page.getByRole('alert').textContent()).toContain('The user cancelled')
+    // A failed link leaves the session and the identities as they were.
+    await expect.poll(() => identities.count()).toBe(1)
+    await shot(page, '07-link-cancelled')
+
+    await page.getByRole('button', { name: 'Log out', exact: true }).click()
+    await page.waitForURL(`${origin}/`)
+    await visible(page.getByText('You are signed out.'))
+    await shot(page, '08-logged-out')
+    expect(readdirSync(SCREENSHOTS).filter((file) => file.endsWith('.png')).length).toBeGreaterThanOrEqual(8)
+  }, 90_000)
+})
