@@ -6,6 +6,7 @@ export default defineConfig({
     node: 'adapters/node.ts',
     bun: 'adapters/bun.ts',
     deno: 'adapters/deno.ts',
+    sveltekit: 'adapters/sveltekit.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -1,0 +1,177 @@
+import type { Cookies, Handle, RequestEvent } from '@sveltejs/kit'
+import type {
+  AccessTokenResult,
+  Auth,
+  SessionData,
+  StartLinkUserOptions,
+  StartUnlinkUserOptions,
+  StoreOptions,
+  UserClaims,
+} from '../core/index.js'
+
+/**
+ * What {@link auth0Handle} puts on `event.locals.auth`. Every call reads the request's cookies
+ * and writes any cookie it changes through `event.cookies`, so SvelteKit sends them with
+ * whatever response the load function or form action ends in (a `redirect(303, url)` included).
+ *
+ * Declare it once in `src/app.d.ts` so `locals.auth` is typed:
+ *
+ * @example
+ * ```ts
+ * // src/app.d.ts
+ * import type { Auth0Locals } from 'auth0-link-kit/sveltekit'
+ *
+ * declare global {
+ *   namespace App {
+ *     interface Locals {
+ *       auth: Auth0Locals
+ *     }
+ *   }
+ * }
+ * export {}
+ * ```
+ */
+export interface Auth0Locals<TAppState = unknown> {
+  /** The session, or `undefined` when signed out. A rolling session is kept alive by reading it. */
+  getSession(): Promise<SessionData | undefined>
+  /** The signed-in user's claims, or `undefined`. */
+  getUser(): Promise<UserClaims | undefined>
+  /**
+   * Starts linking `connection` to the signed-in user and returns Auth0's `/authorize` URL;
+   * throws `MissingSessionError` when signed out.
+   */
+  startLinkUser(options: StartLinkUserOptions<TAppState>): Promise<URL>
+  /** Starts unlinking `connection`; returns Auth0's `/authorize` URL. */
+  startUnlinkUser(options: StartUnlinkUserOptions<TAppState>): Promise<URL>
+  /** An access token for `audience` (default: the configured one), refreshed when it has expired. */
+  getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
+}
+
+/** One `Set-Cookie` header as the core's cookie stores write it. */
+interface SetCookie {
+  name: string
+  value: string
+  maxAge: number
+  secure: boolean
+  sameSite: 'lax' | 'none' | 'strict'
+  domain: string | undefined
+}
+
+function parseSetCookie(header: string): SetCookie | undefined {
+  const [pair = '', ...attributes] = header.split(';')
+  const eq = pair.indexOf('=')
+  if (eq <= 0) return undefined
+  const cookie: SetCookie = {
+    name: pair.slice(0, eq).trim(),
+    value: pair.slice(eq + 1).trim(),
+    maxAge: 0,
+    secure: false,
+    sameSite: 'lax',
+    domain: undefined,
+  }
+  for (const attribute of attributes) {
+    const [key = '', ...rest] = attribute.split('=')
+    const value = rest.join('=').trim()
+    switch (key.trim().toLowerCase()) {
+      case 'max-age':
+        cookie.maxAge = Number(value)
+        break
+      case 'secure':
+        cookie.secure = true
+        break
+      case 'samesite':
+        cookie.sameSite = value.toLowerCase() === 'none' ? 'none' : value.toLowerCase() === 'strict' ? 'strict' : 'lax'
+        break
+      case 'domain':
+        cookie.domain = value
+        break
+    }
+  }
+  return cookie
+}
+
+/**
+ * Replays the `Set-Cookie` headers the core's stores appended onto SvelteKit's cookie API. The
+ * values are already cookie-safe (base64url JWE), so they pass through unencoded; `secure` is
+ * always explicit because SvelteKit's own default would mark cookies on `http://127.0.0.1` Secure.
+ */
+function applySetCookies(headers: Headers, cookies: Cookies): void {
+  for (const header of headers.getSetCookie()) {
+    const cookie = parseSetCookie(header)
+    if (!cookie) continue
+    const options = {
+      path: '/',
+      httpOnly: true,
+      sameSite: cookie.sameSite,
+      secure: cookie.secure,
+      encode: (value: string) => value,
+      ...(cookie.domain ? { domain: cookie.domain } : {}),
+    }
+    if (cookie.maxAge <= 0) cookies.delete(cookie.name, options)
+    else cookies.set(cookie.name, cookie.value, { ...options, maxAge: cookie.maxAge })
+  }
+}
+
+/** Builds `locals.auth` for one request; every call goes to the core with its own `Headers`. */
+function createAuth0Locals<TAppState>(auth: Auth<TAppState>, event: RequestEvent): Auth0Locals<TAppState> {
+  async function withCookies<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T> {
+    const storeOptions: StoreOptions = { request: event.request, response: { headers: new Headers() } }
+    try {
+      return await call(storeOptions)
+    } finally {
+      // Cookies written before a failure (e.g. a rotated session) still belong on the response.
+      applySetCookies(storeOptions.response.headers, event.cookies)
+    }
+  }
+  const { client } = auth
+  return {
+    getSession: () => withCookies((storeOptions) => client.getSession(storeOptions)),
+    getUser: () => withCookies((storeOptions) => client.getUser(storeOptions)),
+    startLinkUser: (options) => withCookies((storeOptions) => client.startLinkUser(options, storeOptions)),
+    startUnlinkUser: (options) => withCookies((storeOptions) => client.startUnlinkUser(options, storeOptions)),
+    getAccessToken: (options = {}) => withCookies((storeOptions) => client.getAccessToken(storeOptions, options)),
+  }
+}
+
+/**
+ * A SvelteKit `handle` hook: the auth routes (`/auth/login`, `/auth/callback`, `/auth/link`, …)
+ * answer with the core's responses as they are; every other request gets `event.locals.auth`
+ * ({@link Auth0Locals}) and goes on to the app. Composes with `sequence` like any hook.
+ *
+ * SvelteKit env modules cannot be read from a library, so create the `Auth` in your own hooks
+ * file from `$env/dynamic/private`.
+ *
+ * @example
+ * ```ts
+ * // src/hooks.server.ts
+ * import { env } from '$env/dynamic/private'
+ * import { sequence } from '@sveltejs/kit/hooks'
+ * import { createAuth } from 'auth0-link-kit'
+ * import { auth0Handle } from 'auth0-link-kit/sveltekit'
+ *
+ * const auth = createAuth({
+ *   domain: env.AUTH0_DOMAIN,
+ *   clientId: env.AUTH0_CLIENT_ID,
+ *   clientSecret: env.AUTH0_CLIENT_SECRET,
+ *   secret: env.AUTH0_SECRET,
+ *   appBaseUrl: env.APP_BASE_URL,
+ * })
+ *
+ * export const handle = sequence(auth0Handle(auth), async ({ event, resolve }) => resolve(event))
+ *
+ * // src/routes/settings/+page.server.ts: a form action that starts a link
+ * export const actions = {
+ *   link: async ({ locals }) => {
+ *     redirect(303, await locals.auth.startLinkUser({ connection: 'github', appState: { returnTo: '/settings' } }))
+ *   },
+ * }
+ * ```
+ */
+export function auth0Handle<TAppState = unknown>(auth: Auth<TAppState>): Handle {
+  return async ({ event, resolve }) => {
+    const response = await auth.handler(event.request)
+    if (response) return response
+    ;(event.locals as { auth?: Auth0Locals<TAppState> }).auth = createAuth0Locals(auth, event)
+    return resolve(event)
+  }
+}
