@@ -291,6 +291,9 @@ export class ServerClient<TAppState = unknown> {
     const { config, connection } = this.context
     const session = await this.context.stateStore.get(storeOptions)
     await this.context.stateStore.delete(storeOptions)
+    // A link or unlink callback already in flight in another tab would write this session back
+    // after the logout; ending its Auth0 session (`sid`) as a backchannel logout does keeps it ended.
+    if (session?.internal.sid) await this.context.stateStore.deleteByLogoutToken({ sid: session.internal.sid }, storeOptions)
     const origin = config.appBaseUrl ?? appOrigin(storeOptions.request, config.trustProxy)
     const returnTo = new URL(safeReturnTo(options.returnTo, origin), origin).href
     const as = await connection.metadata(storeOptions.request.signal)
