@@ -65,6 +65,11 @@ export interface LogoutTokenClaims {
 export interface StateStoreSetOptions {
   /** Issue a new session id and delete the record under the old one (login, link, unlink). */
   rotate?: boolean
+  /**
+   * The write updates the session the request carries (link, unlink completion): a stateful
+   * store writes nothing when that session ended meanwhile (logout during the code exchange).
+   */
+  updatesExisting?: boolean
 }
 
 /**

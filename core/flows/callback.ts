@@ -142,6 +142,6 @@ export async function completeAuthorization(
   }
   if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, user)
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
-  await context.stateStore.set(session, storeOptions, { rotate: true })
+  await context.stateStore.set(session, storeOptions, { rotate: true, updatesExisting: existing !== undefined })
   return { flow: transaction.flow, appState: transaction.appState, session }
 }

@@ -139,6 +139,11 @@ export class StatefulStateStore implements StateStore {
       }
       return
     }
+    if (options.updatesExisting && !(current && (await this.#backend.get(current.id)))) {
+      // Ended (logout, backchannel logout) while the link or unlink was at Auth0: stay ended.
+      this.#clearCookie(storeOptions)
+      return
+    }
     const id = newSessionId()
     // The new record exists (and is indexed for logout) before the old one goes: never a gap
     // in which the browser holds no valid id.

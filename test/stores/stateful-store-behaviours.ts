@@ -169,4 +169,20 @@ export function behavesAsStatefulSessionStore(tenant: MockedTenant, makeBackend:
     expect(await sessionFor(auth, cookie)).toBeUndefined()
     expect(response.headers.getSetCookie().join('\n')).toMatch(/^__session=;.*Max-Age=0/i)
   })
+
+  it('does not write back a session that ended while a link was at Auth0', async () => {
+    const { emulator } = tenant
+    const { auth, stateStore } = statefulAuth(emulator, makeBackend())
+    const browser = await signedInBrowser(auth, emulator)
+    const cookie = cookieOf(browser)
+    // What the link callback read before the code exchange…
+    const session = (await sessionFor(auth, cookie))!
+    // …and a logout for the same Auth0 session arriving during it.
+    await backchannelLogout(auth, await emulator.createLogoutToken({ sid: session.internal.sid! }))
+    const response = new Response(null)
+    await stateStore.set(session, { request: browser.request('/auth/callback'), response }, { rotate: true, updatesExisting: true })
+    browser.store(response)
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false)
+    expect(await sessionFor(auth, cookie)).toBeUndefined()
+  })
 }
