@@ -1,0 +1,98 @@
+import {
+  type CookieHandler,
+  type CookieSerializeOptions,
+  CookieTransactionStore as Auth0CookieTransactionStore,
+  ServerClient as Auth0ServerClient,
+  StatelessStateStore as Auth0StatelessStateStore,
+} from '@auth0/auth0-server-js'
+import { ServerClient } from '../core/index.js'
+import { requestCookies } from '../core/cookies/jar.js'
+import type { StoreOptions } from '../core/stores.js'
+import type { BenchTenant } from './tenant.js'
+
+export const APP_ORIGIN = 'https://app.bench.test'
+export const CALLBACK_URL = `${APP_ORIGIN}/auth/callback`
+export const SECRET = 'a-benchmark-secret-that-is-at-least-32-characters-long'
+
+/** The same input for both libraries in every run. */
+export const LOGIN_OPTIONS = { appState: { returnTo: '/home' } }
+export const LINK_OPTIONS = { connection: 'github', connectionScope: 'repo', appState: { returnTo: '/settings/accounts' } }
+
+/** The five operations the issue compares, behind one shape so both libraries get the same inputs. */
+export interface Contender {
+  readonly name: string
+  /** Cookie name prefix of the session (to report its size on the wire). */
+  readonly sessionCookie: string
+  startInteractiveLogin(storeOptions: StoreOptions): Promise<URL>
+  completeInteractiveLogin(url: URL, storeOptions: StoreOptions): Promise<unknown>
+  startLinkUser(storeOptions: StoreOptions): Promise<URL>
+  completeLinkUser(url: URL, storeOptions: StoreOptions): Promise<unknown>
+  getSession(storeOptions: StoreOptions): Promise<unknown>
+}
+
+export function createLinkKit(tenant: BenchTenant): Contender {
+  const { emulator } = tenant
+  const client = new ServerClient({
+    domain: emulator.domain,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    secret: SECRET,
+    appBaseUrl: APP_ORIGIN,
+    fetch: tenant.fetch,
+  })
+  return {
+    name: 'auth0-link-kit',
+    sessionCookie: '__session',
+    startInteractiveLogin: (storeOptions) => client.startInteractiveLogin(LOGIN_OPTIONS, storeOptions),
+    completeInteractiveLogin: (url, storeOptions) => client.completeInteractiveLogin(url, storeOptions),
+    startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),
+    completeLinkUser: (url, storeOptions) => client.completeLinkUser(url, storeOptions),
+    getSession: (storeOptions) => client.getSession(storeOptions),
+  }
+}
+
+function serializeCookie(name: string, value: string, options: CookieSerializeOptions = {}): string {
+  let cookie = `${name}=${value}; Path=${options.path ?? '/'}`
+  if (options.maxAge !== undefined) cookie += `; Max-Age=${Math.floor(options.maxAge)}`
+  if (options.httpOnly) cookie += '; HttpOnly'
+  if (options.secure) cookie += '; Secure'
+  if (options.sameSite) cookie += `; SameSite=${options.sameSite}`
+  return cookie
+}
+
+/**
+ * The in-memory cookie handler auth0-server-js asks its users to write, over the same
+ * `{ request, response }` pair ours takes, parsing the `Cookie` header once per request as ours does.
+ */
+const headerCookieHandler: CookieHandler<StoreOptions> = {
+  setCookie(name, value, options, storeOptions) {
+    storeOptions!.response.headers.append('set-cookie', serializeCookie(name, value, options))
+  },
+  getCookie: (name, storeOptions) => requestCookies(storeOptions!.request).get(name),
+  getCookies: (storeOptions) => Object.fromEntries(requestCookies(storeOptions!.request)),
+  deleteCookie(name, storeOptions, options) {
+    storeOptions!.response.headers.append('set-cookie', serializeCookie(name, '', { ...options, maxAge: 0 }))
+  },
+}
+
+export function createAuth0ServerJs(tenant: BenchTenant): Contender {
+  const { emulator } = tenant
+  const client = new Auth0ServerClient<StoreOptions>({
+    domain: emulator.domain,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    authorizationParams: { redirect_uri: CALLBACK_URL },
+    customFetch: tenant.fetch,
+    transactionStore: new Auth0CookieTransactionStore({ secret: SECRET }, headerCookieHandler),
+    stateStore: new Auth0StatelessStateStore({ secret: SECRET }, headerCookieHandler),
+  })
+  return {
+    name: '@auth0/auth0-server-js',
+    sessionCookie: '__a0_session',
+    startInteractiveLogin: (storeOptions) => client.startInteractiveLogin(LOGIN_OPTIONS, storeOptions),
+    completeInteractiveLogin: (url, storeOptions) => client.completeInteractiveLogin(url, storeOptions),
+    startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),
+    completeLinkUser: (url, storeOptions) => client.completeLinkUser(url, storeOptions),
+    getSession: (storeOptions) => client.getSession(storeOptions),
+  }
+}

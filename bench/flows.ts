@@ -1,0 +1,96 @@
+import type { StoreOptions } from '../core/stores.js'
+import { BrowserJar } from './browser-jar.js'
+import { APP_ORIGIN, type Contender } from './contenders.js'
+import type { BenchTenant } from './tenant.js'
+
+/** One prepared call: its inputs are built, only the library call is left to run (and time). */
+export type PreparedCall = () => Promise<unknown>
+
+export type OperationName = 'startInteractiveLogin' | 'completeInteractiveLogin' | 'startLinkUser' | 'completeLinkUser' | 'getSession'
+
+export const OPERATIONS: readonly OperationName[] = [
+  'startInteractiveLogin',
+  'completeInteractiveLogin',
+  'startLinkUser',
+  'completeLinkUser',
+  'getSession',
+]
+
+function storeOptions(jar: BrowserJar, url: string | URL): StoreOptions & { response: Response } {
+  return { request: jar.request(url), response: new Response(null) }
+}
+
+/** A browser with a session: a full login through the library and the tenant. */
+export async function signIn(contender: Contender, tenant: BenchTenant): Promise<BrowserJar> {
+  const jar = new BrowserJar()
+  const start = storeOptions(jar, `${APP_ORIGIN}/auth/login`)
+  const authorizeUrl = await contender.startInteractiveLogin(start)
+  jar.store(start.response.headers)
+  const callback = await tenant.authorize(authorizeUrl)
+  const complete = storeOptions(jar, callback)
+  await contender.completeInteractiveLogin(callback, complete)
+  jar.store(complete.response.headers)
+  return jar
+}
+
+/** Starts a flow in `jar` and returns the callback URL Auth0 would send the browser to. */
+async function callbackFor(contender: Contender, tenant: BenchTenant, jar: BrowserJar, flow: 'login' | 'link'): Promise<URL> {
+  const start = storeOptions(jar, `${APP_ORIGIN}/auth/${flow}`)
+  const authorizeUrl = flow === 'login' ? await contender.startInteractiveLogin(start) : await contender.startLinkUser(start)
+  jar.store(start.response.headers)
+  return tenant.authorize(authorizeUrl)
+}
+
+/**
+ * Builds the inputs of one call of `operation` (untimed): fresh `Request` objects, a started
+ * transaction and the tenant's callback for the `complete*` calls. `session` is a signed-in
+ * browser; it is copied, never changed, so every call sees the same session cookie.
+ */
+export async function prepareCall(
+  operation: OperationName,
+  contender: Contender,
+  tenant: BenchTenant,
+  session: BrowserJar,
+): Promise<PreparedCall> {
+  switch (operation) {
+    case 'startInteractiveLogin': {
+      const options = storeOptions(new BrowserJar(), `${APP_ORIGIN}/auth/login`)
+      return () => contender.startInteractiveLogin(options)
+    }
+    case 'completeInteractiveLogin': {
+      const jar = new BrowserJar()
+      const callback = await callbackFor(contender, tenant, jar, 'login')
+      const options = storeOptions(jar, callback)
+      return () => contender.completeInteractiveLogin(callback, options)
+    }
+    case 'startLinkUser': {
+      const options = storeOptions(session, `${APP_ORIGIN}/auth/link`)
+      return () => contender.startLinkUser(options)
+    }
+    case 'completeLinkUser': {
+      const jar = session.clone()
+      const callback = await callbackFor(contender, tenant, jar, 'link')
+      const options = storeOptions(jar, callback)
+      return () => contender.completeLinkUser(callback, options)
+    }
+    case 'getSession': {
+      const options = storeOptions(session, `${APP_ORIGIN}/home`)
+      return async () => {
+        const value = await contender.getSession(options)
+        if (value === undefined) throw new Error(`${contender.name}: getSession found no session`)
+        return value
+      }
+    }
+  }
+}
+
+/** Runs every operation once and checks it did its job, so a broken setup fails before timing. */
+export async function checkOperations(contender: Contender, tenant: BenchTenant): Promise<void> {
+  const session = await signIn(contender, tenant)
+  if (session.cookieBytes(contender.sessionCookie) === 0) throw new Error(`${contender.name}: login wrote no session cookie`)
+  for (const operation of OPERATIONS) {
+    const call = await prepareCall(operation, contender, tenant, session)
+    const result = await call()
+    if (operation.startsWith('start') && !(result instanceof URL)) throw new Error(`${contender.name}: ${operation} returned no URL`)
+  }
+}

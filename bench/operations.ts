@@ -1,0 +1,89 @@
+import { Bench } from 'tinybench'
+import type { Contender } from './contenders.js'
+import { OPERATIONS, type OperationName, type PreparedCall, prepareCall, signIn } from './flows.js'
+import type { BenchTenant } from './tenant.js'
+
+/** What the issue asks of us, as a multiple of @auth0/auth0-server-js's ops/s. */
+export const OPERATION_TARGETS: Readonly<Record<OperationName, number>> = {
+  startInteractiveLogin: 4,
+  completeInteractiveLogin: 3,
+  startLinkUser: 4,
+  completeLinkUser: 3,
+  getSession: 8,
+}
+
+export interface OperationMeasurement {
+  operation: OperationName
+  library: string
+  /** Concurrent callers: 1 (sequential) or 16. */
+  callers: number
+  opsPerSecond: number
+  /** Milliseconds for one iteration: one call, or one batch of `callers` concurrent calls. */
+  p50: number
+  p99: number
+  samples: number
+}
+
+export interface OperationTimes {
+  /** Milliseconds of timed samples per task, and of warm-up. */
+  time: number
+  warmupTime: number
+}
+
+/**
+ * Each operation of each library as a tinybench task. `beforeEach` builds the inputs (untimed);
+ * the task runs `callers` calls at once, so ops/s is `callers / mean latency`. Every call runs the
+ * same inputs against the same tenant, and every task reads a session cookie made just before it
+ * (a rolling session older than a minute would be rewritten on read, which a browser would do only
+ * once a minute).
+ */
+export async function measureOperations(
+  tenant: BenchTenant,
+  contenders: readonly Contender[],
+  callers: number,
+  times: OperationTimes,
+  only: readonly OperationName[] = OPERATIONS,
+): Promise<OperationMeasurement[]> {
+  const bench = new Bench({ time: times.time, warmupTime: times.warmupTime, iterations: 20, warmupIterations: 10 })
+  const keys: Array<{ operation: OperationName; library: string }> = []
+  for (const operation of only) {
+    for (const contender of contenders) {
+      let session: Awaited<ReturnType<typeof signIn>>
+      let calls: PreparedCall[] = []
+      keys.push({ operation, library: contender.name })
+      bench.add(
+        `${operation} ${contender.name} ×${callers}`,
+        async () => {
+          if (callers === 1) await calls[0]!()
+          else await Promise.all(calls.map((call) => call()))
+        },
+        {
+          async beforeAll() {
+            session = await signIn(contender, tenant)
+          },
+          async beforeEach() {
+            calls = []
+            for (let i = 0; i < callers; i++) calls.push(await prepareCall(operation, contender, tenant, session))
+          },
+        },
+      )
+    }
+  }
+  await bench.run()
+  return bench.tasks.map((task, index) => {
+    const result = task.result
+    const key = keys[index]!
+    if (result.state !== 'completed') {
+      const error = 'error' in result ? result.error : undefined
+      throw new Error(`${task.name}: ${result.state}${error ? ` (${String(error)})` : ''}`)
+    }
+    return {
+      ...key,
+      callers,
+      opsPerSecond: (callers * 1000) / result.latency.mean,
+      p50: result.latency.p50 ?? Number.NaN,
+      p99: result.latency.p99 ?? Number.NaN,
+      samples: result.latency.samplesCount,
+    }
+  })
+}

@@ -1,0 +1,138 @@
+import type { HttpMeasurement } from './http.js'
+import { HTTP_TARGETS } from './http.js'
+import type { MemoryMeasurement } from './memory.js'
+import { OPERATION_TARGETS, type OperationMeasurement } from './operations.js'
+import type { OperationName } from './flows.js'
+
+export interface Environment {
+  date: string
+  cpu: string
+  cores: number
+  loadAverage: number[]
+  node: string
+  bun: string | undefined
+  deno: string | undefined
+  auth0ServerJs: string
+}
+
+export interface BenchReport {
+  environment: Environment
+  operations: OperationMeasurement[]
+  /** Runtimes whose HTTP scenarios were skipped, and why. */
+  httpSkipped: string[]
+  http: HttpMeasurement[]
+  memory: MemoryMeasurement[]
+}
+
+export interface OperationComparison {
+  operation: OperationName
+  callers: number
+  ours: OperationMeasurement
+  theirs: OperationMeasurement
+  ratio: number
+  target: number
+}
+
+export function compareOperations(measurements: readonly OperationMeasurement[], ours: string, theirs: string): OperationComparison[] {
+  const comparisons: OperationComparison[] = []
+  for (const mine of measurements) {
+    if (mine.library !== ours) continue
+    const other = measurements.find((m) => m.library === theirs && m.operation === mine.operation && m.callers === mine.callers)
+    if (!other) continue
+    const target = OPERATION_TARGETS[mine.operation]
+    comparisons.push({ operation: mine.operation, callers: mine.callers, ours: mine, theirs: other, ratio: mine.opsPerSecond / other.opsPerSecond, target })
+  }
+  return comparisons
+}
+
+export function compareHttp(measurements: readonly HttpMeasurement[]) {
+  return HTTP_TARGETS.flatMap((target) => {
+    const ours = measurements.find((m) => m.id === target.ours)
+    const theirs = measurements.find((m) => m.id === target.theirs)
+    return ours && theirs ? [{ ...target, ratio: ours.requestsPerSecond / theirs.requestsPerSecond }] : []
+  })
+}
+
+const integer = (n: number) => Math.round(n).toLocaleString('en-US')
+const ms = (n: number) => (n < 1 ? `${(n * 1000).toFixed(0)} µs` : `${n.toFixed(2)} ms`)
+const ratio = (n: number) => `${n.toFixed(1)}×`
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+const signedMib = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${mib(Math.abs(bytes))}`
+const verdict = (value: number, target: number) => (value >= target ? 'met' : 'MISSED')
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+/** The report as Markdown: printed on stdout and written to bench/RESULTS.md. */
+export function renderMarkdown(report: BenchReport, ours: string, theirs: string): string {
+  const { environment: env } = report
+  const parts: string[] = []
+  parts.push(
+    `Run on ${env.date}: ${env.cpu}, ${env.cores} cores, Node ${env.node}` +
+      `${env.bun ? `, Bun ${env.bun}` : ''}${env.deno ? `, Deno ${env.deno}` : ''}; ${theirs} ${env.auth0ServerJs}. ` +
+      `Load average at start: ${env.loadAverage.map((n) => n.toFixed(2)).join(' / ')} (a shared machine: compare ratios, not absolute numbers).`,
+  )
+  const comparisons = compareOperations(report.operations, ours, theirs)
+  if (comparisons.length > 0) {
+    parts.push('## Library operations (in process, same tenant, same inputs)')
+    for (const callers of [...new Set(comparisons.map((c) => c.callers))]) {
+      parts.push(
+        callers === 1
+          ? '### Sequential (one caller)'
+          : `### ${callers} concurrent callers (p50/p99 are of one batch of ${callers} calls)`,
+      )
+      parts.push(
+        table(
+          ['operation', `${ours} ops/s`, 'p50', 'p99', `${theirs} ops/s`, 'p50', 'p99', 'ours/theirs', 'target', ''],
+          comparisons
+            .filter((c) => c.callers === callers)
+            .map((c) => [
+              c.operation,
+              integer(c.ours.opsPerSecond),
+              ms(c.ours.p50),
+              ms(c.ours.p99),
+              integer(c.theirs.opsPerSecond),
+              ms(c.theirs.p50),
+              ms(c.theirs.p99),
+              ratio(c.ratio),
+              `≥ ${c.target}×`,
+              verdict(c.ratio, c.target),
+            ]),
+        ),
+      )
+    }
+  }
+  if (report.http.length > 0 || report.httpSkipped.length > 0) {
+    parts.push('## HTTP on 127.0.0.1 (autocannon, session-read route unless "no crypto")')
+    if (report.http.length > 0) {
+      parts.push(
+        table(
+          ['server', 'req/s', 'share of bare', 'p50', 'p99'],
+          report.http.map((m) => [m.label, integer(m.requestsPerSecond), `${(m.shareOfBare * 100).toFixed(0)} %`, `${m.p50} ms`, `${m.p99} ms`]),
+        ),
+      )
+      const targets = compareHttp(report.http)
+      if (targets.length > 0) {
+        parts.push(table(['comparison', 'ratio', 'target', ''], targets.map((t) => [t.name, ratio(t.ratio), `≥ ${t.target}×`, verdict(t.ratio, t.target)])))
+      }
+    }
+    for (const skipped of report.httpSkipped) parts.push(`Skipped: ${skipped}`)
+  }
+  if (report.memory.length > 0) {
+    parts.push('## Memory (heap used after a full GC)')
+    parts.push(
+      table(
+        ['library', 'at start', 'after getSession ×N', 'after login flows ×N'],
+        report.memory.map((m) => [
+          m.library,
+          mib(m.heapAtStart),
+          `${signedMib(m.heapAfterGetSession - m.heapAtStart)} (N = ${integer(m.getSessionCalls)})`,
+          `${signedMib(m.heapAfterFlows - m.heapAtStart)} (N = ${integer(m.loginFlows)})`,
+        ]),
+      ),
+    )
+  }
+  return `${parts.join('\n\n')}\n`
+}

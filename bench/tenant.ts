@@ -1,0 +1,155 @@
+import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { type Auth0Emulator, createAuth0Emulator } from '../testing/index.js'
+
+interface SigningKey {
+  kid: string
+  privateKey: CryptoKey
+  jwk: Record<string, unknown>
+}
+
+interface PreparedExchange {
+  redirectUri: string
+  codeChallenge: string
+  body: string
+}
+
+const USER = { sub: 'auth0|alice', name: 'Alice Example', nickname: 'alice', email: 'alice@example.com', email_verified: true }
+const PICTURE = 'https://s.gravatar.com/avatar/c160f8cc69a4f0bf2b0362752353d060?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fal.png'
+
+async function s256(verifier: string): Promise<string> {
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
+}
+
+function randomToken(bytes: number): string {
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)))
+}
+
+/**
+ * The Auth0 both libraries talk to during the benchmark: the project's emulator (discovery and
+ * JWKS, served through its `fetch`), with the token endpoint's signing moved out of the timed
+ * region. The emulator signs two RS256 tokens per code exchange (≈ 2 ms here) and remembers every
+ * authorize request and refresh token; a real tenant does that work on Auth0's machines, and here
+ * it would add the same fixed cost to both libraries and grow the heap the memory test watches.
+ *
+ * So {@link BenchTenant.authorize} answers a library's `/authorize` URL (untimed) with a code and
+ * signs that callback's ID token (RS256, the library's `nonce`) with a tenant key published in the
+ * JWKS next to the emulator's; the token endpoint then replays it, after checking what Auth0
+ * checks: client credentials, a code used once, the same `redirect_uri`, and the PKCE verifier
+ * against the library's own challenge. The access token is a signed JWT and the refresh token has
+ * Auth0's length, so the session cookie has a realistic size.
+ */
+export class BenchTenant {
+  readonly emulator: Auth0Emulator
+  readonly #prepared = new Map<string, PreparedExchange>()
+  readonly #tokenEndpoint: string
+  readonly #jwksUri: string
+  readonly #key: SigningKey
+  readonly #accessToken: string
+
+  private constructor(emulator: Auth0Emulator, key: SigningKey, accessToken: string) {
+    this.emulator = emulator
+    this.#tokenEndpoint = `${emulator.origin}/oauth/token`
+    this.#jwksUri = `${emulator.origin}/.well-known/jwks.json`
+    this.#key = key
+    this.#accessToken = accessToken
+  }
+
+  static async create(): Promise<BenchTenant> {
+    const emulator = await createAuth0Emulator()
+    const { privateKey, publicKey } = await generateKeyPair('RS256')
+    const jwk = await exportJWK(publicKey)
+    const kid = await calculateJwkThumbprint(jwk)
+    const now = Math.floor(Date.now() / 1000)
+    const accessToken = await new SignJWT({
+      scope: 'openid profile email offline_access',
+      azp: emulator.clientId,
+      permissions: ['read:profile', 'read:linked-accounts'],
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid })
+      .setIssuer(emulator.issuer)
+      .setSubject(USER.sub)
+      .setAudience([`${emulator.origin}/userinfo`])
+      .setIssuedAt(now)
+      .setExpirationTime(now + 86_400)
+      .sign(privateKey)
+    return new BenchTenant(emulator, { kid, privateKey, jwk: { ...jwk, kid, use: 'sig', alg: 'RS256' } }, accessToken)
+  }
+
+  /** Pass as `fetch` (ours) or `customFetch` (auth0-server-js). */
+  readonly fetch: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (url === this.#tokenEndpoint) return this.#replayToken(new Request(input, init))
+    const response = await this.emulator.fetch(input, init)
+    if (url !== this.#jwksUri || !response.ok) return response
+    // Auth0 publishes its next key beside the current one; ours is that second key.
+    const jwks = (await response.json()) as { keys: unknown[] }
+    return Response.json({ keys: [...jwks.keys, this.#key.jwk] })
+  }
+
+  /**
+   * What the browser's trip to `/authorize` produces: the callback URL with `code` and `state`.
+   * Untimed: the ID token for this exchange is signed here, carrying the library's `nonce`.
+   */
+  async authorize(authorizeUrl: URL): Promise<URL> {
+    const params = authorizeUrl.searchParams
+    const redirectUri = params.get('redirect_uri')
+    const codeChallenge = params.get('code_challenge')
+    if (!redirectUri || !codeChallenge || params.get('code_challenge_method') !== 'S256') {
+      throw new Error(`not a PKCE authorize URL: ${authorizeUrl.href}`)
+    }
+    const { emulator } = this
+    const now = Math.floor(Date.now() / 1000)
+    const nonce = params.get('nonce')
+    const idToken = await new SignJWT({
+      ...USER,
+      picture: PICTURE,
+      updated_at: '2026-01-01T00:00:00.000Z',
+      sid: randomToken(16),
+      auth_time: now,
+      ...(nonce ? { nonce } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.#key.kid })
+      .setIssuer(emulator.issuer)
+      .setAudience(emulator.clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 36_000)
+      .sign(this.#key.privateKey)
+    const body = JSON.stringify({
+      access_token: this.#accessToken,
+      id_token: idToken,
+      refresh_token: randomToken(32),
+      scope: params.get('scope') ?? 'openid',
+      expires_in: 86_400,
+      token_type: 'Bearer',
+    })
+    const code = randomToken(24)
+    this.#prepared.set(code, { redirectUri, codeChallenge, body })
+    const callback = new URL(redirectUri)
+    callback.searchParams.set('code', code)
+    const state = params.get('state')
+    if (state) callback.searchParams.set('state', state)
+    return callback
+  }
+
+  async #replayToken(request: Request): Promise<Response> {
+    const form = new URLSearchParams(await request.text())
+    const { emulator } = this
+    const basic = request.headers.get('authorization')
+    const [id, secret] = basic
+      ? atob(basic.replace(/^basic\s+/i, '')).split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
+      : [form.get('client_id'), form.get('client_secret')]
+    if (id !== emulator.clientId || secret !== emulator.clientSecret) return oauthError(401, 'invalid_client')
+    if (form.get('grant_type') !== 'authorization_code') return oauthError(400, 'unsupported_grant_type')
+    const code = form.get('code') ?? ''
+    const prepared = this.#prepared.get(code)
+    this.#prepared.delete(code)
+    if (!prepared || form.get('redirect_uri') !== prepared.redirectUri) return oauthError(400, 'invalid_grant')
+    const verifier = form.get('code_verifier')
+    if (!verifier || (await s256(verifier)) !== prepared.codeChallenge) return oauthError(400, 'invalid_grant')
+    return new Response(prepared.body, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
+  }
+}
+
+function oauthError(status: number, error: string): Response {
+  return new Response(JSON.stringify({ error }), { status, headers: { 'content-type': 'application/json' } })
+}
