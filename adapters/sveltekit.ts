@@ -1,13 +1,35 @@
 import type { Cookies, Handle, RequestEvent } from '@sveltejs/kit'
-import type {
-  AccessTokenResult,
-  Auth,
-  SessionData,
-  StartLinkUserOptions,
-  StartUnlinkUserOptions,
-  StoreOptions,
-  UserClaims,
+import {
+  type AccessTokenResult,
+  type Auth,
+  type AuthOptions,
+  createAuth as createCoreAuth,
+  type SessionData,
+  type StartLinkUserOptions,
+  type StartUnlinkUserOptions,
+  type StoreOptions,
+  type UserClaims,
 } from '../core/index.js'
+import { optionsFromEnv, readRecord } from './env.js'
+
+/**
+ * Creates the auth instance with every option not passed filled from `env` (`AUTH0_DOMAIN`,
+ * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`). A library cannot
+ * import SvelteKit's `$env` modules, so pass `$env/dynamic/private` (read at runtime, so one build
+ * runs against any tenant) or `$env/static/private`. Explicit options win.
+ *
+ * @example
+ * ```ts
+ * // src/hooks.server.ts
+ * import { env } from '$env/dynamic/private'
+ * import { auth0Handle, createAuth } from 'auth0-link-kit/sveltekit'
+ *
+ * export const handle = auth0Handle(createAuth({}, env))
+ * ```
+ */
+export function createAuth<TAppState = unknown>(options: Partial<AuthOptions>, env: Record<string, string | undefined>): Auth<TAppState> {
+  return createCoreAuth<TAppState>(optionsFromEnv(options, readRecord(env)))
+}
 
 /**
  * What {@link auth0Handle} puts on `event.locals.auth`. Every call reads the request's cookies
@@ -138,24 +160,16 @@ function createAuth0Locals<TAppState>(auth: Auth<TAppState>, event: RequestEvent
  * answer with the core's responses as they are; every other request gets `event.locals.auth`
  * ({@link Auth0Locals}) and goes on to the app. Composes with `sequence` like any hook.
  *
- * SvelteKit env modules cannot be read from a library, so create the `Auth` in your own hooks
- * file from `$env/dynamic/private`.
+ * Any `Auth` works: from {@link createAuth} with SvelteKit's env, or from the core's `createAuth`.
  *
  * @example
  * ```ts
  * // src/hooks.server.ts
  * import { env } from '$env/dynamic/private'
  * import { sequence } from '@sveltejs/kit/hooks'
- * import { createAuth } from 'auth0-link-kit'
- * import { auth0Handle } from 'auth0-link-kit/sveltekit'
+ * import { auth0Handle, createAuth } from 'auth0-link-kit/sveltekit'
  *
- * const auth = createAuth({
- *   domain: env.AUTH0_DOMAIN,
- *   clientId: env.AUTH0_CLIENT_ID,
- *   clientSecret: env.AUTH0_CLIENT_SECRET,
- *   secret: env.AUTH0_SECRET,
- *   appBaseUrl: env.APP_BASE_URL,
- * })
+ * const auth = createAuth({}, env) // AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET, APP_BASE_URL
  *
  * export const handle = sequence(auth0Handle(auth), async ({ event, resolve }) => resolve(event))
  *

@@ -4,10 +4,10 @@
 
 import type { Cookies, RequestEvent } from '@sveltejs/kit'
 import { describe, expect, it, vi } from 'vitest'
-import { auth0Handle, type Auth0Locals } from '../../adapters/sveltekit.js'
-import { type Auth, MissingSessionError } from '../../core/index.js'
+import { auth0Handle, type Auth0Locals, createAuth } from '../../adapters/sveltekit.js'
+import { type Auth, ConfigurationError, MissingSessionError } from '../../core/index.js'
 import { signedInBrowser } from '../support/flows.js'
-import { createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
+import { authOptions, createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
 
 const tenant = useMockedTenant()
 
@@ -101,5 +101,33 @@ describe('auth0Handle', () => {
     const { locals, calls } = await runHook(auth, new Request('http://localhost:3000/'))
     await expect(locals.auth!.startLinkUser({ connection: 'github' })).rejects.toBeInstanceOf(MissingSessionError)
     expect(calls).toEqual([])
+  })
+})
+
+describe('createAuth from SvelteKit env', () => {
+  const envOf = (options: ReturnType<typeof authOptions>) => ({
+    AUTH0_DOMAIN: options.domain,
+    AUTH0_CLIENT_ID: options.clientId,
+    AUTH0_CLIENT_SECRET: options.clientSecret,
+    AUTH0_SECRET: SECRET,
+    APP_BASE_URL: 'https://app.example.com',
+  })
+
+  it('fills every option from the env record, and explicit options win', async () => {
+    const env = envOf(authOptions(tenant.emulator))
+    const fromEnv = createAuth({}, env)
+    expect(fromEnv.client.context.config.issuer.href).toBe(tenant.emulator.issuer)
+    expect(fromEnv.client.context.config.appBaseUrl?.href).toBe('https://app.example.com/')
+    const login = await fromEnv.handleLogin(new Request('https://app.example.com/auth/login'))
+    expect(new URL(login.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://app.example.com/auth/callback')
+
+    const explicit = createAuth({ appBaseUrl: 'https://other.example.com' }, env)
+    expect(explicit.client.context.config.appBaseUrl?.href).toBe('https://other.example.com/')
+  })
+
+  it('names the missing option when the env lacks it', () => {
+    const { AUTH0_DOMAIN: _, ...withoutDomain } = envOf(authOptions(tenant.emulator))
+    expect(() => createAuth({}, withoutDomain)).toThrow(ConfigurationError)
+    expect(() => createAuth({}, withoutDomain)).toThrow(/domain/)
   })
 })

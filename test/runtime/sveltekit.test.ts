@@ -119,6 +119,19 @@ describe('SvelteKit locals.auth in form actions', () => {
     expect(await done.response.text()).toContain('alice@example.com')
   })
 
+  it('starts a link from a use:enhance submission too: JSON redirect, same cookie through event.cookies', async () => {
+    const { baseUrl, emulator } = started()
+    const browser = new HttpBrowser(baseUrl)
+    await browser.navigate('/auth/login?returnTo=/')
+    const response = await postAction(browser, 'link', 'github', { origin: baseUrl, accept: 'application/json', 'x-sveltekit-action': 'true' })
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { type: string; status: number; location: string }
+    expect(body).toMatchObject({ type: 'redirect', status: 303 })
+    const authorize = new URL(body.location)
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${emulator.origin}/authorize`)
+    expect(response.headers.getSetCookie().map(setCookieName)).toEqual([`__a0_tx.${authorize.searchParams.get('state')}`])
+  })
+
   it('sends a signed-out user to sign in instead of starting a link', async () => {
     const { baseUrl, emulator } = started()
     const browser = new HttpBrowser(baseUrl)

@@ -1,15 +1,9 @@
 import { env } from '$env/dynamic/private'
-import { createAuth } from 'auth0-link-kit'
-import { auth0Handle } from 'auth0-link-kit/sveltekit'
+import { auth0Handle, createAuth } from 'auth0-link-kit/sveltekit'
 
-// A missing AUTH0_* variable fails here with a ConfigurationError naming the option. `npm run
-// example:sveltekit` sets them to the built-in emulator unless you set them to your tenant.
-const auth = createAuth({
-  domain: env.AUTH0_DOMAIN ?? '',
-  clientId: env.AUTH0_CLIENT_ID ?? '',
-  clientSecret: env.AUTH0_CLIENT_SECRET ?? '',
-  secret: env.AUTH0_SECRET ?? '',
-  appBaseUrl: env.APP_BASE_URL || undefined,
-})
+// AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET and APP_BASE_URL, read at run
+// time; a missing one fails with a ConfigurationError naming the option. `npm run
+// example:sveltekit` points them at the built-in emulator unless you set them to your tenant.
+const auth = createAuth({}, env)
 
 export const handle = auth0Handle(auth)
