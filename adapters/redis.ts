@@ -46,7 +46,14 @@ export interface IoRedisClient {
  */
 export type RedisClient = NodeRedisClient | IoRedisClient
 
-/** Options of {@link RedisSessionBackend} and {@link createRedisStateStore}. */
+/**
+ * Options of {@link RedisSessionBackend} and {@link createRedisStateStore}.
+ *
+ * @example
+ * ```ts
+ * const backend = new RedisSessionBackend({ client: new Redis(process.env.REDIS_URL!), prefix: 'myapp:' })
+ * ```
+ */
 export interface RedisSessionBackendOptions {
   /** A connected node-redis v4+ or ioredis client; this package never opens or closes it. */
   client: RedisClient

@@ -61,7 +61,15 @@ export interface LogoutTokenClaims {
   sid?: string
 }
 
-/** Options of {@link StateStore.set}. */
+/**
+ * Options of {@link StateStore.set}.
+ *
+ * @example
+ * ```ts
+ * // what the callback does after a login
+ * await stateStore.set(session, { request, response }, { rotate: true })
+ * ```
+ */
 export interface StateStoreSetOptions {
   /** Issue a new session id and delete the record under the old one (login, link, unlink). */
   rotate?: boolean

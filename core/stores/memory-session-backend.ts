@@ -1,7 +1,14 @@
 import type { SessionData } from '../session.js'
 import type { SessionBackend, SessionRecordOptions } from './session-backend.js'
 
-/** Options of {@link MemorySessionBackend}. */
+/**
+ * Options of {@link MemorySessionBackend}.
+ *
+ * @example
+ * ```ts
+ * const backend = new MemorySessionBackend({ maxSessions: 50_000 })
+ * ```
+ */
 export interface MemorySessionBackendOptions {
   /** Most sessions kept; a new one beyond it evicts the least recently written. Default 10 000. */
   maxSessions?: number

@@ -1,6 +1,13 @@
 import type { SessionData } from '../session.js'
 
-/** What a backend needs besides the data to keep one session record. */
+/**
+ * What a backend needs besides the data to keep one session record.
+ *
+ * @example
+ * ```ts
+ * await backend.set(id, session, { ttlSeconds: 86_400, sub: session.user.sub, sid: session.internal.sid })
+ * ```
+ */
 export interface SessionRecordOptions {
   /** Seconds the record lives; the store sets it to the session's remaining lifetime. */
   ttlSeconds: number
