@@ -28,6 +28,18 @@ async function deriveKey(secret: string, purpose: string): Promise<DerivedKey> {
   return { kid: base64url(kidBits), key }
 }
 
+/** Options of {@link CookieCodec}. */
+export interface CookieCodecOptions {
+  /**
+   * How many recently decrypted values to remember (default 0: none). A session cookie is sent
+   * unchanged with every request, and decrypting the same bytes again can only give the same
+   * plaintext, so a hit skips the AES-GCM work but not the checks: a value is remembered only
+   * after it authenticated under our keys, is matched byte for byte, and its expiry is checked
+   * on every read. Bounded: the oldest entry goes first.
+   */
+  remember?: number
+}
+
 /** The outcome of a successful decrypt; `rotated` means an older secret encrypted it. */
 export interface Decrypted<T> {
   payload: T
@@ -43,10 +55,14 @@ export class CookieCodec {
   readonly #secrets: readonly string[]
   readonly #purpose: string
   #keys: Promise<DerivedKey[]> | undefined
+  readonly #capacity: number
+  /** Exact value → what it decrypted to; insertion order is eviction order. */
+  readonly #recent = new Map<string, { plaintext: string; rotated: boolean }>()
 
-  constructor(secrets: readonly string[], purpose: 'session' | 'session-id' | 'transaction') {
+  constructor(secrets: readonly string[], purpose: 'session' | 'session-id' | 'transaction', options: CookieCodecOptions = {}) {
     this.#secrets = secrets
     this.#purpose = purpose
+    this.#capacity = options.remember ?? 0
   }
 
   #derived(): Promise<DerivedKey[]> {
@@ -63,6 +79,12 @@ export class CookieCodec {
 
   /** Decrypts a value; tampered, foreign, expired or malformed values give `undefined`, never a throw. */
   async decrypt<T>(value: string): Promise<Decrypted<T> | undefined> {
+    const remembered = this.#recent.get(value)
+    if (remembered) {
+      const result = accept<T>(remembered.plaintext, remembered.rotated)
+      if (!result) this.#recent.delete(value)
+      return result
+    }
     let kid: unknown
     try {
       kid = decodeProtectedHeader(value).kid
@@ -77,12 +99,30 @@ export class CookieCodec {
         keyManagementAlgorithms: ['dir'],
         contentEncryptionAlgorithms: ['A256GCM'],
       })
-      const parsed: unknown = JSON.parse(decoder.decode(plaintext))
-      if (parsed === null || typeof parsed !== 'object' || !('exp' in parsed) || typeof parsed.exp !== 'number') return undefined
-      if (parsed.exp <= Date.now() / 1000) return undefined
-      return { payload: (parsed as unknown as { p: T }).p, rotated: index > 0 }
+      const text = decoder.decode(plaintext)
+      const result = accept<T>(text, index > 0)
+      if (result && this.#capacity > 0) this.#remember(value, { plaintext: text, rotated: index > 0 })
+      return result
     } catch {
       return undefined
     }
   }
+
+  #remember(value: string, decrypted: { plaintext: string; rotated: boolean }): void {
+    this.#recent.set(value, decrypted)
+    if (this.#recent.size > this.#capacity) this.#recent.delete(this.#recent.keys().next().value!)
+  }
+}
+
+/** Parses a decrypted value and applies its expiry; a fresh object each time, so callers may change it. */
+function accept<T>(plaintext: string, rotated: boolean): Decrypted<T> | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(plaintext)
+  } catch {
+    return undefined
+  }
+  if (parsed === null || typeof parsed !== 'object' || !('exp' in parsed) || typeof parsed.exp !== 'number') return undefined
+  if (parsed.exp <= Date.now() / 1000) return undefined
+  return { payload: (parsed as unknown as { p: T }).p, rotated }
 }

@@ -7,6 +7,12 @@ import { CookieJar } from './jar.js'
 /** Backchannel logouts remembered per process; older entries are past any session's lifetime. */
 const MAX_LOGOUT_MARKERS = 10_000
 
+/**
+ * Decrypted session cookies kept per store, by exact value: the same cookie arrives with every
+ * request of a signed-in user. At ~3 KB a cookie this bounds the cache near 3 MB.
+ */
+const SESSIONS_REMEMBERED = 500
+
 /** When the session is still read (not rewritten) by a rolling session, skip rewriting more often than this. */
 const ROLLING_REWRITE_AFTER = 60
 
@@ -30,7 +36,7 @@ export class CookieStateStore implements StateStore {
 
   constructor(config: ResolvedConfig) {
     this.#config = config
-    this.#codec = new CookieCodec(config.secrets, 'session')
+    this.#codec = new CookieCodec(config.secrets, 'session', { remember: SESSIONS_REMEMBERED })
   }
 
   #jar(storeOptions: StoreOptions): CookieJar {
