@@ -7,10 +7,26 @@ import { ServerClient } from './server-client.js'
 import type { SessionData, UserClaims } from './session.js'
 import type { StoreOptions } from './stores.js'
 
-/** A Web handler: a `Request` in, a `Response` out. */
+/**
+ * A Web handler: a `Request` in, a `Response` out.
+ *
+ * @example
+ * ```ts
+ * const profile: AuthHandler = auth.handleProfile
+ * const response = await profile(request) // 200 with the claims, or 401
+ * ```
+ */
 export type AuthHandler = (request: Request) => Promise<Response>
 
-/** What {@link createAuth} returns. */
+/**
+ * What {@link createAuth} returns.
+ *
+ * @example
+ * ```ts
+ * const auth: Auth = createAuth({ domain, clientId, clientSecret, secret, appBaseUrl })
+ * const user = await auth.getUser(request)
+ * ```
+ */
 export interface Auth<TAppState = unknown> {
   /** The programmatic API (`startLinkUser`, `completeLinkUser`, …). */
   readonly client: ServerClient<TAppState>

@@ -6,6 +6,12 @@ import type { SessionData, UserClaims } from './session.js'
 /**
  * Parameters sent to Auth0's `/authorize`. Known keys are typed; any other key is passed through
  * as a string. `undefined` values are ignored (they remove nothing from the global set).
+ *
+ * @example
+ * ```ts
+ * const params: AuthorizationParameters = { audience: 'https://api.example.com', prompt: 'login', ui_locales: 'de' }
+ * const url = await client.startInteractiveLogin({ authorizationParams: params }, { request, response })
+ * ```
  */
 export interface AuthorizationParameters {
   audience?: string
@@ -20,7 +26,14 @@ export interface AuthorizationParameters {
   [key: string]: string | number | boolean | undefined
 }
 
-/** Paths of the built-in handlers (absolute paths on the app's origin). */
+/**
+ * Paths of the built-in handlers (absolute paths on the app's origin).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, routes: { login: '/signin', callback: '/signin/callback' } })
+ * ```
+ */
 export interface Routes {
   login: string
   callback: string
@@ -34,7 +47,14 @@ export interface Routes {
   identities: string
 }
 
-/** Attributes of the session and transaction cookies. `HttpOnly` and `Path=/` are fixed. */
+/**
+ * Attributes of the session and transaction cookies. `HttpOnly` and `Path=/` are fixed.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, session: { cookie: { name: 'app_session', domain: 'example.com' } } })
+ * ```
+ */
 export interface CookieOptions {
   /** Cookie name. Defaults: `__session` for the session, `__a0_tx` as the transaction prefix. */
   name?: string
@@ -45,7 +65,14 @@ export interface CookieOptions {
   domain?: string
 }
 
-/** Session lifetime settings, in seconds. */
+/**
+ * Session lifetime settings, in seconds.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, session: { rolling: true, inactivityDuration: 60 * 60, absoluteDuration: 7 * 24 * 60 * 60 } })
+ * ```
+ */
 export interface SessionOptions {
   /** Extend the session on activity, up to `absoluteDuration`. Default `true`. */
   rolling?: boolean
@@ -94,12 +121,30 @@ export interface IdentitiesRouteOptions {
   enabled?: boolean
 }
 
-/** What `onError` may return: a `Response` to send instead of the built-in error page. */
+/**
+ * What `onError` may return: a `Response` to send instead of the built-in error page.
+ *
+ * @example
+ * ```ts
+ * const onError: ErrorHook = (error, request) => {
+ *   console.error(new URL(request.url).pathname, error)
+ *   return Response.redirect(new URL('/problem', request.url), 302)
+ * }
+ * ```
+ */
 export type ErrorHook = (error: Error, request: Request) => Response | void | Promise<Response | void>
 
 /**
  * Called before a new or updated session is stored; return the session to store (for example
  * with claims filtered out to keep the cookie small).
+ *
+ * @example
+ * ```ts
+ * const beforeSessionSaved: BeforeSessionSavedHook = (session) => ({
+ *   ...session,
+ *   user: { sub: session.user.sub, name: session.user.name, email: session.user.email },
+ * })
+ * ```
  */
 export type BeforeSessionSavedHook = (session: SessionData, idTokenClaims: UserClaims) => SessionData | Promise<SessionData>
 
@@ -150,7 +195,15 @@ export interface AuthOptions {
   identities?: IdentitiesRouteOptions
 }
 
-/** The validated, defaulted configuration every part of the core reads. */
+/**
+ * The validated, defaulted configuration every part of the core reads.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ domain, clientId, clientSecret, secret })
+ * config.issuer.href // 'https://example.eu.auth0.com/'
+ * ```
+ */
 export interface ResolvedConfig {
   issuer: URL
   /** Plain http is allowed only for loopback issuers (the emulator, local tests). */
@@ -171,6 +224,7 @@ export interface ResolvedConfig {
     cookie: CookieOptions
   }
   transaction: { cookiePrefix: string; cookie: CookieOptions; maxAge: number; maxCount: number }
+  /** The `fetch` option, or the global one. */
   fetch: typeof fetch
   httpTimeout: number
   beforeSessionSaved: BeforeSessionSavedHook | undefined
@@ -179,8 +233,24 @@ export interface ResolvedConfig {
   identitiesRoute: boolean
 }
 
+/**
+ * The `scope` login asks for unless `authorizationParams.scope` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, authorizationParams: { scope: `${DEFAULT_SCOPE} read:calendar` } })
+ * ```
+ */
 export const DEFAULT_SCOPE = 'openid profile email offline_access'
 
+/**
+ * Where the handlers answer unless `routes` moves them; `identities` only with `identities.enabled`.
+ *
+ * @example
+ * ```ts
+ * const loginUrl = new URL(DEFAULT_ROUTES.login, 'https://app.example.com') // https://app.example.com/auth/login
+ * ```
+ */
 export const DEFAULT_ROUTES: Routes = {
   login: '/auth/login',
   callback: '/auth/callback',
@@ -282,7 +352,15 @@ function parseManagementApi(options: ManagementApiOptions | undefined, issuer: U
   }
 }
 
-/** Validates options once, at construction, so a misconfiguration fails fast and names itself. */
+/**
+ * Validates options once, at construction, so a misconfiguration fails fast and names itself.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ domain: 'example.eu.auth0.com', clientId, clientSecret, secret })
+ * config.routes.callback // '/auth/callback'
+ * ```
+ */
 export function resolveConfig(options: AuthOptions): ResolvedConfig {
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('options', 'must be an object')

@@ -35,7 +35,14 @@ interface CachedToken {
   expiresAt: number
 }
 
-/** Where the Management API is and which client asks it: resolved from `managementApi` options. */
+/**
+ * Where the Management API is and which client asks it: resolved from `managementApi` options.
+ *
+ * @example
+ * ```ts
+ * const { audience, client } = resolveConfig({ ...options, managementApi: { audience: 'https://example.eu.auth0.com/api/v2/' } }).managementApi
+ * ```
+ */
 export interface ManagementApiSettings {
   /** The API identifier and, as with Auth0's own API, its base URL (`https://<domain>/api/v2/`). */
   audience: URL

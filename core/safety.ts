@@ -4,13 +4,14 @@
  */
 export function appOrigin(request: Request, trustProxy: boolean): URL {
   const url = new URL(request.url)
-  if (trustProxy) {
-    const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
-    const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
-    if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`
-    if (host && /^[A-Za-z0-9.\-:[\]]+$/.test(host)) url.host = host
-  }
-  return new URL(url.origin)
+  if (!trustProxy) return new URL(url.origin)
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
+  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+  const scheme = proto === 'http' || proto === 'https' ? proto : url.protocol.slice(0, -1)
+  // Built afresh, not by setting url.host: that setter keeps the internal port (`:3000`) when the
+  // forwarded host has none, which would put the proxy's backend port into every redirect_uri.
+  const authority = host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : url.host
+  return new URL(`${scheme}://${authority}`)
 }
 
 // Control characters and backslashes have no place in a redirect target; browsers treat `\` as `/`.
@@ -20,6 +21,12 @@ const UNSAFE_RETURN_TO = /[\u0000-\u001f\u007f\\]/
  * Returns a same-origin path (with query and fragment) for `value`, or `fallback` when `value` is
  * missing or would lead anywhere else: other origins, `//host`, `/\host`, `javascript:` and
  * encoded variants of these. This is the only way a redirect target from user input is built.
+ *
+ * @example
+ * ```ts
+ * safeReturnTo('/settings?tab=linked', new URL('https://app.example.com')) // '/settings?tab=linked'
+ * safeReturnTo('https://evil.example', new URL('https://app.example.com')) // '/'
+ * ```
  */
 export function safeReturnTo(value: unknown, origin: URL, fallback = '/'): string {
   if (typeof value !== 'string' || value === '' || value.length > 2048) return fallback

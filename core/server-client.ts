@@ -14,7 +14,17 @@ import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims, user
 import type { FlowKind, StoreOptions } from './stores.js'
 import { exchangeTokens } from './token-response.js'
 
-/** Options of {@link ServerClient.startInteractiveLogin}. */
+/**
+ * Options of {@link ServerClient.startInteractiveLogin}.
+ *
+ * @example
+ * ```ts
+ * const url = await client.startInteractiveLogin(
+ *   { authorizationParams: { prompt: 'login' }, appState: { returnTo: '/account' } },
+ *   { request, response },
+ * )
+ * ```
+ */
 export interface StartInteractiveLoginOptions<TAppState> {
   /** Per-call `/authorize` parameters; they override the global ones key by key. */
   authorizationParams?: AuthorizationParameters
@@ -22,7 +32,18 @@ export interface StartInteractiveLoginOptions<TAppState> {
   appState?: TAppState
 }
 
-/** Options of {@link ServerClient.startLinkUser}. */
+/**
+ * Options of {@link ServerClient.startLinkUser}.
+ *
+ * @example
+ * ```ts
+ * const options: StartLinkUserOptions<{ returnTo: string }> = {
+ *   connection: 'google-oauth2',
+ *   connectionScope: 'https://www.googleapis.com/auth/calendar.readonly',
+ *   appState: { returnTo: '/settings' },
+ * }
+ * ```
+ */
 export interface StartLinkUserOptions<TAppState> extends StartInteractiveLoginOptions<TAppState> {
   /** The Auth0 connection to link, e.g. `google-oauth2` or `github`. */
   connection: string
@@ -30,18 +51,39 @@ export interface StartLinkUserOptions<TAppState> extends StartInteractiveLoginOp
   connectionScope?: string
 }
 
-/** Options of {@link ServerClient.startUnlinkUser}. */
+/**
+ * Options of {@link ServerClient.startUnlinkUser}.
+ *
+ * @example
+ * ```ts
+ * const url = await client.startUnlinkUser({ connection: 'github', appState: { returnTo: '/settings' } }, { request, response })
+ * ```
+ */
 export interface StartUnlinkUserOptions<TAppState> extends StartInteractiveLoginOptions<TAppState> {
   /** The Auth0 connection to unlink. */
   connection: string
 }
 
-/** What the `complete*` calls return. */
+/**
+ * What the `complete*` calls return.
+ *
+ * @example
+ * ```ts
+ * const { appState }: CompleteResult<{ returnTo: string }> = await client.completeLinkUser(request.url, { request, response })
+ * ```
+ */
 export interface CompleteResult<TAppState> {
   appState: TAppState | undefined
 }
 
-/** An access token for an audience, from the session or freshly refreshed. */
+/**
+ * An access token for an audience, from the session or freshly refreshed.
+ *
+ * @example
+ * ```ts
+ * const { token, expiresAt }: AccessTokenResult = await client.getAccessToken({ request, response })
+ * ```
+ */
 export interface AccessTokenResult {
   token: string
   /** Seconds since the epoch. */

@@ -1,4 +1,12 @@
-/** Claims of the signed-in user, taken from the ID token. */
+/**
+ * Claims of the signed-in user, taken from the ID token.
+ *
+ * @example
+ * ```ts
+ * const user: UserClaims | undefined = await auth.getUser(request)
+ * if (user) console.log(user.sub, user.email)
+ * ```
+ */
 export interface UserClaims {
   sub: string
   name?: string
@@ -9,7 +17,15 @@ export interface UserClaims {
   [claim: string]: unknown
 }
 
-/** An access token for one audience. `expiresAt` is in seconds since the epoch. */
+/**
+ * An access token for one audience. `expiresAt` is in seconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * const session = await auth.getSession(request)
+ * const api: TokenSet | undefined = session?.tokenSets.find((set) => set.audience === 'https://api.example.com')
+ * ```
+ */
 export interface TokenSet {
   audience: string
   accessToken: string
