@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm run check:package`: lints what npm would publish (the packed tarball, after `npm run build`):
+# publint for package.json/exports mistakes, attw for types that resolve wrongly under
+# node10/node16 (CJS and ESM)/bundler, then the size budget of the core entry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# --ignore-scripts: the tarball is of the build that just ran; no lifecycle script may change it.
+tarball="$tmp/$(npm pack --silent --ignore-scripts --pack-destination "$tmp" | tail -n 1)"
+echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KB)"
+tar -tzf "$tarball" | sed 's|^package/||' | sort > "$tmp/files.txt"
+# `files` is limited to the build: anything else in the tarball is a packaging mistake.
+if grep -vE '^(dist/|package\.json$|README\.md$|LICENSE|CHANGELOG\.md$)' "$tmp/files.txt"; then
+  echo "the tarball holds files outside dist/ (above)" >&2
+  exit 1
+fi
+
+npx --no-install publint run --strict --pack false "$tarball"
+# attw reads the tarball it is given and leaves it alone; publint got the same bytes.
+npx --no-install attw --profile node16 --no-emoji --no-color "$tarball"
+node scripts/size.mjs
