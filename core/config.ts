@@ -380,7 +380,9 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       throw new ConfigurationError('secret', 'must be at least 32 characters long')
     }
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch
+  // Looked up per call, not captured here: test tools (MSW, nock) patch the global fetch after an
+  // app module has already created its auth instance.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
   const { issuer, allowInsecureIssuer } = parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
