@@ -48,6 +48,7 @@ export interface SessionBackend {
   get(id: string): Promise<SessionData | undefined>
   /** Creates or replaces the record; `false` only when `onlyIfPresent` found nothing to replace. */
   set(id: string, session: SessionData, options: SessionRecordOptions): Promise<boolean>
+  /** Removes the record and its index entries; nothing happens when there is none. */
   delete(id: string): Promise<void>
   /** Ends every session of the user. */
   deleteBySub(sub: string): Promise<void>

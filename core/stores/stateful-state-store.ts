@@ -8,6 +8,9 @@ import type { SessionBackend } from './session-backend.js'
 /** A read keeps a rolling session alive by rewriting its record at most this often. */
 const ROLLING_REWRITE_AFTER = 60
 
+/** Decrypted id cookies remembered by exact value (about 200 bytes each). */
+const SESSION_IDS_REMEMBERED = 1000
+
 /** 256 bits: ids are bearer credentials for the session, so they must be unguessable. */
 const SESSION_ID_BYTES = 32
 
@@ -58,7 +61,8 @@ export class StatefulStateStore implements StateStore {
   constructor(config: AuthOptions | ResolvedConfig, backend: SessionBackend) {
     this.#config = 'issuer' in config && config.issuer instanceof URL ? config : resolveConfig(config as AuthOptions)
     this.#backend = backend
-    this.#codec = new CookieCodec(this.#config.secrets, 'session-id')
+    // The same id cookie comes with every request; the backend is still asked each time.
+    this.#codec = new CookieCodec(this.#config.secrets, 'session-id', { remember: SESSION_IDS_REMEMBERED })
   }
 
   #jar(storeOptions: StoreOptions): CookieJar {
@@ -107,6 +111,7 @@ export class StatefulStateStore implements StateStore {
     return this.#backend.set(id, session, { ttlSeconds, sub: session.user.sub, ...(sid !== undefined ? { sid } : {}), onlyIfPresent })
   }
 
+  /** The session the request's id names, or `undefined` when it names none that is still live. */
   async get(storeOptions: StoreOptions): Promise<SessionData | undefined> {
     const current = await this.#sessionId(storeOptions)
     if (!current) return undefined
@@ -127,6 +132,7 @@ export class StatefulStateStore implements StateStore {
     return session
   }
 
+  /** Writes the session under the request's id, or under a new id when rotating or when there is none. */
   async set(session: SessionData, storeOptions: StoreOptions, options: StateStoreSetOptions = {}): Promise<void> {
     const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
     const current = await this.#sessionId(storeOptions)
@@ -156,6 +162,7 @@ export class StatefulStateStore implements StateStore {
     await this.#writeCookie(id, updated, storeOptions)
   }
 
+  /** Deletes the record the request's id names and clears the cookie. */
   async delete(storeOptions: StoreOptions): Promise<void> {
     const current = await this.#sessionId(storeOptions)
     if (current) await this.#backend.delete(current.id)
