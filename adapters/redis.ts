@@ -18,6 +18,7 @@ import {
  * ```
  */
 export interface NodeRedisClient {
+  /** Sends e.g. `['SET', key, value, 'EX', '60']`; node-redis pipelines concurrent calls itself. */
   sendCommand(args: string[]): Promise<unknown>
 }
 
@@ -32,6 +33,7 @@ export interface NodeRedisClient {
  * ```
  */
 export interface IoRedisClient {
+  /** Sends e.g. `call('SET', [key, value, 'EX', '60'])`; ioredis pipelines concurrent calls itself. */
   call(command: string, args: string[]): Promise<unknown>
 }
 
