@@ -143,6 +143,19 @@ describe('SvelteKit locals.auth in form actions', () => {
     expect(emulator.authorizeRequests.length).toBe(before)
   })
 
+  it('composes with sequence: the next hook reads locals.auth to guard /account', async () => {
+    const { baseUrl } = started()
+    const browser = new HttpBrowser(baseUrl)
+    const signedOut = await browser.send('/account')
+    expect(signedOut.status).toBe(303)
+    expect(signedOut.headers.get('location')).toBe('/auth/login?returnTo=%2Faccount')
+
+    const { url, response } = await browser.navigate('/account')
+    expect(url.href).toBe(`${baseUrl}/account`)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('auth0|alice')
+  })
+
   it('refuses a ?/link form posted from another origin (SvelteKit CSRF) without starting a transaction', async () => {
     const { baseUrl, emulator } = started()
     const browser = new HttpBrowser(baseUrl)

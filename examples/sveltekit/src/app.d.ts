@@ -5,9 +5,6 @@ declare global {
     interface Locals {
       auth: Auth0Locals
     }
-    interface PageData {
-      user: { sub: string; name: string | undefined; email: string | undefined } | null
-    }
   }
 }
 
