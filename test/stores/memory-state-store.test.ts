@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MemorySessionBackend, type SessionData } from '../../core/index.js'
+import { MemorySessionBackend, type SessionData, StatefulStateStore } from '../../core/index.js'
 import { signedInBrowser } from '../support/flows.js'
-import { useMockedTenant } from '../support/tenant.js'
+import { APP_ORIGIN, SECRET, authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
 import { SESSION_COOKIE, behavesAsStatefulSessionStore, sessionFor, statefulAuth } from './stateful-store-behaviours.js'
 
 const tenant = useMockedTenant()
@@ -12,6 +12,28 @@ afterEach(() => {
 
 describe('StatefulStateStore on MemorySessionBackend', () => {
   behavesAsStatefulSessionStore(tenant, () => new MemorySessionBackend())
+
+  it('reads an id cookie encrypted under a rotated-out secret and re-encrypts it under the current one', async () => {
+    const { emulator } = tenant
+    const backend = new MemorySessionBackend()
+    const before = statefulAuth(emulator, backend).auth
+    const cookie = (await signedInBrowser(before, emulator)).cookies.get(SESSION_COOKIE)!
+    const options = authOptions(emulator, { secret: ['a-brand-new-secret-of-at-least-32-characters', SECRET] })
+    const after = createTestAuth(emulator, { ...options, stateStore: new StatefulStateStore(options, backend) })
+    const response = await after.handler(new Request(`${APP_ORIGIN}/auth/profile`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }))
+    expect(response?.status).toBe(200)
+    const reissued = response!.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`))
+    expect(reissued).toBeDefined()
+    expect(reissued).not.toContain(cookie)
+    expect(await sessionFor(before, reissued!.slice(SESSION_COOKIE.length + 1).split(';')[0])).toBeUndefined()
+  })
+
+  it('treats a stateless session cookie as no session (its key is for another purpose)', async () => {
+    const { emulator } = tenant
+    const stateless = (await signedInBrowser(createTestAuth(emulator), emulator)).cookies.get(SESSION_COOKIE)!
+    expect(await sessionFor(createTestAuth(emulator), stateless)).toBeDefined()
+    expect(await sessionFor(statefulAuth(emulator, new MemorySessionBackend()).auth, stateless)).toBeUndefined()
+  })
 
   it('holds at most maxSessions, evicting the least recently written', async () => {
     const { emulator } = tenant

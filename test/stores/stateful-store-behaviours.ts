@@ -157,6 +157,21 @@ export function behavesAsStatefulSessionStore(tenant: MockedTenant, makeBackend:
     expect((await sessionFor(auth, phone))?.internal.sid).toBe(phoneSession.internal.sid)
   })
 
+  it('still finds a session by sid and by sub after a link gave it a new id', async () => {
+    const { emulator } = tenant
+    const { auth } = statefulAuth(emulator, makeBackend())
+    const first = await signedInBrowser(auth, emulator)
+    await first.navigate('/auth/link?connection=github&returnTo=/home')
+    const linked = (await sessionFor(auth, cookieOf(first)))!
+    await backchannelLogout(auth, await emulator.createLogoutToken({ sid: linked.internal.sid! }))
+    expect(await sessionFor(auth, cookieOf(first))).toBeUndefined()
+
+    const second = await signedInBrowser(auth, emulator)
+    await second.navigate('/auth/unlink?connection=github&returnTo=/home')
+    await backchannelLogout(auth, await emulator.createLogoutToken({ sub: linked.user.sub }))
+    expect(await sessionFor(auth, cookieOf(second))).toBeUndefined()
+  })
+
   it('does not bring back a session that a backchannel logout ended while a refresh was writing it', async () => {
     const { emulator } = tenant
     const { auth, stateStore } = statefulAuth(emulator, makeBackend())
