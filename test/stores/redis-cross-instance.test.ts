@@ -19,7 +19,11 @@ beforeAll(async () => {
   const shared = { ...appEnv(tenant.emulator, tenant.origin), AUTH0_SECRET: randomBytes(32).toString('base64url'), REDIS_URL: redis.url, REDIS_PREFIX: 'cross:' }
   const start = (name: string, client: string) =>
     spawnServer({ command: process.execPath, args: ['test/stores/redis-app.mjs'], cwd: root, env: { ...shared, INSTANCE_NAME: name, REDIS_CLIENT: client } })
-  ;[instances.a, instances.b] = await Promise.all([start('a', 'node-redis'), start('b', 'ioredis')])
+  // Each is recorded as soon as it runs, so afterAll stops it even when the other fails to start.
+  await Promise.all([
+    start('a', 'node-redis').then((server) => (instances.a = server)),
+    start('b', 'ioredis').then((server) => (instances.b = server)),
+  ])
 })
 
 afterAll(async () => {
