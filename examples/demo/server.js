@@ -46,9 +46,20 @@ const actualPort = server.address().port
 const urlHost = host.includes(':') ? `[${host}]` : host
 const appBaseUrl = process.env.APP_BASE_URL ?? `http://${urlHost}:${actualPort}`
 
+// Optional, for a real tenant: a custom domain needs the canonical Management API audience, and a
+// separate machine-to-machine client may hold the read:users grant instead of this app.
+const managementApi = Object.fromEntries(
+  Object.entries({
+    audience: process.env.AUTH0_MANAGEMENT_AUDIENCE,
+    clientId: process.env.AUTH0_MANAGEMENT_CLIENT_ID,
+    clientSecret: process.env.AUTH0_MANAGEMENT_CLIENT_SECRET,
+  }).filter(([, value]) => value),
+)
+
 const auth = createAuth({
   ...authOptions,
   appBaseUrl,
+  managementApi,
   // Failures come back to the page with their code, where the user can read what happened.
   onError: (error) => {
     const url = new URL('/', appBaseUrl)

@@ -27,11 +27,11 @@ function waitForBuild(): void {
 }
 
 /** Starts the demo on a free port and resolves with its origin once it prints `LISTENING <port>`. */
-function startDemo(): Promise<{ child: ChildProcess; origin: string }> {
+function startDemo(env: Record<string, string> = {}): Promise<{ child: ChildProcess; origin: string }> {
   const child = spawn(process.execPath, ['examples/demo/server.js'], {
     cwd: ROOT,
-    // No AUTH0_* variables: the demo runs against its built-in emulator.
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1' },
+    // No AUTH0_DOMAIN: the demo runs against its built-in emulator.
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -68,6 +68,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSH
 
 describe('the demo in a real browser', () => {
   let demo: { child: ChildProcess; origin: string } | undefined
+  let ungrantedDemo: { child: ChildProcess; origin: string } | undefined
   let context: BrowserContext | undefined
   let userDataDir: string | undefined
 
@@ -90,6 +91,7 @@ describe('the demo in a real browser', () => {
   afterAll(async () => {
     await context?.close().catch(() => {})
     await stop(demo?.child)
+    await stop(ungrantedDemo?.child)
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
   })
 
@@ -153,4 +155,23 @@ describe('the demo in a real browser', () => {
     await shot(page, '08-logged-out')
     expect(readdirSync(SCREENSHOTS).filter((file) => file.endsWith('.png')).length).toBeGreaterThanOrEqual(8)
   }, 90_000)
+
+  it('says why the identities are missing when the app has no Management API grant', async () => {
+    // The emulator grants Management API tokens only for its own /api/v2/ audience, as Auth0 does.
+    ungrantedDemo = await startDemo({ AUTH0_MANAGEMENT_AUDIENCE: 'https://not-granted.example.com/api/v2/' })
+    const page = await context!.newPage()
+    const origin = ungrantedDemo.origin
+    await page.goto(`${origin}/auth/login?returnTo=/`)
+    await page.getByRole('button', { name: /Alice Example/ }).click()
+    await page.waitForURL(`${origin}/`)
+    const problem = page.getByRole('status')
+    await visible(problem)
+    expect(await problem.textContent()).toContain('The linked identities could not be read.')
+    expect(await problem.textContent()).toContain('management_api_error')
+    expect(await problem.textContent()).toContain('read:users')
+    // Signed in all the same: linking still works without the list.
+    await visible(page.getByRole('button', { name: 'Link GitHub', exact: true }))
+    await shot(page, '09-no-management-api-grant')
+    await page.close()
+  }, 60_000)
 })
