@@ -343,7 +343,13 @@ const isSessionCookie = (name: string) => name === '__session' || name.startsWit
  * `start` runs once before the suite; its `stop` runs after, also when a test fails.
  *
  * Each app must serve the auth routes at their default paths, `GET /hello` → `hello from
- * <runtime>` and a page at `/`.
+ * <runtime>` (text/plain is fine) and an HTML page at `/` that shows the signed-in user's email
+ * (the emulator signs in alice@example.com). `HEAD` must work on both.
+ *
+ * @example
+ * ```ts
+ * runBehaviourSuite('Bun: Bun.serve({ fetch })', () => startSpawnedApp({ command: bun, args: ['app.ts'] }), { runtime: 'bun' })
+ * ```
  */
 export function runBehaviourSuite(name: string, start: () => Promise<StartedApp>, options: BehaviourSuiteOptions = {}): void {
   describe(name, () => {
