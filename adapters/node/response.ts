@@ -28,7 +28,9 @@ export async function sendResponse(res: ServerResponse, response: Response, meth
   for (const [name, value] of response.headers) if (name !== 'set-cookie') headers[name] = value
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) headers['set-cookie'] = cookies
-  res.writeHead(response.status, response.statusText || undefined, headers)
+  // HTTP/2 has no reason phrase (RFC 9113 §8.3.2); Node warns when one is passed there.
+  if (response.statusText && res.req?.httpVersionMajor === 1) res.writeHead(response.status, response.statusText, headers)
+  else res.writeHead(response.status, headers)
   const body = response.body
   if (!body || method === 'HEAD') {
     res.end()
