@@ -4,13 +4,14 @@
 //   --json        print the report as JSON only (for machines)
 //   --quick       shorter runs, for checking the harness (RESULTS.md is left alone)
 //   --only=a,b    sections to run: operations, http, memory (RESULTS.md is left alone)
+//   --ops=a,b     library operations to run (default: all five; RESULTS.md is left alone)
 //   --no-write    do not regenerate bench/RESULTS.md
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createAuth0ServerJs, createLinkKit } from './contenders.js'
-import { checkOperations } from './flows.js'
+import { checkOperations, OPERATIONS, type OperationName } from './flows.js'
 import { type Executables, HTTP_SCENARIOS, type HttpMeasurement, measureHttp, type Runtime, runtimeAvailable } from './http.js'
 import { measureMemory } from './memory.js'
 import { measureOperations } from './operations.js'
@@ -22,7 +23,9 @@ const json = args.includes('--json')
 const quick = args.includes('--quick')
 const onlyArg = args.find((arg) => arg.startsWith('--only='))
 const sections = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['operations', 'http', 'memory'])
-const write = !args.includes('--no-write') && !quick && !onlyArg
+const opsArg = args.find((arg) => arg.startsWith('--ops='))
+const operations = opsArg ? (opsArg.slice('--ops='.length).split(',') as OperationName[]) : OPERATIONS
+const write = !args.includes('--no-write') && !quick && !onlyArg && !opsArg
 
 const root = process.cwd()
 const bundleDir = fileURLToPath(new URL('./', import.meta.url))
@@ -71,10 +74,10 @@ if (sections.has('operations')) {
   log('checking that every operation works for both libraries…')
   await checkOperations(ours, tenant)
   await checkOperations(theirs, tenant)
-  const times = quick ? { time: 100, warmupTime: 30 } : { time: 600, warmupTime: 150 }
+  const times = quick ? { time: 100, warmupTime: 30, rounds: 1 } : { time: 200, warmupTime: 80, rounds: 2 }
   for (const callers of [1, 16]) {
     log(`library operations, ${callers === 1 ? 'sequential' : `${callers} concurrent callers`}…`)
-    report.operations.push(...(await measureOperations(tenant, [ours, theirs], callers, times)))
+    report.operations.push(...(await measureOperations(tenant, [ours, theirs], callers, times, operations)))
   }
 }
 
@@ -86,8 +89,8 @@ if (sections.has('http')) {
     return false
   })
   const scenarios = HTTP_SCENARIOS.filter((scenario) => available.includes(scenario.runtime))
-  const settings = quick ? { connections: 16, warmupSeconds: 1, seconds: 1 } : { connections: 16, warmupSeconds: 1, seconds: 3 }
-  log(`HTTP: ${scenarios.length} servers × ${settings.seconds} s…`)
+  const settings = quick ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1 } : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 2 }
+  log(`HTTP: ${scenarios.length} servers, ${settings.rounds} rounds × ${settings.seconds} s…`)
   const measured: HttpMeasurement[] = await measureHttp(scenarios, settings, executables, bundleDir)
   report.http.push(...measured)
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { type Auth0Emulator, createAuth0Emulator } from '../testing/index.js'
 
@@ -16,8 +17,31 @@ interface PreparedExchange {
 const USER = { sub: 'auth0|alice', name: 'Alice Example', nickname: 'alice', email: 'alice@example.com', email_verified: true }
 const PICTURE = 'https://s.gravatar.com/avatar/c160f8cc69a4f0bf2b0362752353d060?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fal.png'
 
-async function s256(verifier: string): Promise<string> {
-  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
+interface TokenRequest {
+  form: URLSearchParams
+  authorization: string | null
+}
+
+/**
+ * The token request's form and `Authorization` header. Both libraries call fetch through
+ * oauth4webapi with a `URLSearchParams` body and a plain headers object, which are read as they
+ * are; a `Request` is built only for anything else. (Like the synchronous SHA-256 of the PKCE
+ * check, this keeps the tenant's own cost per exchange small and the same for both libraries.)
+ */
+async function tokenRequest(input: RequestInfo | URL, init: RequestInit | undefined): Promise<TokenRequest> {
+  const body = init?.body
+  const headers = init?.headers
+  if (body instanceof URLSearchParams && headers !== undefined && !(input instanceof Request)) {
+    const authorization =
+      headers instanceof Headers
+        ? headers.get('authorization')
+        : Array.isArray(headers)
+          ? (headers.find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? null)
+          : (Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? null)
+    return { form: body, authorization }
+  }
+  const request = new Request(input, init)
+  return { form: new URLSearchParams(await request.text()), authorization: request.headers.get('authorization') }
 }
 
 function randomToken(bytes: number): string {
@@ -78,7 +102,7 @@ export class BenchTenant {
   /** Pass as `fetch` (ours) or `customFetch` (auth0-server-js). */
   readonly fetch: typeof fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    if (url === this.#tokenEndpoint) return this.#replayToken(new Request(input, init))
+    if (url === this.#tokenEndpoint) return this.#replayToken(await tokenRequest(input, init))
     const response = await this.emulator.fetch(input, init)
     if (url !== this.#jwksUri || !response.ok) return response
     // Auth0 publishes its next key beside the current one; ours is that second key.
@@ -131,10 +155,8 @@ export class BenchTenant {
     return callback
   }
 
-  async #replayToken(request: Request): Promise<Response> {
-    const form = new URLSearchParams(await request.text())
+  async #replayToken({ form, authorization: basic }: TokenRequest): Promise<Response> {
     const { emulator } = this
-    const basic = request.headers.get('authorization')
     const [id, secret] = basic
       ? atob(basic.replace(/^basic\s+/i, '')).split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
       : [form.get('client_id'), form.get('client_secret')]
@@ -145,7 +167,9 @@ export class BenchTenant {
     this.#prepared.delete(code)
     if (!prepared || form.get('redirect_uri') !== prepared.redirectUri) return oauthError(400, 'invalid_grant')
     const verifier = form.get('code_verifier')
-    if (!verifier || (await s256(verifier)) !== prepared.codeChallenge) return oauthError(400, 'invalid_grant')
+    if (!verifier || createHash('sha256').update(verifier).digest('base64url') !== prepared.codeChallenge) {
+      return oauthError(400, 'invalid_grant')
+    }
     return new Response(prepared.body, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
   }
 }

@@ -72,7 +72,9 @@ async function listener(mode: Mode): Promise<{ listener: http.RequestListener; c
 const mode = process.argv[2] as Mode
 if (!NODE_SERVER_MODES.includes(mode)) throw new Error(`unknown mode ${mode}; one of ${NODE_SERVER_MODES.join(', ')}`)
 const { listener: handle, cookie } = await listener(mode)
-const server = http.createServer({ keepAlive: true }, handle)
+const server = http.createServer(handle)
+// Exit normally on a signal, so `node --cpu-prof bench/…/node-server.mjs` writes its profile.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0))
 server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   const ready: ServerReady = { port: typeof address === 'object' && address ? address.port : 0, cookie }
