@@ -67,14 +67,18 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     ...(request.session ? { sub: request.session.user.sub } : {}),
     ...(request.connection !== undefined ? { connection: request.connection } : {}),
   }
-  await context.transactionStore.set(state, transaction, storeOptions)
+  // Both wait on Web Crypto (AES-GCM for the cookie, SHA-256 for the challenge); run them together.
+  const [codeChallenge] = await Promise.all([
+    oauth.calculatePKCECodeChallenge(codeVerifier),
+    context.transactionStore.set(state, transaction, storeOptions),
+  ])
 
   const url = new URL(as.authorization_endpoint)
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value)
   url.searchParams.set('client_id', config.clientId)
   url.searchParams.set('redirect_uri', redirectUri)
   url.searchParams.set('response_type', 'code')
-  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier))
+  url.searchParams.set('code_challenge', codeChallenge)
   url.searchParams.set('code_challenge_method', 'S256')
   url.searchParams.set('state', state)
   url.searchParams.set('nonce', nonce)
