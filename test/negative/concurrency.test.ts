@@ -66,7 +66,7 @@ describe('link in one tab while logging out in another', () => {
     const { auth } = recordingAuth(emulator)
     const { browser } = await signedIn(auth, emulator)
     const callback = await callbackFor(browser, LINK_GITHUB)
-    emulator.fail({ endpoint: 'token', delayMs: 100 })
+    emulator.fail({ endpoint: 'token', delayMs: 300 })
     const tokenRequests = emulator.hits.token
     const linking = browser.send(callback)
     // The callback has read the session and is waiting for Auth0 when the other tab logs out.

@@ -29,7 +29,7 @@ describe('token endpoint failures (each keeps the existing session)', () => {
   it('gives up on a response that never arrives after httpTimeout (timeout, 504)', async () => {
     const { emulator } = tenant
     // emulator.fetch honours the AbortSignal the way a real fetch does, so the timeout is observable.
-    const { auth, lastError } = recordingAuth(emulator, { fetch: emulator.fetch, httpTimeout: 200 })
+    const { auth, lastError } = recordingAuth(emulator, { fetch: emulator.fetch, httpTimeout: 1000 })
     const { browser, before } = await signedIn(auth, emulator)
     const callback = await callbackFor(browser, LINK_GITHUB)
     emulator.fail({ endpoint: 'token', delayMs: 60_000 })
