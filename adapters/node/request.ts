@@ -19,15 +19,25 @@ export function requestTarget(req: NodeRequest): string {
   return req.originalUrl ?? req.url ?? '/'
 }
 
-/**
- * The absolute URL of a Node request: `https` on a TLS socket, the host from `Host` (or HTTP/2's
- * `:authority`). `X-Forwarded-*` is not read here: the core honours it only with `trustProxy`.
- */
-export function requestUrl(req: NodeRequest): URL {
+/** `scheme://host`: `https` on a TLS socket, the host from `Host` (or HTTP/2's `:authority`). */
+function requestOrigin(req: NodeRequest): string {
   const encrypted = (req.socket as { encrypted?: boolean } | null)?.encrypted === true
   const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost'
   if (!HOST.test(host)) throw new InvalidHostError('The Host header is not a valid host')
-  return new URL(requestTarget(req), `${encrypted ? 'https' : 'http'}://${host}`)
+  return `${encrypted ? 'https' : 'http'}://${host}`
+}
+
+/**
+ * The absolute URL of a Node request: `https` on a TLS socket, the host from `Host` (or HTTP/2's
+ * `:authority`). `X-Forwarded-*` is not read here: the core honours it only with `trustProxy`.
+ *
+ * @example
+ * ```ts
+ * requestUrl(req).pathname // '/auth/login'
+ * ```
+ */
+export function requestUrl(req: NodeRequest): URL {
+  return new URL(requestTarget(req), requestOrigin(req))
 }
 
 /** Bodies parsed by Express's `urlencoded()`/`json()` before us: the stream is spent, the fields are not. */
@@ -45,7 +55,7 @@ export interface ToRequestOptions {
 }
 
 /**
- * Builds a Web `Request` from a Node request: every header (repeated ones kept apart), the body
+ * Builds a Web `Request` from a Node request: every header, the body
  * streamed for methods that have one, and a `signal` that aborts when the client goes away
  * before the response is finished, so pending calls to Auth0 stop early.
  *
@@ -55,14 +65,19 @@ export interface ToRequestOptions {
  * ```
  */
 export function toRequest(req: NodeRequest, res?: ServerResponse, options: ToRequestOptions = {}): Request {
-  const url = requestUrl(req)
-  const headers = new Headers()
-  const raw = req.rawHeaders
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!
+  const target = requestTarget(req)
+  // A string, not a URL: the Request parses it once; an absolute-form target names its own origin.
+  const url = target.charCodeAt(0) === 47 ? requestOrigin(req) + target : new URL(target, requestOrigin(req)).href
+  // Node has already joined repeated fields (`Cookie` with `; `, the others with `, `), and one
+  // Headers built from a record is cheaper than an append per field.
+  const fields: Record<string, string> = {}
+  for (const name in req.headers) {
+    const value = req.headers[name]
     // HTTP/2 pseudo-headers (`:path`, `:authority`) are not header fields.
-    if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]!)
+    if (value === undefined || name.charCodeAt(0) === 58) continue
+    fields[name] = Array.isArray(value) ? value.join(', ') : value
   }
+  const headers = new Headers(fields)
   const method = req.method ?? 'GET'
   const init: RequestInit & { duplex?: 'half' } = { method, headers }
   if (!options.headersOnly) {
