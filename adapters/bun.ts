@@ -36,7 +36,14 @@ export function createAuth<TAppState = unknown>(
   return createCoreAuth<TAppState>(optionsFromEnv(options, readRecord(env)))
 }
 
-/** A route handler as `Bun.serve({ routes })` takes it (a `BunRequest` is a `Request`). */
+/**
+ * A route handler as `Bun.serve({ routes })` takes it (a `BunRequest` is a `Request`).
+ *
+ * @example
+ * ```ts
+ * const login: BunRouteHandler = authRoutes(auth)['/auth/login']!
+ * ```
+ */
 export type BunRouteHandler = (request: Request) => Promise<Response>
 
 /**

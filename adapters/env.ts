@@ -1,9 +1,23 @@
 import type { AuthOptions } from '../core/index.js'
 
-/** Reads one environment variable; `undefined` when unset. May throw (Deno without `--allow-env`). */
+/**
+ * Reads one environment variable; `undefined` when unset. May throw (Deno without `--allow-env`).
+ *
+ * @example
+ * ```ts
+ * const read: EnvReader = (name) => process.env[name]
+ * ```
+ */
 export type EnvReader = (name: string) => string | undefined
 
-/** Which option each environment variable fills (DESIGN.md §3). */
+/**
+ * Which option each environment variable fills (DESIGN.md §3).
+ *
+ * @example
+ * ```ts
+ * ENV_OPTIONS.AUTH0_DOMAIN // 'domain'
+ * ```
+ */
 export const ENV_OPTIONS = {
   AUTH0_DOMAIN: 'domain',
   AUTH0_CLIENT_ID: 'clientId',

@@ -29,7 +29,14 @@ declare module 'http' {
   }
 }
 
-/** A connect-style middleware, as Express and Connect take it. */
+/**
+ * A connect-style middleware, as Express and Connect take it.
+ *
+ * @example
+ * ```ts
+ * const middleware: NodeMiddleware = authMiddleware(auth)
+ * ```
+ */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
 /** Builds the session lookup only when app code asks: most requests never do. */

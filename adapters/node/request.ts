@@ -4,7 +4,14 @@ import { Readable } from 'node:stream'
 /** What `toRequest` needs from a request: Node's `IncomingMessage`, or Express's request built on it. */
 type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown }
 
-/** The request has a `Host` no URL can be built on; answer it with 400. */
+/**
+ * The request has a `Host` no URL can be built on; the listeners answer it with 400.
+ *
+ * @example
+ * ```ts
+ * try { toRequest(req, res) } catch (error) { if (error instanceof InvalidHostError) res.writeHead(400).end() }
+ * ```
+ */
 export class InvalidHostError extends Error {
   static readonly code = 'invalid_host'
   readonly code = InvalidHostError.code
@@ -49,6 +56,14 @@ function parsedFormBody(req: NodeRequest): URLSearchParams | undefined {
   return form
 }
 
+/**
+ * Options of {@link toRequest}.
+ *
+ * @example
+ * ```ts
+ * const session = await auth.getSession(toRequest(req, undefined, { headersOnly: true }))
+ * ```
+ */
 export interface ToRequestOptions {
   /** Build a request without a body (and without an abort signal): enough to read the session. */
   headersOnly?: boolean
