@@ -236,8 +236,8 @@ describe(`${USERS} concurrent users through the Node adapter, ${FAILURE_RATE * 1
     expect(requests()).toBeGreaterThanOrEqual(REQUESTS_FOR_MEMORY)
     expectEveryFailureTyped()
     for (const { user, userId } of users) await expectOwnSession(user, userId)
-    // Measured 20-80 B/request here (noise, and the emulator's own bookkeeping); a cache keeping
-    // even 256 bytes per request would grow past this over the ~5,500 requests measured.
-    expect(growth).toBeLessThan(between * 256)
+    // Measured 20-115 B/request here (GC and JIT noise, and the emulator's own bookkeeping); a
+    // cache keeping even 384 bytes per request would grow past this over the ~5,500 measured.
+    expect(growth).toBeLessThan(between * 384)
   })
 })
