@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { TestBrowser } from '../support/browser.js'
 import { APP_ORIGIN, useMockedTenant } from '../support/tenant.js'
-import { expectSafeFailure, SIGNED_OUT } from './expect-safe-failure.js'
+import { expectSafeFailure, SIGNED_OUT, snapshotSession } from './expect-safe-failure.js'
 import { callbackFor, LINK_GITHUB, recordingAuth, signedIn } from './scenario.js'
 
 const tenant = useMockedTenant()
@@ -59,6 +59,20 @@ describe('link in one tab while logging out in another', () => {
     expect(browser.cookies.has('__session')).toBe(false)
     const response = await browser.send(callback)
     await expectSafeFailure({ response, error: lastError(), code: 'missing_session', status: 401, browser, auth, before: SIGNED_OUT })
+  })
+
+  it('refuses a link Alice started once Bob has signed in in another tab (user_mismatch), keeping Bob signed in', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser } = await signedIn(auth, emulator)
+    const callback = await callbackFor(browser, LINK_GITHUB)
+    emulator.signInAs('auth0|bob')
+    const { url } = await browser.navigate('/auth/login?returnTo=/home')
+    expect(url.pathname).toBe('/home')
+    const before = await snapshotSession(auth, browser)
+    expect(before.sub).toBe('auth0|bob')
+    const response = await browser.send(callback)
+    await expectSafeFailure({ response, error: lastError(), code: 'user_mismatch', status: 403, browser, auth, before })
   })
 
   it('stays signed out when the logout lands while the link callback is still talking to Auth0', async () => {
