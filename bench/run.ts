@@ -15,7 +15,7 @@ import { checkOperations, OPERATIONS, type OperationName } from './flows.js'
 import { type Executables, HTTP_SCENARIOS, type HttpMeasurement, measureHttp, type Runtime, runtimeAvailable } from './http.js'
 import { measureMemory } from './memory.js'
 import { measureOperations } from './operations.js'
-import { type BenchReport, renderMarkdown } from './report.js'
+import { type BenchReport, compareHttp, compareOperations, renderMarkdown } from './report.js'
 import { BenchTenant } from './tenant.js'
 
 const args = process.argv.slice(2)
@@ -102,7 +102,13 @@ if (sections.has('memory')) {
 }
 
 const markdown = renderMarkdown(report, ours.name, theirs.name)
-if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+if (json) {
+  const ratios = {
+    operations: compareOperations(report.operations, ours.name, theirs.name).map(({ operation, callers, ratio, target }) => ({ operation, callers, ratio, target })),
+    http: compareHttp(report.http).map(({ name, ratio, target }) => ({ name, ratio, target })),
+  }
+  process.stdout.write(`${JSON.stringify({ ...report, ratios }, null, 2)}\n`)
+}
 else process.stdout.write(markdown)
 if (write) {
   const header =
