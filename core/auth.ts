@@ -42,10 +42,16 @@ export interface Auth<TAppState = unknown> {
   handleBackchannelLogout: AuthHandler
   /** `GET` → `{ identities }` from the Management API, 401 when signed out; routed only with `identities.enabled`. */
   handleIdentities: AuthHandler
-  /** The session for app code, or `undefined` when signed out. */
-  getSession(request: Request): Promise<SessionData | undefined>
-  /** The signed-in user's claims for app code, or `undefined`. */
-  getUser(request: Request): Promise<UserClaims | undefined>
+  /** The paths `handler` answers (as configured; the identities route only when enabled). */
+  readonly routePaths: ReadonlySet<string>
+  /**
+   * The session for app code, or `undefined` when signed out. Pass the headers of the response
+   * you will send to keep the cookies a read may rewrite (a rolling session extended, a cookie
+   * re-encrypted under a rotated secret); without them the read changes nothing.
+   */
+  getSession(request: Request, responseHeaders?: Headers): Promise<SessionData | undefined>
+  /** The signed-in user's claims for app code, or `undefined`; `responseHeaders` as for `getSession`. */
+  getUser(request: Request, responseHeaders?: Headers): Promise<UserClaims | undefined>
 }
 
 /** The appState handler-started flows carry: where to go after, and a flow to continue with. */
@@ -229,8 +235,9 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     handleAccessToken,
     handleBackchannelLogout,
     handleIdentities,
-    getSession: (request) => client.getSession(storeOptionsFor(request)),
-    getUser: (request) => client.getUser(storeOptionsFor(request)),
+    routePaths: new Set(byPath.keys()),
+    getSession: (request, responseHeaders) => client.getSession(storeOptionsFor(request, responseHeaders)),
+    getUser: (request, responseHeaders) => client.getUser(storeOptionsFor(request, responseHeaders)),
   }
 }
 

@@ -80,6 +80,14 @@ export interface SessionOptions {
   inactivityDuration?: number
   /** Seconds after sign-in after which the session ends regardless. Default 3 days. */
   absoluteDuration?: number
+  /**
+   * Largest encrypted session, in characters, the cookie store writes (default 14,000: four
+   * cookies). Every request carries it, and past Node's 16 KB header limit (8 KB behind many
+   * proxies) the server refuses the user's every request, logout included, so a larger session
+   * fails with `SessionTooLargeError` instead of locking the user out. Trim claims in
+   * `beforeSessionSaved` or use a stateful store.
+   */
+  maxCookieSize?: number
   cookie?: CookieOptions
 }
 
@@ -220,6 +228,7 @@ export interface ResolvedConfig {
     rolling: boolean
     inactivityDuration: number
     absoluteDuration: number
+    maxCookieSize: number
     cookieName: string
     cookie: CookieOptions
   }
@@ -402,6 +411,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       rolling: options.session?.rolling ?? true,
       inactivityDuration: positive(options.session?.inactivityDuration, 24 * 60 * 60, 'session.inactivityDuration'),
       absoluteDuration: positive(options.session?.absoluteDuration, 3 * 24 * 60 * 60, 'session.absoluteDuration'),
+      maxCookieSize: positive(options.session?.maxCookieSize, 14_000, 'session.maxCookieSize'),
       cookieName: sessionCookie.name ?? '__session',
       cookie: sessionCookie,
     },

@@ -227,6 +227,18 @@ export class MissingRefreshTokenError extends defineError('missing_refresh_token
 export class CookieError extends defineError('cookie_invalid', 400) {}
 
 /**
+ * The encrypted session would exceed `session.maxCookieSize`. Nothing was written: an existing
+ * session stays as it was, and a login that hit this leaves the user signed out.
+ *
+ * @example
+ * ```ts
+ * // keep the cookie small: store only the claims the app uses
+ * createAuth({ ...options, beforeSessionSaved: (session) => ({ ...session, user: { sub: session.user.sub, email: session.user.email } }) })
+ * ```
+ */
+export class SessionTooLargeError extends defineError('session_too_large', 500) {}
+
+/**
  * A backchannel logout token failed verification.
  *
  * @example
@@ -295,5 +307,6 @@ export type Auth0LinkKitErrorCode =
   | typeof TimeoutError.code
   | typeof MissingRefreshTokenError.code
   | typeof CookieError.code
+  | typeof SessionTooLargeError.code
   | typeof BackchannelLogoutError.code
   | typeof ManagementApiError.code

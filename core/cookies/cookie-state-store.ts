@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config.js'
+import { SessionTooLargeError } from '../errors.js'
 import { nowInSeconds, type SessionData } from '../session.js'
 import type { LogoutTokenClaims, StateStore, StoreOptions } from '../stores.js'
 import { CookieCodec } from './codec.js'
@@ -67,7 +68,14 @@ export class CookieStateStore implements StateStore {
     if (this.#expiresAt(session) <= nowInSeconds() || this.#loggedOut(session)) return undefined
     // Re-encrypt under the current secret, and keep a rolling session alive while it is used.
     const stale = this.#config.session.rolling && nowInSeconds() - session.internal.updatedAt > ROLLING_REWRITE_AFTER
-    if (decrypted.rotated || stale) await this.set(session, storeOptions)
+    if (decrypted.rotated || stale) {
+      try {
+        await this.set(session, storeOptions)
+      } catch (error) {
+        // A session stored under a larger size limit still reads; it is just not rewritten.
+        if (!(error instanceof SessionTooLargeError)) throw error
+      }
+    }
     return session
   }
 
@@ -75,6 +83,12 @@ export class CookieStateStore implements StateStore {
     const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
     const expiresAt = this.#expiresAt(updated)
     const value = await this.#codec.encrypt(updated, expiresAt)
+    const { maxCookieSize } = this.#config.session
+    if (value.length > maxCookieSize) {
+      throw new SessionTooLargeError(
+        `The encrypted session is ${value.length} characters, over session.maxCookieSize (${maxCookieSize}); trim claims in beforeSessionSaved or use a stateful store`,
+      )
+    }
     this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds())
   }
 

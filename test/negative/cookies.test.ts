@@ -148,7 +148,8 @@ describe('large sessions', () => {
 
   it('never writes a Set-Cookie over the 4096-byte browser limit, even for a 20 KB session', async () => {
     const { emulator } = tenant
-    const { auth } = recordingAuth(emulator, { beforeSessionSaved: bigSession(20_000) })
+    // Past the default size cap (tested below), so the cap is raised for this one.
+    const { auth } = recordingAuth(emulator, { beforeSessionSaved: bigSession(20_000), session: { maxCookieSize: 40_000 } })
     const browser = new TestBrowser({ auth, emulator, appOrigin: APP_ORIGIN })
     const { url } = await browser.navigate('/auth/login?returnTo=/home')
     expect(url.pathname).toBe('/home')
@@ -162,5 +163,16 @@ describe('large sessions', () => {
     await smallBrowser.navigate('/auth/login')
     expect([...smallBrowser.cookies.keys()].filter((name) => name.startsWith('__session'))).toEqual(['__session'])
     expect((await snapshotSession(small, smallBrowser)).sub).toBe('auth0|alice')
+  })
+
+  it('refuses a session over session.maxCookieSize (session_too_large) and keeps the one the user had', async () => {
+    const { emulator } = tenant
+    const { auth: small } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(small, emulator)
+    const { auth, lastError } = recordingAuth(emulator, { beforeSessionSaved: bigSession(20_000) })
+    const growing = browserWithCookiesOf(browser, auth, emulator)
+    const callback = await callbackFor(growing, LINK_GITHUB)
+    const response = await growing.send(callback)
+    await expectSafeFailure({ response, error: lastError(), code: 'session_too_large', status: 500, browser: growing, auth, before })
   })
 })
