@@ -1,15 +1,15 @@
-// The runtime suites run apps that import the BUILT package (dist/), as users' apps do. Before a
-// run that includes them, build dist/ when it is missing or older than the sources (CI builds
-// first, so there this does nothing).
+// The runtime, end-to-end, README and cross-instance suites run apps that import the BUILT package
+// (dist/), as users' apps do. Before every run, build dist/ when it is missing or older than the
+// sources, so `npm install && npm test` works on a fresh clone (CI builds first: nothing to do).
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
+const root = fileURLToPath(new URL('../', import.meta.url))
 const SOURCES = ['core', 'adapters', 'testing', 'tsup.config.ts', 'package.json']
-const OUTPUTS = ['index', 'node', 'bun', 'deno', 'testing'].map((entry) => `dist/${entry}.js`)
+const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'redis', 'testing'].map((entry) => `dist/${entry}.js`)
 
 function newestMtime(target: string): number {
   const stat = statSync(target)
@@ -27,17 +27,8 @@ function distIsFresh(): boolean {
   return built >= sources
 }
 
-/** False when the command line names test files and none of them is a runtime suite. */
-function runIncludesRuntimeSuites(): boolean {
-  const runIndex = process.argv.findIndex((arg) => arg === 'run' || arg.endsWith('vitest') || arg.endsWith('vitest.mjs'))
-  const filters = process.argv.slice(runIndex + 1).filter((arg) => arg !== 'run' && !arg.startsWith('-'))
-  if (filters.length === 0) return true
-  const runtimeFiles = readdirSync(path.join(root, 'test/runtime')).map((file) => `test/runtime/${file}`)
-  return filters.some((filter) => runtimeFiles.some((file) => file.includes(filter.replace(/^\.\//, ''))))
-}
-
 export default function setup(): void {
-  if (!runIncludesRuntimeSuites() || distIsFresh()) return
+  if (distIsFresh()) return
   // Build beside dist/ and swap it in, so a run already using dist/ never sees it half-built;
   // the lock keeps two runs on this checkout from building at once.
   const tsup = path.join(root, 'node_modules/.bin/tsup')
