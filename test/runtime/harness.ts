@@ -9,6 +9,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Auth0Emulator, type Auth0EmulatorOptions, createAuth0Emulator } from '../../testing/index.js'
+import { BrowserBase, setCookieName, type Visit } from '../support/browser.js'
 
 // ---------------------------------------------------------------------------------------------
 // The emulated tenant, served by node:http
@@ -224,94 +225,17 @@ export function appEnv(emulator: Auth0Emulator, origin: string): Record<string, 
 // ---------------------------------------------------------------------------------------------
 // A browser over real HTTP
 
-/** A response with the URL it answered, as a browser would record it. */
-export interface HttpVisit {
-  url: URL
-  response: Response
-}
-
-/** The cookie name of one `Set-Cookie` value. */
-export function setCookieName(setCookie: string): string {
-  return setCookie.slice(0, setCookie.indexOf('=')).trim()
-}
+/** A response with the URL it answered. */
+export type HttpVisit = Visit
+export { setCookieName }
 
 /**
- * Like `TestBrowser` (test/support/browser.ts), but over real HTTP with the global fetch: a cookie
- * jar for the app origin, redirects followed by hand across the app and the emulated tenant, and
- * `Sec-Fetch-Site` / `Origin` set as a browser sets them.
+ * Like `TestBrowser` (test/support/browser.ts, which holds the jar, the browser headers and the
+ * redirect following they share), but over real HTTP with the global fetch.
  */
-export class HttpBrowser {
-  readonly cookies = new Map<string, string>()
-  readonly visits: HttpVisit[] = []
-  readonly appOrigin: string
-
-  constructor(appOrigin: string) {
-    this.appOrigin = new URL(appOrigin).origin
-  }
-
-  cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
-
-  /** Stores each Set-Cookie: `Max-Age=0` or a past `Expires` deletes, anything else sets. */
-  store(response: Response): void {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = cookie.split(';')
-      const name = setCookieName(pair)
-      const value = pair.slice(pair.indexOf('=') + 1).trim()
-      const expired = attributes.some((attribute) => {
-        const [key = '', ...rest] = attribute.split('=')
-        const attributeValue = rest.join('=').trim()
-        if (/^\s*max-age\s*$/i.test(key)) return Number(attributeValue) <= 0
-        if (/^\s*expires\s*$/i.test(key)) return Date.parse(attributeValue) <= Date.now()
-        return false
-      })
-      if (expired) this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-
-  /** Sends one request (no redirect following); app-origin responses update the jar. */
-  async send(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const target = new URL(url, this.appOrigin)
-    const headers = new Headers(init.headers)
-    const toApp = target.origin === this.appOrigin
-    if (toApp && this.cookies.size > 0) headers.set('cookie', this.cookieHeader())
-    if (!headers.has('sec-fetch-site')) headers.set('sec-fetch-site', 'same-origin')
-    const method = (init.method ?? 'GET').toUpperCase()
-    // Browsers send Origin on every non-GET/HEAD request, naming the page that made it.
-    if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin') && headers.get('sec-fetch-site') === 'same-origin') {
-      headers.set('origin', target.origin)
-    }
-    const response = await fetch(target, { ...init, headers, redirect: 'manual' })
-    if (toApp) this.store(response)
-    this.visits.push({ url: target, response })
-    return response
-  }
-
-  /** Navigates like a browser: follows up to `maxRedirects` redirects across app and tenant. */
-  async navigate(url: string | URL, init: RequestInit = {}, maxRedirects = 10): Promise<HttpVisit> {
-    let current = new URL(url, this.appOrigin)
-    let response = await this.send(current, init)
-    let crossedSites = false
-    for (let hops = 0; response.status >= 300 && response.status < 400; hops++) {
-      if (hops >= maxRedirects) throw new Error(`too many redirects, last ${current.href}`)
-      const location = response.headers.get('location')
-      if (!location) break
-      await response.body?.cancel()
-      const next = new URL(location, current)
-      // Browsers mark a whole redirect chain cross-site once any hop left the origin (the tenant
-      // and the app are different sites in production, though both are 127.0.0.1 here).
-      crossedSites ||= next.origin !== current.origin
-      current = next
-      response = await this.send(current, { headers: { 'sec-fetch-site': crossedSites ? 'cross-site' : 'same-origin' } })
-    }
-    return { url: current, response }
-  }
-
-  /** The visits whose URL path is `pathname`, oldest first. */
-  visitsTo(pathname: string): HttpVisit[] {
-    return this.visits.filter((visit) => visit.url.pathname === pathname)
+export class HttpBrowser extends BrowserBase {
+  protected transport(request: Request): Promise<Response> {
+    return fetch(request, { redirect: 'manual' })
   }
 }
 
