@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { Auth, SessionData, UserClaims } from '../../core/index.js'
 import { authRoutePaths } from '../auth-routes.js'
-import { InvalidHostError, requestTarget, toRequest } from './request.js'
+import { InvalidHostError, requestTarget, sessionRequest, toRequest } from './request.js'
 import { sendResponse } from './response.js'
 
 /**
@@ -49,7 +49,7 @@ class RequestAuthOf implements RequestAuth {
     this.#req = req
   }
   #asRequest(): Request {
-    return (this.#request ??= toRequest(this.#req, undefined, { headersOnly: true }))
+    return (this.#request ??= sessionRequest(this.#req))
   }
   getSession(): Promise<SessionData | undefined> {
     return this.#auth.getSession(this.#asRequest())

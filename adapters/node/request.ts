@@ -69,6 +69,30 @@ export interface ToRequestOptions {
   headersOnly?: boolean
 }
 
+// What a session read looks at: the cookies, and the forwarded origin the core honours with
+// `trustProxy`. Copying only these makes `req.auth0.getSession()` cost a fraction of a full request.
+const SESSION_FIELDS = ['cookie', 'x-forwarded-proto', 'x-forwarded-host'] as const
+
+/**
+ * A bodiless `GET` with only the headers a session read uses (`Cookie`, `X-Forwarded-Proto`,
+ * `X-Forwarded-Host`): what `req.auth0` hands to `auth.getSession`, built on demand.
+ *
+ * @example
+ * ```ts
+ * const session = await auth.getSession(sessionRequest(req))
+ * ```
+ */
+export function sessionRequest(req: NodeRequest): Request {
+  const target = requestTarget(req)
+  const url = target.charCodeAt(0) === 47 ? requestOrigin(req) + target : new URL(target, requestOrigin(req)).href
+  const fields: Record<string, string> = {}
+  for (const name of SESSION_FIELDS) {
+    const value = req.headers[name]
+    if (value !== undefined) fields[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return new Request(url, { headers: fields })
+}
+
 /**
  * Builds a Web `Request` from a Node request: every header, the body
  * streamed for methods that have one, and a `signal` that aborts when the client goes away
