@@ -5,6 +5,7 @@
 //   --quick       shorter runs, for checking the harness (RESULTS.md is left alone)
 //   --only=a,b    sections to run: operations, http, memory (RESULTS.md is left alone)
 //   --ops=a,b     library operations to run (default: all five; RESULTS.md is left alone)
+//   --servers=a,b HTTP scenarios to run, by id prefix (node-, node-listener, bun-…; RESULTS.md is left alone)
 //   --no-write    do not regenerate bench/RESULTS.md
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -25,7 +26,9 @@ const onlyArg = args.find((arg) => arg.startsWith('--only='))
 const sections = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['operations', 'http', 'memory'])
 const opsArg = args.find((arg) => arg.startsWith('--ops='))
 const operations = opsArg ? (opsArg.slice('--ops='.length).split(',') as OperationName[]) : OPERATIONS
-const write = !args.includes('--no-write') && !quick && !onlyArg && !opsArg
+const serversArg = args.find((arg) => arg.startsWith('--servers='))
+const servers = serversArg ? serversArg.slice('--servers='.length).split(',') : undefined
+const write = !args.includes('--no-write') && !quick && !onlyArg && !opsArg && !serversArg
 
 const root = process.cwd()
 const bundleDir = fileURLToPath(new URL('./', import.meta.url))
@@ -88,7 +91,9 @@ if (sections.has('http')) {
     report.httpSkipped.push(`${runtime}: ${executables[runtime]} not found`)
     return false
   })
-  const scenarios = HTTP_SCENARIOS.filter((scenario) => available.includes(scenario.runtime))
+  const scenarios = HTTP_SCENARIOS.filter(
+    (scenario) => available.includes(scenario.runtime) && (!servers || servers.some((prefix) => scenario.id.startsWith(prefix))),
+  )
   const settings = quick ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1 } : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 2 }
   log(`HTTP: ${scenarios.length} servers, ${settings.rounds} rounds × ${settings.seconds} s…`)
   const measured: HttpMeasurement[] = await measureHttp(scenarios, settings, executables, bundleDir)

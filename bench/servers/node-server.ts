@@ -1,14 +1,23 @@
 // One benchmark server per process (so the load generator in the parent never shares its core).
 // argv[2] picks what answers every path; see NODE_SERVER_MODES.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import { toNodeListener } from '../../adapters/node.js'
+import { authListener, toNodeListener } from '../../adapters/node.js'
 import type { StoreOptions } from '../../core/stores.js'
 import { createAuth0ServerJs } from '../contenders.js'
 import { BrowserJar } from '../browser-jar.js'
 import { signIn } from '../flows.js'
 import { FIXED_BODY, type ServerReady, sessionFixture, sessionResponse } from './fixtures.js'
 
-export const NODE_SERVER_MODES = ['bare', 'hand-fixed', 'adapter-fixed', 'hand-ours', 'hand-theirs', 'adapter-ours'] as const
+export const NODE_SERVER_MODES = [
+  'bare',
+  'hand-fixed',
+  'adapter-fixed',
+  'listener-fixed',
+  'hand-ours',
+  'hand-theirs',
+  'adapter-ours',
+  'listener-ours',
+] as const
 type Mode = (typeof NODE_SERVER_MODES)[number]
 
 type FetchHandler = (request: Request) => Promise<Response>
@@ -50,6 +59,35 @@ async function listener(mode: Mode): Promise<{ listener: http.RequestListener; c
       return { cookie: '', listener: handWritten(fixed) }
     case 'adapter-fixed':
       return { cookie: '', listener: toNodeListener(fixed) }
+    case 'listener-fixed': {
+      // What a user of the adapter writes: auth routes in front, the app's own Node route behind.
+      const { auth } = await sessionFixture()
+      return {
+        cookie: '',
+        listener: authListener(auth, (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' })
+          res.end(FIXED_BODY)
+        }),
+      }
+    }
+    case 'listener-ours': {
+      const { auth, cookie } = await sessionFixture()
+      return {
+        cookie,
+        listener: authListener(auth, (req, res) => {
+          req.auth0!.getSession().then(
+            (session) => {
+              res.writeHead(session ? 200 : 401, { 'content-type': 'text/plain' })
+              res.end(session ? session.user.sub : 'signed out')
+            },
+            () => {
+              res.writeHead(500)
+              res.end()
+            },
+          )
+        }),
+      }
+    }
     case 'hand-ours':
     case 'adapter-ours': {
       const { auth, cookie } = await sessionFixture()
