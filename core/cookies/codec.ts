@@ -1,3 +1,5 @@
+import { compactDecrypt, decodeProtectedHeader } from 'jose'
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -39,35 +41,6 @@ function base64url(bytes: Uint8Array): string {
     if (length - whole === 2) out[o++] = BASE64URL[(v >> 6) & 63]!
   }
   return decoder.decode(out)
-}
-
-/** Characters → 6-bit values; -1 for anything outside the base64url alphabet. */
-const BASE64URL_VALUES = (() => {
-  const values = new Int8Array(128).fill(-1)
-  BASE64URL.forEach((char, value) => (values[char] = value))
-  return values
-})()
-
-/** Decodes unpadded base64url; `undefined` for any other character or an impossible length. */
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  const length = text.length
-  if (length % 4 === 1) return undefined
-  const out = new Uint8Array(Math.floor((length * 3) / 4))
-  let o = 0
-  let bits = 0
-  let buffered = 0
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i)
-    const value = code < 128 ? BASE64URL_VALUES[code]! : -1
-    if (value === -1) return undefined
-    bits = (bits << 6) | value
-    buffered += 6
-    if (buffered >= 8) {
-      buffered -= 8
-      out[o++] = (bits >> buffered) & 0xff
-    }
-  }
-  return out
 }
 
 async function deriveKey(secret: string, purpose: string): Promise<DerivedKey> {
@@ -132,9 +105,9 @@ export class CookieCodec {
   async encrypt(payload: unknown, expiresAt: number): Promise<string> {
     const [current] = await this.#derived()
     const plaintext = encoder.encode(JSON.stringify({ p: payload, exp: expiresAt }))
-    // The compact JWE (`dir`, A256GCM) jose's CompactEncrypt produced, in the same form, serialised
-    // here: the header is fixed per key, and jose's generic path cost as much as the AES-GCM itself
-    // on a cookie this size. Values written by either read alike (see decrypt).
+    // The compact JWE (`dir`, A256GCM) that jose's CompactEncrypt produces, byte for byte in form,
+    // serialised here: the header is fixed per key, and jose's generic path costs as much as the
+    // AES-GCM itself on a cookie this size. Decryption still goes through jose's compactDecrypt.
     const { header, aad, key } = current!
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
     const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: TAG_BYTES * 8 }, key, plaintext))
@@ -151,31 +124,27 @@ export class CookieCodec {
       if (!result) this.#recent.delete(value)
       return result
     }
-    // Only the compact form encrypt writes: our exact protected header (which names the key),
-    // no encrypted key, a 96-bit IV, a 128-bit tag. Anything else is not ours.
-    const parts = value.split('.')
-    if (parts.length !== 5 || parts[1] !== '') return undefined
-    const keys = await this.#derived()
-    const index = keys.findIndex((key) => key.header === parts[0])
-    if (index === -1) return undefined
-    const iv = fromBase64url(parts[2]!)
-    const ciphertext = fromBase64url(parts[3]!)
-    const tag = fromBase64url(parts[4]!)
-    if (iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || ciphertext === undefined) return undefined
-    const sealed = new Uint8Array(ciphertext.length + TAG_BYTES)
-    sealed.set(ciphertext)
-    sealed.set(tag, ciphertext.length)
-    const { key, aad } = keys[index]!
-    let plaintext: ArrayBuffer
+    let kid: unknown
     try {
-      plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: TAG_BYTES * 8 }, key, sealed)
+      kid = decodeProtectedHeader(value).kid
     } catch {
       return undefined
     }
-    const text = decoder.decode(plaintext)
-    const result = accept<T>(text, index > 0)
-    if (result && this.#capacity > 0) this.#remember(value, { plaintext: text, rotated: index > 0 })
-    return result
+    const keys = await this.#derived()
+    const index = keys.findIndex((key) => key.kid === kid)
+    if (index === -1) return undefined
+    try {
+      const { plaintext } = await compactDecrypt(value, keys[index]!.key, {
+        keyManagementAlgorithms: ['dir'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      })
+      const text = decoder.decode(plaintext)
+      const result = accept<T>(text, index > 0)
+      if (result && this.#capacity > 0) this.#remember(value, { plaintext: text, rotated: index > 0 })
+      return result
+    } catch {
+      return undefined
+    }
   }
 
   #remember(value: string, decrypted: { plaintext: string; rotated: boolean }): void {
