@@ -27,49 +27,6 @@ function toTokenError(error: unknown): Auth0LinkKitError {
   return new TokenExchangeError('The token endpoint could not be reached or answered invalidly', { cause: error })
 }
 
-/** A token response whose claims oauth4webapi has checked; `signature` settles the rest. */
-export interface ReceivedTokens {
-  tokens: oauth.TokenEndpointResponse
-  claims: oauth.IDToken | undefined
-  /**
-   * Resolves once the ID token signature and `iat` are verified (at once when there is no ID
-   * token); rejects with an `IdTokenError` otherwise. Nothing may be written before it resolved.
-   */
-  signature: Promise<void>
-}
-
-async function verifyIdToken(context: FlowContext, idToken: string, claims: oauth.IDToken | undefined): Promise<void> {
-  try {
-    await context.keySet.verifySignature(idToken)
-  } catch (error) {
-    if (error instanceof Auth0LinkKitError) throw error
-    throw new IdTokenError('The ID token signature is invalid', { cause: error })
-  }
-  if (claims && claims.iat > nowInSeconds() + MAX_IAT_SKEW) throw new IdTokenError('The ID token was issued in the future')
-}
-
-/**
- * Like {@link exchangeTokens}, but hands back the signature check still running, so the caller
- * can prepare (never write) what it will store while Web Crypto verifies the signature.
- */
-export async function receiveTokens(
-  context: FlowContext,
-  send: () => Promise<Response>,
-  process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
-): Promise<ReceivedTokens> {
-  let tokens: oauth.TokenEndpointResponse
-  try {
-    tokens = await process(await send())
-  } catch (error) {
-    throw toTokenError(error)
-  }
-  const claims = oauth.getValidatedIdTokenClaims(tokens)
-  const signature = tokens.id_token === undefined ? Promise.resolve() : verifyIdToken(context, tokens.id_token, claims)
-  // A caller that fails for another reason first must not leave this rejection unhandled.
-  signature.catch(() => {})
-  return { tokens, claims, signature }
-}
-
 /**
  * Sends one token request and processes the answer: oauth4webapi checks the response and the
  * ID token claims (`iss`, `aud`, `azp`, `exp`, `nonce`, `auth_time`); we add the signature,
@@ -80,7 +37,21 @@ export async function exchangeTokens(
   send: () => Promise<Response>,
   process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
 ): Promise<{ tokens: oauth.TokenEndpointResponse; claims: oauth.IDToken | undefined }> {
-  const { tokens, claims, signature } = await receiveTokens(context, send, process)
-  await signature
+  let tokens: oauth.TokenEndpointResponse
+  try {
+    tokens = await process(await send())
+  } catch (error) {
+    throw toTokenError(error)
+  }
+  const claims = oauth.getValidatedIdTokenClaims(tokens)
+  if (tokens.id_token !== undefined) {
+    try {
+      await context.keySet.verifySignature(tokens.id_token)
+    } catch (error) {
+      if (error instanceof Auth0LinkKitError) throw error
+      throw new IdTokenError('The ID token signature is invalid', { cause: error })
+    }
+    if (claims && claims.iat > nowInSeconds() + MAX_IAT_SKEW) throw new IdTokenError('The ID token was issued in the future')
+  }
   return { tokens, claims }
 }

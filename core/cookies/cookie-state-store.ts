@@ -80,16 +80,6 @@ export class CookieStateStore implements StateStore {
   }
 
   async set(session: SessionData, storeOptions: StoreOptions): Promise<void> {
-    const write = await this.seal(session, storeOptions)
-    write()
-  }
-
-  /**
-   * Encrypts `session` and checks its size, but writes nothing: the returned function appends the
-   * `Set-Cookie` headers. The callback encrypts while the ID token signature is being verified and
-   * writes only once every check passed.
-   */
-  async seal(session: SessionData, storeOptions: StoreOptions): Promise<() => void> {
     const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
     const expiresAt = this.#expiresAt(updated)
     const value = await this.#codec.encrypt(updated, expiresAt)
@@ -99,7 +89,7 @@ export class CookieStateStore implements StateStore {
         `The encrypted session is ${value.length} characters, over session.maxCookieSize (${maxCookieSize}); trim claims in beforeSessionSaved or use a stateful store`,
       )
     }
-    return () => this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds())
+    this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds())
   }
 
   async delete(storeOptions: StoreOptions): Promise<void> {

@@ -8,8 +8,7 @@ import {
   StateMismatchError,
   UserMismatchError,
 } from '../errors.js'
-import { CookieStateStore } from '../cookies/cookie-state-store.js'
-import { receiveTokens } from '../token-response.js'
+import { exchangeTokens } from '../token-response.js'
 import { nowInSeconds, type SessionData, type TokenSet, userFromIdTokenClaims } from '../session.js'
 import type { FlowKind, StoreOptions, TransactionData } from '../stores.js'
 import type { FlowContext } from './context.js'
@@ -100,7 +99,7 @@ export async function completeAuthorization(
   }
 
   const { connection } = context
-  const { tokens, claims, signature } = await receiveTokens(
+  const { tokens, claims } = await exchangeTokens(
     context,
     () =>
       oauth.authorizationCodeGrantRequest(as, connection.client, connection.clientAuth, validated, transaction.redirectUri, transaction.codeVerifier, {
@@ -113,19 +112,13 @@ export async function completeAuthorization(
         requireIdToken: true,
       }),
   )
-  // The signature is still being verified: until `signature` resolved, the session may be built
-  // and encrypted, but nothing reaches app code, a store or the response, and its errors come first.
-  if (!claims || tokens.id_token === undefined) {
-    await signature
-    throw new IdTokenError('The token endpoint returned no ID token')
-  }
+  if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
 
   const user = userFromIdTokenClaims(claims)
   const tokenSet = tokenSetFrom(tokens, transaction.audience)
   let session: SessionData
   if (existing) {
     if (user.sub !== existing.user.sub) {
-      await signature
       throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
     }
     session = {
@@ -147,22 +140,8 @@ export async function completeAuthorization(
       ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}),
     }
   }
-  const { stateStore } = context
-  // Only our own class: a subclass may override `set`, which must then be what writes.
-  if (!context.config.beforeSessionSaved && stateStore instanceof CookieStateStore && stateStore.constructor === CookieStateStore) {
-    // The cookie's AES-GCM runs while the RS256 signature is checked; the Set-Cookie is appended
-    // only after the signature passed (and an invalid signature is reported before a size error).
-    const sealing = stateStore.seal(session, storeOptions)
-    sealing.catch(() => {})
-    await signature
-    const write = await sealing
-    write()
-    return { flow: transaction.flow, appState: transaction.appState, session }
-  }
-  // App code and other stores see the session only once it is verified.
-  await signature
   if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, user)
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
-  await stateStore.set(session, storeOptions, { rotate: true, updatesExisting: existing !== undefined })
+  await context.stateStore.set(session, storeOptions, { rotate: true, updatesExisting: existing !== undefined })
   return { flow: transaction.flow, appState: transaction.appState, session }
 }
