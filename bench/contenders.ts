@@ -5,7 +5,7 @@ import {
   ServerClient as Auth0ServerClient,
   StatelessStateStore as Auth0StatelessStateStore,
 } from '@auth0/auth0-server-js'
-import { ServerClient } from '../core/index.js'
+import { type AuthOptions, ServerClient } from '../core/index.js'
 import { requestCookies } from '../core/cookies/jar.js'
 import type { StoreOptions } from '../core/stores.js'
 import type { BenchTenant } from './tenant.js'
@@ -30,16 +30,21 @@ export interface Contender {
   getSession(storeOptions: StoreOptions): Promise<unknown>
 }
 
-export function createLinkKit(tenant: BenchTenant): Contender {
+/** Our options for the bench tenant, shared by the library contender and the HTTP servers. */
+export function linkKitOptions(tenant: BenchTenant): AuthOptions {
   const { emulator } = tenant
-  const client = new ServerClient({
+  return {
     domain: emulator.domain,
     clientId: emulator.clientId,
     clientSecret: emulator.clientSecret,
     secret: SECRET,
     appBaseUrl: APP_ORIGIN,
     fetch: tenant.fetch,
-  })
+  }
+}
+
+export function createLinkKit(tenant: BenchTenant): Contender {
+  const client = new ServerClient(linkKitOptions(tenant))
   return {
     name: 'auth0-link-kit',
     sessionCookie: '__session',

@@ -1,5 +1,5 @@
 import { type Auth, createAuth } from '../../core/index.js'
-import { APP_ORIGIN, createLinkKit, SECRET } from '../contenders.js'
+import { createLinkKit, linkKitOptions } from '../contenders.js'
 import { signIn } from '../flows.js'
 import { BenchTenant } from '../tenant.js'
 
@@ -10,15 +10,7 @@ export const FIXED_BODY = 'ok'
 export async function sessionFixture(): Promise<{ tenant: BenchTenant; auth: Auth; cookie: string }> {
   const tenant = await BenchTenant.create()
   const jar = await signIn(createLinkKit(tenant), tenant)
-  const { emulator } = tenant
-  const auth = createAuth({
-    domain: emulator.domain,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-    secret: SECRET,
-    appBaseUrl: APP_ORIGIN,
-    fetch: tenant.fetch,
-  })
+  const auth = createAuth(linkKitOptions(tenant))
   return { tenant, auth, cookie: jar.cookieHeader() }
 }
 
