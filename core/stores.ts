@@ -16,10 +16,25 @@ export interface StoreOptions {
   response: { headers: Headers }
 }
 
-/** Which flow a transaction belongs to; one callback URL serves all three. */
+/**
+ * Which flow a transaction belongs to; one callback URL serves all three.
+ *
+ * @example
+ * ```ts
+ * const flow: FlowKind = (await auth.client.completeAuthorization(request.url, storeOptions)).flow
+ * ```
+ */
 export type FlowKind = 'login' | 'link' | 'unlink'
 
-/** What is kept between the redirect to Auth0 and the callback, one per `state`. */
+/**
+ * What is kept between the redirect to Auth0 and the callback, one per `state`.
+ *
+ * @example
+ * ```ts
+ * // in a custom TransactionStore backed by a key-value store
+ * async set(state: string, data: TransactionData) { await kv.put(`tx:${state}`, JSON.stringify(data), { expirationTtl: 3600 }) }
+ * ```
+ */
 export interface TransactionData {
   flow: FlowKind
   state: string
@@ -55,7 +70,15 @@ export interface TransactionStore {
   delete(state: string, storeOptions: StoreOptions): Promise<void>
 }
 
-/** Identifies the sessions a backchannel logout token ends. */
+/**
+ * Identifies the sessions a backchannel logout token ends.
+ *
+ * @example
+ * ```ts
+ * // in a custom StateStore
+ * async deleteByLogoutToken({ sub, sid }: LogoutTokenClaims) { if (sid) await db.sessions.deleteMany({ sid }) }
+ * ```
+ */
 export interface LogoutTokenClaims {
   sub?: string
   sid?: string

@@ -12,23 +12,6 @@ if (!project) {
 }
 app.validate(project)
 
-/**
- * Exports that still lack an example, in files other engineers were changing when this check
- * landed. Listed by `module: name` so the list can only shrink: a new export without an example
- * fails, and an entry here that has gained one is reported so it can be deleted.
- */
-const KNOWN_GAPS = new Set([
-  'adapters/bun: BunRouteHandler',
-  'adapters/node: InvalidHostError',
-  'adapters/node: ToRequestOptions',
-  'adapters/node: NodeMiddleware',
-  'adapters/node: requestUrl',
-  'core: CompletedAuthorization',
-  'core: LogoutTokenClaims',
-  'core: TransactionData',
-  'core: FlowKind',
-])
-
 const EXPORT_KINDS =
   ReflectionKind.Class | ReflectionKind.Interface | ReflectionKind.Function | ReflectionKind.TypeAlias | ReflectionKind.Variable | ReflectionKind.Enum
 
@@ -38,24 +21,17 @@ function commentOf(reflection) {
 }
 
 const missing = []
-const closedGaps = []
 for (const module of project.children ?? []) {
   for (const reflection of module.children ?? []) {
     if (!reflection.kindOf(EXPORT_KINDS)) continue
     const comment = commentOf(reflection)
     const hasExample = comment?.blockTags.some((tag) => tag.tag === '@example') ?? false
-    const key = `${module.name}: ${reflection.name}`
-    if (KNOWN_GAPS.has(key)) {
-      if (hasExample) closedGaps.push(key)
-      continue
-    }
     if (!hasExample) {
       const source = reflection.sources?.[0] ?? reflection.signatures?.[0]?.sources?.[0]
       missing.push(`${module.name}: ${reflection.name}${source ? ` (${source.fileName}:${source.line})` : ''}${comment ? '' : ', no TSDoc at all'}`)
     }
   }
 }
-if (closedGaps.length > 0) console.log(`these now have an @example; delete them from KNOWN_GAPS in scripts/docs.mjs: ${closedGaps.join(', ')}`)
 if (missing.length > 0) {
   console.error(`${missing.length} public export(s) without an @example:\n  ${missing.join('\n  ')}`)
   process.exitCode = 1

@@ -13,7 +13,15 @@ import { nowInSeconds, type SessionData, type TokenSet, userFromIdTokenClaims } 
 import type { FlowKind, StoreOptions, TransactionData } from '../stores.js'
 import type { FlowContext } from './context.js'
 
-/** The outcome of a completed callback: which flow it was, its `appState`, the stored session. */
+/**
+ * The outcome of a completed callback: which flow it was, its `appState`, the stored session.
+ *
+ * @example
+ * ```ts
+ * const { flow, appState, session } = await auth.client.completeAuthorization(request.url, { request, response })
+ * if (flow === 'link') console.log(`${session.user.sub} linked an identity`)
+ * ```
+ */
 export interface CompletedAuthorization {
   flow: FlowKind
   appState: unknown
