@@ -5,7 +5,7 @@ import { CookieStateStore } from './cookies/cookie-state-store.js'
 import { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
 import { BackchannelLogoutError, MissingRefreshTokenError, MissingSessionError, InvalidCallbackError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
-import { type CompletedAuthorization, completeAuthorization, withTokenSet } from './flows/callback.js'
+import { type CompletedAuthorization, completeAuthorization, tokenSetFrom, withTokenSet } from './flows/callback.js'
 import type { FlowContext } from './flows/context.js'
 import { TenantKeySet } from './id-token-signature.js'
 import { type Identity, ManagementApiClient } from './management-api.js'
@@ -302,12 +302,7 @@ export class ServerClient<TAppState = unknown> {
       (response) => oauth.processRefreshTokenResponse(as, connection.client, response),
     )
     if (claims && claims.sub !== session.user.sub) throw new InvalidCallbackError('The refreshed ID token is for another user')
-    const tokenSet = {
-      audience,
-      accessToken: tokens.access_token,
-      expiresAt: nowInSeconds() + (tokens.expires_in ?? 0),
-      ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
-    }
+    const tokenSet = tokenSetFrom(tokens, audience)
     const updated: SessionData = {
       ...session,
       tokenSets: withTokenSet(session.tokenSets, tokenSet),

@@ -75,3 +75,24 @@ export function userFromIdTokenClaims(claims: Record<string, unknown>): UserClai
 export function nowInSeconds(): number {
   return Math.floor(Date.now() / 1000)
 }
+
+/** The session lifetime settings every state store applies. */
+export interface SessionLifetime {
+  rolling: boolean
+  inactivityDuration: number
+  absoluteDuration: number
+}
+
+/** When `session` ends: its absolute end, or sooner after inactivity when rolling (seconds). */
+export function sessionExpiresAt(session: SessionData, lifetime: SessionLifetime): number {
+  const absolute = session.internal.createdAt + lifetime.absoluteDuration
+  return lifetime.rolling ? Math.min(absolute, session.internal.updatedAt + lifetime.inactivityDuration) : absolute
+}
+
+/**
+ * Whether a read should rewrite a rolling session to keep it alive: at most once a minute, so
+ * a busy user does not cost a write per request.
+ */
+export function shouldTouch(session: SessionData, lifetime: SessionLifetime): boolean {
+  return lifetime.rolling && nowInSeconds() - session.internal.updatedAt > 60
+}

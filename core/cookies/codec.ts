@@ -1,4 +1,4 @@
-import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose'
+import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -6,12 +6,6 @@ const decoder = new TextDecoder()
 interface DerivedKey {
   kid: string
   key: CryptoKey
-}
-
-function base64url(bytes: ArrayBuffer): string {
-  let binary = ''
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 async function deriveKey(secret: string, purpose: string): Promise<DerivedKey> {
@@ -25,7 +19,7 @@ async function deriveKey(secret: string, purpose: string): Promise<DerivedKey> {
     // A key id lets decrypt pick the right secret at once instead of trying each during rotation.
     crypto.subtle.deriveBits(hkdf(`auth0-link-kit ${purpose} kid`), material, 64),
   ])
-  return { kid: base64url(kidBits), key }
+  return { kid: base64url.encode(new Uint8Array(kidBits)), key }
 }
 
 /** Options of {@link CookieCodec}. */

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config.js'
 import { SessionTooLargeError } from '../errors.js'
-import { nowInSeconds, type SessionData } from '../session.js'
+import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
 import type { LogoutTokenClaims, StateStore, StoreOptions } from '../stores.js'
 import { CookieCodec } from './codec.js'
 import { CookieJar } from './jar.js'
@@ -13,9 +13,6 @@ const MAX_LOGOUT_MARKERS = 10_000
  * request of a signed-in user. At ~3 KB a cookie this bounds the cache near 3 MB.
  */
 const SESSIONS_REMEMBERED = 500
-
-/** When the session is still read (not rewritten) by a rolling session, skip rewriting more often than this. */
-const ROLLING_REWRITE_AFTER = 60
 
 /**
  * The default, stateless session store: the whole session in an encrypted, chunked cookie.
@@ -45,9 +42,7 @@ export class CookieStateStore implements StateStore {
   }
 
   #expiresAt(session: SessionData): number {
-    const { rolling, inactivityDuration, absoluteDuration } = this.#config.session
-    const absolute = session.internal.createdAt + absoluteDuration
-    return rolling ? Math.min(absolute, session.internal.updatedAt + inactivityDuration) : absolute
+    return sessionExpiresAt(session, this.#config.session)
   }
 
   #loggedOut(session: SessionData): boolean {
@@ -67,7 +62,7 @@ export class CookieStateStore implements StateStore {
     const session = decrypted.payload
     if (this.#expiresAt(session) <= nowInSeconds() || this.#loggedOut(session)) return undefined
     // Re-encrypt under the current secret, and keep a rolling session alive while it is used.
-    const stale = this.#config.session.rolling && nowInSeconds() - session.internal.updatedAt > ROLLING_REWRITE_AFTER
+    const stale = shouldTouch(session, this.#config.session)
     if (decrypted.rotated || stale) {
       try {
         await this.set(session, storeOptions)

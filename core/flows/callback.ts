@@ -60,7 +60,8 @@ function validateAuthorizationResponse(context: FlowContext, as: oauth.Authoriza
   }
 }
 
-function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string): TokenSet {
+/** The session's record of an access token from a token response. */
+export function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string): TokenSet {
   return {
     audience,
     accessToken: tokens.access_token,

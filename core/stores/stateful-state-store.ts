@@ -1,12 +1,10 @@
+import { base64url } from 'jose'
 import { type AuthOptions, type ResolvedConfig, resolveConfig } from '../config.js'
 import { CookieCodec } from '../cookies/codec.js'
 import { CookieJar } from '../cookies/jar.js'
-import { nowInSeconds, type SessionData } from '../session.js'
+import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
 import type { LogoutTokenClaims, StateStore, StateStoreSetOptions, StoreOptions } from '../stores.js'
 import type { SessionBackend } from './session-backend.js'
-
-/** A read keeps a rolling session alive by rewriting its record at most this often. */
-const ROLLING_REWRITE_AFTER = 60
 
 /** Decrypted id cookies remembered by exact value (about 200 bytes each). */
 const SESSION_IDS_REMEMBERED = 1000
@@ -15,10 +13,7 @@ const SESSION_IDS_REMEMBERED = 1000
 const SESSION_ID_BYTES = 32
 
 function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES))
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES)))
 }
 
 interface CookieSessionId {
@@ -74,9 +69,7 @@ export class StatefulStateStore implements StateStore {
   }
 
   #expiresAt(session: SessionData): number {
-    const { rolling, inactivityDuration } = this.#config.session
-    const absolute = this.#absoluteExpiresAt(session)
-    return rolling ? Math.min(absolute, session.internal.updatedAt + inactivityDuration) : absolute
+    return sessionExpiresAt(session, this.#config.session)
   }
 
   async #sessionId(storeOptions: StoreOptions): Promise<CookieSessionId | undefined> {
@@ -121,7 +114,7 @@ export class StatefulStateStore implements StateStore {
       this.#clearCookie(storeOptions)
       return undefined
     }
-    if (this.#config.session.rolling && nowInSeconds() - session.internal.updatedAt > ROLLING_REWRITE_AFTER) {
+    if (shouldTouch(session, this.#config.session)) {
       const touched: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
       if (!(await this.#writeRecord(current.id, touched, true))) {
         this.#clearCookie(storeOptions)
