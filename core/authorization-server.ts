@@ -16,16 +16,16 @@ export function isAbort(error: unknown): boolean {
 
 /**
  * A signal that aborts after `ms` with a `TimeoutError` (as `AbortSignal.timeout` does) or when
- * `caller` aborts, with its reason. Built by hand rather than as
- * `AbortSignal.any([caller, AbortSignal.timeout(ms)])`: Node 20 and 22 keep such composite signals,
- * with their timers and abort errors, reachable long after they fired (≈ 0.7 KB per call to Auth0
- * on Node 22, never freed); this one is garbage once its timer has run or the caller aborted.
+ * `caller` aborts, with its reason; `clear()` drops the timer and the listener once the call is
+ * over. Built by hand rather than as `AbortSignal.any([caller, AbortSignal.timeout(ms)])`: Node 20
+ * and 22 keep such composite signals reachable long after they fired, and a timer left to run keeps
+ * the finished fetch (its listeners, its buffers) alive for the whole `httpTimeout`.
  */
-function timeoutSignal(ms: number, caller: AbortSignal | undefined): AbortSignal {
+function callTimeout(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController()
   if (caller?.aborted) {
     controller.abort(caller.reason)
-    return controller.signal
+    return { signal: controller.signal, clear: () => {} }
   }
   const onCallerAbort = () => {
     clearTimeout(timer)
@@ -38,7 +38,13 @@ function timeoutSignal(ms: number, caller: AbortSignal | undefined): AbortSignal
   // Like AbortSignal.timeout's, this timer alone must not keep a Node or Bun process running.
   ;(timer as { unref?: () => void }).unref?.()
   caller?.addEventListener('abort', onCallerAbort, { once: true })
-  return controller.signal
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer)
+      caller?.removeEventListener('abort', onCallerAbort)
+    },
+  }
 }
 
 /**
@@ -60,12 +66,20 @@ export class AuthorizationServerConnection {
       : oauth.ClientSecretPost(config.clientSecret!)
   }
 
-  /** Fresh options per call: each call gets its own timeout, joined with the caller's signal. */
-  httpOptions(signal?: AbortSignal): HttpOptions {
-    return {
-      [oauth.customFetch]: this.config.fetch,
-      [oauth.allowInsecureRequests]: this.config.allowInsecureIssuer,
-      signal: timeoutSignal(this.config.httpTimeout, signal),
+  /**
+   * Runs one call to Auth0 (request and reading its body) with fresh options: its own timeout,
+   * joined with the caller's signal, and cleared as soon as the call settles.
+   */
+  async withHttpOptions<T>(signal: AbortSignal | undefined, call: (options: HttpOptions) => Promise<T>): Promise<T> {
+    const timeout = callTimeout(this.config.httpTimeout, signal)
+    try {
+      return await call({
+        [oauth.customFetch]: this.config.fetch,
+        [oauth.allowInsecureRequests]: this.config.allowInsecureIssuer,
+        signal: timeout.signal,
+      })
+    } finally {
+      timeout.clear()
     }
   }
 
@@ -80,8 +94,10 @@ export class AuthorizationServerConnection {
   async #discover(signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
     const issuer = this.config.issuer
     try {
-      const response = await oauth.discoveryRequest(issuer, { ...this.httpOptions(signal), algorithm: 'oidc' })
-      return await oauth.processDiscoveryResponse(issuer, response)
+      return await this.withHttpOptions(signal, async (options) => {
+        const response = await oauth.discoveryRequest(issuer, { ...options, algorithm: 'oidc' })
+        return oauth.processDiscoveryResponse(issuer, response)
+      })
     } catch (error) {
       if (isAbort(error)) throw new TimeoutError('Auth0 discovery timed out', { cause: error })
       throw new DiscoveryError('Could not load the tenant discovery document', { cause: error })

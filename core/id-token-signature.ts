@@ -36,13 +36,11 @@ export class TenantKeySet {
     if (!as.jwks_uri) throw new DiscoveryError('The discovery document has no jwks_uri')
     let body: unknown
     try {
-      const options = this.#connection.httpOptions()
-      const response = await this.#connection.config.fetch(as.jwks_uri, {
-        headers: { accept: 'application/json' },
-        signal: options.signal,
+      body = await this.#connection.withHttpOptions(undefined, async ({ signal }) => {
+        const response = await this.#connection.config.fetch(as.jwks_uri!, { headers: { accept: 'application/json' }, signal })
+        if (!response.ok) throw new Error(`JWKS answered ${response.status}`)
+        return response.json()
       })
-      if (!response.ok) throw new Error(`JWKS answered ${response.status}`)
-      body = await response.json()
     } catch (error) {
       if (isAbort(error)) throw new TimeoutError('Fetching the tenant key set timed out', { cause: error })
       throw new DiscoveryError('Could not load the tenant key set', { cause: error })

@@ -80,29 +80,32 @@ export class ManagementApiClient {
   async #get(path: string, signal?: AbortSignal): Promise<unknown> {
     const token = await this.#accessToken(signal)
     const url = new URL(path, this.#settings.audience)
-    let response: Response
-    try {
-      response = await this.#connection.config.fetch(url, {
-        headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
-        signal: this.#connection.httpOptions(signal).signal,
-      })
-    } catch (error) {
-      if (isAbort(error)) throw new TimeoutError('The Management API timed out', { cause: error })
-      throw new ManagementApiError('The Management API could not be reached', { cause: error })
-    }
-    // A revoked or rotated token: forget it so the next call fetches a new one.
-    if (response.status === 401) this.#forget(token)
-    if (!response.ok) {
-      const detail = await errorDetail(response)
-      throw new ManagementApiError(`The Management API answered ${response.status}${detail ? `: ${detail}` : ''}`, {
-        upstreamStatus: response.status,
-      })
-    }
-    try {
-      return await response.json()
-    } catch (error) {
-      throw new ManagementApiError('The Management API answered with invalid JSON', { cause: error, upstreamStatus: response.status })
-    }
+    return this.#connection.withHttpOptions(signal, async (options) => {
+      let response: Response
+      try {
+        response = await this.#connection.config.fetch(url, {
+          headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
+          signal: options.signal,
+        })
+      } catch (error) {
+        if (isAbort(error)) throw new TimeoutError('The Management API timed out', { cause: error })
+        throw new ManagementApiError('The Management API could not be reached', { cause: error })
+      }
+      // A revoked or rotated token: forget it so the next call fetches a new one.
+      if (response.status === 401) this.#forget(token)
+      if (!response.ok) {
+        const detail = await errorDetail(response)
+        throw new ManagementApiError(`The Management API answered ${response.status}${detail ? `: ${detail}` : ''}`, {
+          upstreamStatus: response.status,
+        })
+      }
+      try {
+        return await response.json()
+      } catch (error) {
+        if (isAbort(error)) throw new TimeoutError('The Management API timed out', { cause: error })
+        throw new ManagementApiError('The Management API answered with invalid JSON', { cause: error, upstreamStatus: response.status })
+      }
+    })
   }
 
   #accessToken(signal?: AbortSignal): Promise<CachedToken> {
@@ -137,8 +140,10 @@ export class ManagementApiClient {
     const parameters = { audience: this.#settings.audience.href }
     let tokens: oauth.TokenEndpointResponse
     try {
-      const response = await oauth.clientCredentialsGrantRequest(as, this.#client, this.#clientAuth, parameters, connection.httpOptions(signal))
-      tokens = await oauth.processClientCredentialsResponse(as, this.#client, response)
+      tokens = await connection.withHttpOptions(signal, async (options) => {
+        const response = await oauth.clientCredentialsGrantRequest(as, this.#client, this.#clientAuth, parameters, options)
+        return oauth.processClientCredentialsResponse(as, this.#client, response)
+      })
     } catch (error) {
       if (isAbort(error)) throw new TimeoutError('The Management API token request timed out', { cause: error })
       if (error instanceof oauth.ResponseBodyError) {

@@ -294,9 +294,10 @@ export class ServerClient<TAppState = unknown> {
     const refreshToken = session.refreshToken
     const { tokens, claims } = await exchangeTokens(
       this.context,
-      () =>
+      storeOptions.request.signal,
+      (options) =>
         oauth.refreshTokenGrantRequest(as, connection.client, connection.clientAuth, refreshToken, {
-          ...connection.httpOptions(storeOptions.request.signal),
+          ...options,
           ...(audience === DEFAULT_AUDIENCE ? {} : { additionalParameters: { audience } }),
         }),
       (response) => oauth.processRefreshTokenResponse(as, connection.client, response),

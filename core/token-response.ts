@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi'
-import { isAbort } from './authorization-server.js'
+import { type HttpOptions, isAbort } from './authorization-server.js'
 import { Auth0LinkKitError, IdTokenError, TimeoutError, TokenExchangeError } from './errors.js'
 import type { FlowContext } from './flows/context.js'
 import { nowInSeconds } from './session.js'
@@ -34,12 +34,13 @@ function toTokenError(error: unknown): Auth0LinkKitError {
  */
 export async function exchangeTokens(
   context: FlowContext,
-  send: () => Promise<Response>,
+  signal: AbortSignal | undefined,
+  send: (options: HttpOptions) => Promise<Response>,
   process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
 ): Promise<{ tokens: oauth.TokenEndpointResponse; claims: oauth.IDToken | undefined }> {
   let tokens: oauth.TokenEndpointResponse
   try {
-    tokens = await process(await send())
+    tokens = await context.connection.withHttpOptions(signal, async (options) => process(await send(options)))
   } catch (error) {
     throw toTokenError(error)
   }

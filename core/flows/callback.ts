@@ -110,10 +110,9 @@ export async function completeAuthorization(
   const { connection } = context
   const { tokens, claims } = await exchangeTokens(
     context,
-    () =>
-      oauth.authorizationCodeGrantRequest(as, connection.client, connection.clientAuth, validated, transaction.redirectUri, transaction.codeVerifier, {
-        ...connection.httpOptions(storeOptions.request.signal),
-      }),
+    storeOptions.request.signal,
+    (options) =>
+      oauth.authorizationCodeGrantRequest(as, connection.client, connection.clientAuth, validated, transaction.redirectUri, transaction.codeVerifier, options),
     (response) =>
       oauth.processAuthorizationCodeResponse(as, connection.client, response, {
         expectedNonce: transaction.nonce,
