@@ -1,10 +1,11 @@
 import {
-  type AuthOptions,
-  type ResolvedConfig,
+  ConfigurationError,
   type SessionBackend,
   type SessionData,
   type SessionRecordOptions,
-  StatefulStateStore,
+  type SharedRefresh,
+  type StateStoreFactory,
+  statefulStateStore,
 } from '../core/index.js'
 
 /**
@@ -49,7 +50,7 @@ export interface IoRedisClient {
 export type RedisClient = NodeRedisClient | IoRedisClient
 
 /**
- * Options of {@link RedisSessionBackend} and {@link createRedisStateStore}.
+ * Options of {@link RedisSessionBackend} and {@link redisStateStore}.
  *
  * @example
  * ```ts
@@ -76,13 +77,13 @@ function commandSender(client: RedisClient): SendCommand {
   // ioredis has a `sendCommand` too, taking its own Command objects: test for `call` first.
   if ('call' in client && typeof client.call === 'function') {
     const ioredis = client
-    return ([command, ...args]) => ioredis.call(command!, args)
+    return ([command = '', ...args]) => ioredis.call(command, args)
   }
   if ('sendCommand' in client && typeof client.sendCommand === 'function') {
     const nodeRedis = client
     return (args) => nodeRedis.sendCommand(args)
   }
-  throw new TypeError('client must be a node-redis v4+ client (sendCommand) or an ioredis client (call)')
+  throw new ConfigurationError('client', 'must be a node-redis v4+ client (sendCommand) or an ioredis client (call)')
 }
 
 function members(reply: unknown): string[] {
@@ -111,21 +112,36 @@ function parseRecord(reply: unknown): StoredRecord | undefined {
  * @example
  * ```ts
  * import { createClient } from 'redis'
- * import { createAuth, StatefulStateStore } from 'auth0-link-kit'
+ * import { createAuth, statefulStateStore } from 'auth0-link-kit'
  * import { RedisSessionBackend } from 'auth0-link-kit/redis'
  *
  * const client = await createClient({ url: process.env.REDIS_URL }).connect()
- * const options = { domain, clientId, clientSecret, secret, appBaseUrl }
- * const auth = createAuth({ ...options, stateStore: new StatefulStateStore(options, new RedisSessionBackend({ client })) })
+ * const backend = new RedisSessionBackend({ client, prefix: 'myapp:' })
+ * const auth = createAuth({ ...options, stateStore: statefulStateStore(backend) })
  * ```
  */
 export class RedisSessionBackend implements SessionBackend {
   readonly #send: SendCommand
   readonly #prefix: string
 
+  /** The cross-instance refresh lock and result board, on the same Redis. */
+  readonly sharedRefresh: SharedRefresh
+
   constructor(options: RedisSessionBackendOptions) {
-    this.#send = commandSender(options.client)
-    this.#prefix = options.prefix ?? 'auth0-link-kit:'
+    const send = commandSender(options.client)
+    const prefix = options.prefix ?? 'auth0-link-kit:'
+    this.#send = send
+    this.#prefix = prefix
+    this.sharedRefresh = {
+      claim: async (key, ttlMs) => (await send(['SET', `${prefix}lock:${key}`, '1', 'NX', 'PX', String(Math.ceil(ttlMs))])) !== null,
+      publish: async (key, result, ttlMs) => {
+        await send(['SET', `${prefix}result:${key}`, result, 'PX', String(Math.ceil(ttlMs))])
+      },
+      read: async (key) => {
+        const reply = await send(['GET', `${prefix}result:${key}`])
+        return reply === null || reply === undefined ? undefined : String(reply)
+      },
+    }
   }
 
   #sessionKey(id: string): string {
@@ -186,19 +202,19 @@ export class RedisSessionBackend implements SessionBackend {
 }
 
 /**
- * A {@link StatefulStateStore} on Redis: pass it as `stateStore` to `createAuth` with the same
- * options (for the secret, session durations and cookie attributes).
+ * Sessions in Redis, shared by every instance of the app: pass it as `stateStore`. Token
+ * refreshes are coordinated through the same Redis (`SET NX PX`), so two instances never send
+ * one rotating refresh token twice.
  *
  * @example
  * ```ts
  * import { Redis } from 'ioredis'
  * import { createAuth } from 'auth0-link-kit'
- * import { createRedisStateStore } from 'auth0-link-kit/redis'
+ * import { redisStateStore } from 'auth0-link-kit/redis'
  *
- * const options = { domain, clientId, clientSecret, secret, appBaseUrl }
- * const auth = createAuth({ ...options, stateStore: createRedisStateStore(options, { client: new Redis(process.env.REDIS_URL!) }) })
+ * const auth = createAuth({ domain, clientId, clientSecret, secret, appBaseUrl, stateStore: redisStateStore({ client: new Redis(process.env.REDIS_URL!) }) })
  * ```
  */
-export function createRedisStateStore(config: AuthOptions | ResolvedConfig, options: RedisSessionBackendOptions): StatefulStateStore {
-  return new StatefulStateStore(config, new RedisSessionBackend(options))
+export function redisStateStore(options: RedisSessionBackendOptions): StateStoreFactory {
+  return statefulStateStore(new RedisSessionBackend(options))
 }

@@ -151,7 +151,7 @@ function createAuth0Locals<TAppState>(auth: Auth<TAppState>, event: RequestEvent
     getUser: () => withCookies((storeOptions) => client.getUser(storeOptions)),
     startLinkUser: (options) => withCookies((storeOptions) => client.startLinkUser(options, storeOptions)),
     startUnlinkUser: (options) => withCookies((storeOptions) => client.startUnlinkUser(options, storeOptions)),
-    getAccessToken: (options = {}) => withCookies((storeOptions) => client.getAccessToken(storeOptions, options)),
+    getAccessToken: (options = {}) => withCookies((storeOptions) => client.getAccessToken(options, storeOptions)),
   }
 }
 

@@ -1,11 +1,18 @@
-import type { AuthOptions, Routes } from './config.js'
+/**
+ * @module The Web handlers: one per route, each composing the client's steps into a `Response`.
+ * Request parsing, CSRF and prefetch rules, and safe error answers live here; protocol does not.
+ */
+
 import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
+import { completeAuthorization } from './flows/callback.js'
+import type { AuthOptions, Routes } from './options.js'
 import { empty, errorResponse, json, redirect } from './responses.js'
-import { appOrigin, isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
-import { ServerClient } from './server-client.js'
+import { isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
+import { flowContextOf, ServerClient } from './server-client.js'
 import type { SessionData, UserClaims } from './session.js'
-import type { StoreOptions } from './stores.js'
+import type { Continuation, StoreOptions } from './stores.js'
+import { appOrigin } from './urls.js'
 
 /**
  * A Web handler: a `Request` in, a `Response` out.
@@ -54,14 +61,15 @@ export interface Auth<TAppState = unknown> {
   getUser(request: Request, responseHeaders?: Headers): Promise<UserClaims | undefined>
 }
 
-/** The appState handler-started flows carry: where to go after, and a flow to continue with. */
+/** The `appState` of a handler-started flow: where to go after. The handlers read nothing else of it. */
 interface HandlerAppState {
   returnTo: string
-  then?: { flow: 'link' | 'unlink'; connection: string; connectionScope?: string; returnTo: string }
 }
 
-function isHandlerAppState(value: unknown): value is HandlerAppState {
-  return value !== null && typeof value === 'object' && typeof (value as { returnTo?: unknown }).returnTo === 'string'
+function returnToOf(appState: unknown): string | undefined {
+  if (appState === null || typeof appState !== 'object') return undefined
+  const { returnTo } = appState as Partial<HandlerAppState>
+  return typeof returnTo === 'string' ? returnTo : undefined
 }
 
 /** Forms posted to the start routes are tiny; a larger body is refused before it is read whole. */
@@ -91,12 +99,12 @@ async function requestParameters(request: Request): Promise<URLSearchParams> {
  */
 export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TAppState> {
   const client = new ServerClient<TAppState>(options)
-  const { context } = client
+  const context = flowContextOf(client)
   const { config } = context
   const { routes } = config
 
   const storeOptionsFor = (request: Request, headers = new Headers()): StoreOptions => ({ request, response: { headers } })
-  const originOf = (request: Request) => config.appBaseUrl ?? appOrigin(request, config.trustProxy)
+  const originOf = (request: Request) => appOrigin(config, request)
 
   async function fail(error: unknown, request: Request, headers?: Headers): Promise<Response> {
     if (config.onError) {
@@ -139,47 +147,50 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       if (!connection) throw new InvalidRequestError(`The ${flow} route needs a connection parameter`)
       const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
       const connectionScope = flow === 'link' ? (params.get('connectionScope') ?? undefined) : undefined
-      const session = await context.stateStore.get(storeOptions)
+      const session = await client.getSession(storeOptions)
+      const appState: HandlerAppState = { returnTo }
       if (!session) {
-        // Sign in first, then the callback continues straight into this flow.
-        const then = { flow, connection, returnTo, ...(connectionScope ? { connectionScope } : {}) }
-        const url = await startAuthorization(context, { flow: 'login', appState: { returnTo, then } }, storeOptions)
+        // Sign in first; the login transaction carries the flow the callback goes straight on into.
+        const continuation: Continuation =
+          flow === 'link'
+            ? { flow, connection, returnTo, ...(connectionScope ? { connectionScope } : {}) }
+            : { flow, connection, returnTo }
+        const url = await startAuthorization(context, { flow: 'login', appState, continuation }, storeOptions)
         return redirect(url, storeOptions.response.headers)
       }
-      const url = await startAuthorization(context, { flow, connection, connectionScope, session, appState: { returnTo } }, storeOptions)
+      const url =
+        flow === 'link'
+          ? await startAuthorization(context, { flow, connection, connectionScope, session, appState }, storeOptions)
+          : await startAuthorization(context, { flow, connection, session, appState }, storeOptions)
       return redirect(url, storeOptions.response.headers)
     })
   }
 
   const handleCallback = handle(async (request, storeOptions) => {
-    const completed = await client.completeAuthorization(request.url, storeOptions)
-    const appState = isHandlerAppState(completed.appState) ? completed.appState : undefined
+    const completed = await completeAuthorization(context, request.url, undefined, storeOptions)
     const origin = originOf(request)
-    const then = appState?.then
-    if (completed.flow === 'login' && then) {
-      const url = await startAuthorization(
-        context,
-        {
-          flow: then.flow,
-          connection: then.connection,
-          connectionScope: then.connectionScope,
-          session: completed.session,
-          appState: { returnTo: safeReturnTo(then.returnTo, origin) },
-        },
-        storeOptions,
-      )
+    const next = completed.flow === 'login' ? completed.continuation : undefined
+    if (next) {
+      const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, origin) }
+      const { session } = completed
+      const url =
+        next.flow === 'link'
+          ? await startAuthorization(context, { flow: 'link', connection: next.connection, connectionScope: next.connectionScope, session, appState }, storeOptions)
+          : await startAuthorization(context, { flow: 'unlink', connection: next.connection, session, appState }, storeOptions)
       return redirect(url, storeOptions.response.headers)
     }
-    return redirect(new URL(safeReturnTo(appState?.returnTo, origin), origin), storeOptions.response.headers)
+    return redirect(new URL(safeReturnTo(returnToOf(completed.appState), origin), origin), storeOptions.response.headers)
   })
 
   const handleLogout = handle(async (request, storeOptions) => {
+    // A hovered or previewed "Log out" link must not sign anyone out.
+    if (isPrefetch(request)) return empty(204)
     const params = await requestParameters(request)
     const url = await client.logout({ returnTo: params.get('returnTo') ?? '/' }, storeOptions)
     return redirect(url, storeOptions.response.headers)
   })
 
-  const handleProfile = handle(async (request, storeOptions) => {
+  const handleProfile = handle(async (_request, storeOptions) => {
     const user = await client.getUser(storeOptions)
     if (!user) return json({ error: MissingSessionError.code, message: 'Not signed in' }, 401, storeOptions.response.headers)
     return json(user, 200, storeOptions.response.headers)
@@ -187,7 +198,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
 
   const handleAccessToken = handle(async (request, storeOptions) => {
     const audience = new URL(request.url).searchParams.get('audience') ?? undefined
-    const result = await client.getAccessToken(storeOptions, audience ? { audience } : {})
+    const result = await client.getAccessToken(audience ? { audience } : {}, storeOptions)
     return json({ token: result.token, expiresAt: result.expiresAt, scope: result.scope }, 200, storeOptions.response.headers)
   })
 

@@ -14,24 +14,15 @@
  * }
  * ```
  */
-export class Auth0LinkKitError extends Error {
-  static readonly code: string = 'auth0_link_kit_error'
-  readonly code: string = Auth0LinkKitError.code
+export abstract class Auth0LinkKitError extends Error {
+  /** The stable code of the class, for `switch` on a class rather than an instance. */
+  static readonly code: string
+  /** The stable code of this failure. */
+  abstract readonly code: Auth0LinkKitErrorCode
   /** HTTP status the built-in handlers answer with. */
-  readonly status: number = 500
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = new.target.name
-  }
-}
-
-function defineError<Code extends string>(code: Code, status: number) {
-  return class extends Auth0LinkKitError {
-    static override readonly code: Code = code
-    override readonly code: Code = code
-    override readonly status: number = status
-  }
+  abstract readonly status: number
+  /** Each class sets its own: `new.target.name` would be whatever a bundler renamed the class to. */
+  abstract override readonly name: string
 }
 
 /**
@@ -46,7 +37,11 @@ function defineError<Code extends string>(code: Code, status: number) {
  * }
  * ```
  */
-export class ConfigurationError extends defineError('configuration_error', 500) {
+export class ConfigurationError extends Auth0LinkKitError {
+  static override readonly code = 'configuration_error'
+  override readonly name = 'ConfigurationError'
+  override readonly code = ConfigurationError.code
+  override readonly status = 500
   readonly option: string
   constructor(option: string, message: string) {
     super(`${option}: ${message}`)
@@ -67,7 +62,12 @@ export class ConfigurationError extends defineError('configuration_error', 500) 
  * }
  * ```
  */
-export class MissingSessionError extends defineError('missing_session', 401) {}
+export class MissingSessionError extends Auth0LinkKitError {
+  static override readonly code = 'missing_session'
+  override readonly name = 'MissingSessionError'
+  override readonly code = MissingSessionError.code
+  override readonly status = 401
+}
 
 /**
  * The callback's `state` names no transaction stored for this browser (expired, used or foreign).
@@ -81,7 +81,12 @@ export class MissingSessionError extends defineError('missing_session', 401) {}
  * })
  * ```
  */
-export class MissingTransactionError extends defineError('missing_transaction', 400) {}
+export class MissingTransactionError extends Auth0LinkKitError {
+  static override readonly code = 'missing_transaction'
+  override readonly name = 'MissingTransactionError'
+  override readonly code = MissingTransactionError.code
+  override readonly status = 400
+}
 
 /**
  * The callback's `state` does not match the stored transaction.
@@ -91,7 +96,12 @@ export class MissingTransactionError extends defineError('missing_transaction', 
  * if (err instanceof StateMismatchError) console.warn('callback state does not match the stored transaction')
  * ```
  */
-export class StateMismatchError extends defineError('state_mismatch', 400) {}
+export class StateMismatchError extends Auth0LinkKitError {
+  static override readonly code = 'state_mismatch'
+  override readonly name = 'StateMismatchError'
+  override readonly code = StateMismatchError.code
+  override readonly status = 400
+}
 
 /**
  * The callback or start request is malformed (no `code`, no `connection`, wrong flow, bad `iss`).
@@ -101,7 +111,12 @@ export class StateMismatchError extends defineError('state_mismatch', 400) {}
  * if (err instanceof InvalidCallbackError) return new Response('Bad callback', { status: 400 })
  * ```
  */
-export class InvalidCallbackError extends defineError('invalid_callback', 400) {}
+export class InvalidCallbackError extends Auth0LinkKitError {
+  static override readonly code = 'invalid_callback'
+  override readonly name = 'InvalidCallbackError'
+  override readonly code = InvalidCallbackError.code
+  override readonly status = 400
+}
 
 /**
  * A start request is malformed (for example `/auth/link` without `connection`).
@@ -112,7 +127,12 @@ export class InvalidCallbackError extends defineError('invalid_callback', 400) {
  * response.status // 400, code invalid_request
  * ```
  */
-export class InvalidRequestError extends defineError('invalid_request', 400) {}
+export class InvalidRequestError extends Auth0LinkKitError {
+  static override readonly code = 'invalid_request'
+  override readonly name = 'InvalidRequestError'
+  override readonly code = InvalidRequestError.code
+  override readonly status = 400
+}
 
 /**
  * A link, unlink or session-changing request came from another site.
@@ -122,7 +142,12 @@ export class InvalidRequestError extends defineError('invalid_request', 400) {}
  * if (err instanceof CrossSiteRequestError) console.warn('a link was started from another site', request.headers.get('origin'))
  * ```
  */
-export class CrossSiteRequestError extends defineError('cross_site_request', 403) {}
+export class CrossSiteRequestError extends Auth0LinkKitError {
+  static override readonly code = 'cross_site_request'
+  override readonly name = 'CrossSiteRequestError'
+  override readonly code = CrossSiteRequestError.code
+  override readonly status = 403
+}
 
 /**
  * Auth0 redirected back with an OAuth error (`access_denied`, `login_required`, …). `error` and
@@ -135,7 +160,11 @@ export class CrossSiteRequestError extends defineError('cross_site_request', 403
  * }
  * ```
  */
-export class AuthorizationError extends defineError('authorization_error', 400) {
+export class AuthorizationError extends Auth0LinkKitError {
+  static override readonly code = 'authorization_error'
+  override readonly name = 'AuthorizationError'
+  override readonly code = AuthorizationError.code
+  override readonly status = 400
   readonly error: string
   readonly errorDescription: string | undefined
   constructor(error: string, errorDescription: string | undefined, options?: { cause?: unknown }) {
@@ -155,7 +184,11 @@ export class AuthorizationError extends defineError('authorization_error', 400) 
  * }
  * ```
  */
-export class TokenExchangeError extends defineError('token_exchange_failed', 502) {
+export class TokenExchangeError extends Auth0LinkKitError {
+  static override readonly code = 'token_exchange_failed'
+  override readonly name = 'TokenExchangeError'
+  override readonly code = TokenExchangeError.code
+  override readonly status = 502
   /** The OAuth `error` from the token endpoint, when it sent one. */
   readonly error: string | undefined
   constructor(message: string, options?: { cause?: unknown; error?: string }) {
@@ -172,7 +205,12 @@ export class TokenExchangeError extends defineError('token_exchange_failed', 502
  * if (err instanceof IdTokenError) console.error('rejected an ID token:', err.message)
  * ```
  */
-export class IdTokenError extends defineError('id_token_invalid', 502) {}
+export class IdTokenError extends Auth0LinkKitError {
+  static override readonly code = 'id_token_invalid'
+  override readonly name = 'IdTokenError'
+  override readonly code = IdTokenError.code
+  override readonly status = 502
+}
 
 /**
  * A link or unlink came back for a different user (`sub`) than the one signed in.
@@ -184,7 +222,12 @@ export class IdTokenError extends defineError('id_token_invalid', 502) {}
  * }
  * ```
  */
-export class UserMismatchError extends defineError('user_mismatch', 403) {}
+export class UserMismatchError extends Auth0LinkKitError {
+  static override readonly code = 'user_mismatch'
+  override readonly name = 'UserMismatchError'
+  override readonly code = UserMismatchError.code
+  override readonly status = 403
+}
 
 /**
  * The tenant's discovery document or key set could not be fetched or parsed.
@@ -194,7 +237,12 @@ export class UserMismatchError extends defineError('user_mismatch', 403) {}
  * if (err instanceof DiscoveryError) console.error('check AUTH0_DOMAIN: discovery failed', err.cause)
  * ```
  */
-export class DiscoveryError extends defineError('discovery_failed', 502) {}
+export class DiscoveryError extends Auth0LinkKitError {
+  static override readonly code = 'discovery_failed'
+  override readonly name = 'DiscoveryError'
+  override readonly code = DiscoveryError.code
+  override readonly status = 502
+}
 
 /**
  * A call to Auth0 took longer than `httpTimeout`.
@@ -204,7 +252,12 @@ export class DiscoveryError extends defineError('discovery_failed', 502) {}
  * createAuth({ domain, clientId, clientSecret, secret, httpTimeout: 10_000 }) // wait up to 10 s before TimeoutError
  * ```
  */
-export class TimeoutError extends defineError('timeout', 504) {}
+export class TimeoutError extends Auth0LinkKitError {
+  static override readonly code = 'timeout'
+  override readonly name = 'TimeoutError'
+  override readonly code = TimeoutError.code
+  override readonly status = 504
+}
 
 /**
  * The session has no refresh token, so an expired access token cannot be renewed.
@@ -214,17 +267,12 @@ export class TimeoutError extends defineError('timeout', 504) {}
  * if (err instanceof MissingRefreshTokenError) return Response.redirect(new URL('/auth/login', request.url), 302)
  * ```
  */
-export class MissingRefreshTokenError extends defineError('missing_refresh_token', 401) {}
-
-/**
- * A cookie could not be decrypted or parsed. Stores treat such a cookie as absent.
- *
- * @example
- * ```ts
- * if (err instanceof CookieError) console.warn('a session cookie was tampered with or encrypted with an unknown secret')
- * ```
- */
-export class CookieError extends defineError('cookie_invalid', 400) {}
+export class MissingRefreshTokenError extends Auth0LinkKitError {
+  static override readonly code = 'missing_refresh_token'
+  override readonly name = 'MissingRefreshTokenError'
+  override readonly code = MissingRefreshTokenError.code
+  override readonly status = 401
+}
 
 /**
  * The encrypted session would exceed `session.maxCookieSize`. Nothing was written: an existing
@@ -236,7 +284,12 @@ export class CookieError extends defineError('cookie_invalid', 400) {}
  * createAuth({ ...options, beforeSessionSaved: (session) => ({ ...session, user: { sub: session.user.sub, email: session.user.email } }) })
  * ```
  */
-export class SessionTooLargeError extends defineError('session_too_large', 500) {}
+export class SessionTooLargeError extends Auth0LinkKitError {
+  static override readonly code = 'session_too_large'
+  override readonly name = 'SessionTooLargeError'
+  override readonly code = SessionTooLargeError.code
+  override readonly status = 500
+}
 
 /**
  * A backchannel logout token failed verification.
@@ -248,7 +301,12 @@ export class SessionTooLargeError extends defineError('session_too_large', 500) 
  * })
  * ```
  */
-export class BackchannelLogoutError extends defineError('backchannel_logout_error', 400) {}
+export class BackchannelLogoutError extends Auth0LinkKitError {
+  static override readonly code = 'backchannel_logout_error'
+  override readonly name = 'BackchannelLogoutError'
+  override readonly code = BackchannelLogoutError.code
+  override readonly status = 400
+}
 
 /**
  * Auth0's Management API (or its client-credentials token request) refused or failed, e.g. the
@@ -266,7 +324,11 @@ export class BackchannelLogoutError extends defineError('backchannel_logout_erro
  * }
  * ```
  */
-export class ManagementApiError extends defineError('management_api_error', 502) {
+export class ManagementApiError extends Auth0LinkKitError {
+  static override readonly code = 'management_api_error'
+  override readonly name = 'ManagementApiError'
+  override readonly code = ManagementApiError.code
+  override readonly status = 502
   readonly upstreamStatus: number | undefined
   readonly error: string | undefined
   constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
@@ -275,6 +337,80 @@ export class ManagementApiError extends defineError('management_api_error', 502)
     this.upstreamStatus = options?.upstreamStatus
   }
 }
+
+/**
+ * A session backend (Redis, Workers KV, a database) failed or did not answer. The request is
+ * answered 503 and nothing was written; the user's session is still in the backend.
+ *
+ * @example
+ * ```ts
+ * const session = await auth.getSession(request).catch((err) => {
+ *   if (err instanceof SessionStoreError) return undefined // show the page signed out while Redis is down
+ *   throw err
+ * })
+ * ```
+ */
+export class SessionStoreError extends Auth0LinkKitError {
+  static override readonly code = 'session_store_error'
+  override readonly name = 'SessionStoreError'
+  override readonly code = SessionStoreError.code
+  override readonly status = 503
+}
+
+/**
+ * A `Host` (or trusted `X-Forwarded-Host`) header that is not a host name, IPv4 or bracketed
+ * IPv6 address with an optional port. Adapters answer 400 before any app code runs.
+ *
+ * @example
+ * ```ts
+ * try { toRequest(req, res) } catch (err) { if (err instanceof InvalidHostError) res.writeHead(400).end() }
+ * ```
+ */
+export class InvalidHostError extends Auth0LinkKitError {
+  static override readonly code = 'invalid_host'
+  override readonly name = 'InvalidHostError'
+  override readonly code = InvalidHostError.code
+  override readonly status = 400
+}
+
+/**
+ * Every error this library throws, as a discriminated union on `code`.
+ *
+ * @example
+ * ```ts
+ * function retryable(error: AnyAuth0LinkKitError): boolean {
+ *   switch (error.code) {
+ *     case 'timeout':
+ *     case 'session_store_error':
+ *       return true
+ *     case 'token_exchange_failed':
+ *       return error.error !== 'invalid_grant' // narrowed to TokenExchangeError
+ *     default:
+ *       return false
+ *   }
+ * }
+ * ```
+ */
+export type AnyAuth0LinkKitError =
+  | ConfigurationError
+  | MissingSessionError
+  | MissingTransactionError
+  | StateMismatchError
+  | InvalidCallbackError
+  | InvalidRequestError
+  | CrossSiteRequestError
+  | AuthorizationError
+  | TokenExchangeError
+  | IdTokenError
+  | UserMismatchError
+  | DiscoveryError
+  | TimeoutError
+  | MissingRefreshTokenError
+  | SessionTooLargeError
+  | BackchannelLogoutError
+  | ManagementApiError
+  | SessionStoreError
+  | InvalidHostError
 
 /**
  * Every stable error code, for exhaustive `switch` statements.
@@ -290,23 +426,4 @@ export class ManagementApiError extends defineError('management_api_error', 502)
  * }
  * ```
  */
-export type Auth0LinkKitErrorCode =
-  | 'auth0_link_kit_error'
-  | typeof ConfigurationError.code
-  | typeof MissingSessionError.code
-  | typeof MissingTransactionError.code
-  | typeof StateMismatchError.code
-  | typeof InvalidCallbackError.code
-  | typeof InvalidRequestError.code
-  | typeof CrossSiteRequestError.code
-  | typeof AuthorizationError.code
-  | typeof TokenExchangeError.code
-  | typeof IdTokenError.code
-  | typeof UserMismatchError.code
-  | typeof DiscoveryError.code
-  | typeof TimeoutError.code
-  | typeof MissingRefreshTokenError.code
-  | typeof CookieError.code
-  | typeof SessionTooLargeError.code
-  | typeof BackchannelLogoutError.code
-  | typeof ManagementApiError.code
+export type Auth0LinkKitErrorCode = AnyAuth0LinkKitError['code']

@@ -3,14 +3,13 @@ export {
   ServerClient,
   type AccessTokenResult,
   type CompleteResult,
+  type GetAccessTokenOptions,
   type StartInteractiveLoginOptions,
   type StartLinkUserOptions,
   type StartUnlinkUserOptions,
 } from './server-client.js'
 export type { CompletedAuthorization } from './flows/callback.js'
-export { mergeAuthorizationParams } from './flows/authorization-params.js'
 export {
-  resolveConfig,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,
   type AuthOptions,
@@ -20,15 +19,27 @@ export {
   type ErrorHook,
   type IdentitiesRouteOptions,
   type ManagementApiOptions,
-  type ResolvedConfig,
   type Routes,
   type SessionOptions,
-} from './config.js'
+  type TransactionCookieOptions,
+} from './options.js'
 export type { SessionData, TokenSet, UserClaims } from './session.js'
-export type { Identity, ManagementApiSettings } from './management-api.js'
-export type { FlowKind, LogoutTokenClaims, StateStore, StoreOptions, TransactionData, TransactionStore } from './stores.js'
-export type { StateStoreSetOptions } from './stores.js'
-export { StatefulStateStore } from './stores/stateful-state-store.js'
+export type { Identity } from './management-api.js'
+export type {
+  Continuation,
+  FlowKind,
+  LogoutTokenClaims,
+  SharedRefresh,
+  StateStore,
+  StateStoreFactory,
+  StateStoreSetOptions,
+  StoreConfig,
+  StoreOptions,
+  TransactionData,
+  TransactionStore,
+  TransactionStoreFactory,
+} from './stores.js'
+export { StatefulStateStore, statefulStateStore } from './stores/stateful-state-store.js'
 export { MemorySessionBackend, type MemorySessionBackendOptions } from './stores/memory-session-backend.js'
 export type { SessionBackend, SessionRecordOptions } from './stores/session-backend.js'
 export { CookieStateStore } from './cookies/cookie-state-store.js'

@@ -1,6 +1,13 @@
+/**
+ * @module A minimal Auth0 Management API client: the signed-in user's linked identities.
+ */
+
 import * as oauth from 'oauth4webapi'
-import { type AuthorizationServerConnection, isAbort } from './authorization-server.js'
+import type { ManagementApiSettings } from './config.js'
 import { ManagementApiError, TimeoutError } from './errors.js'
+import { isAbort } from './http.js'
+import { SharedPromise } from './shared-promise.js'
+import type { Tenant } from './tenant.js'
 
 /**
  * One identity linked to an Auth0 user, as the Management API lists it in `identities[]`. The
@@ -36,40 +43,31 @@ interface CachedToken {
 }
 
 /**
- * Where the Management API is and which client asks it: resolved from `managementApi` options.
- *
- * @example
- * ```ts
- * const { audience, client } = resolveConfig({ ...options, managementApi: { audience: 'https://example.eu.auth0.com/api/v2/' } }).managementApi
- * ```
- */
-export interface ManagementApiSettings {
-  /** The API identifier and, as with Auth0's own API, its base URL (`https://<domain>/api/v2/`). */
-  audience: URL
-  /** A separate client for the Management API; `undefined` means the app's own credentials. */
-  client: { clientId: string; clientSecret: string } | undefined
-}
-
-/**
  * A minimal Management API client: `GET /api/v2/users/{id}` with a client-credentials token.
  * The token is cached until shortly before it expires; concurrent first calls share one token
  * request, and a failed request is forgotten so the next call tries again.
  */
 export class ManagementApiClient {
-  readonly #connection: AuthorizationServerConnection
+  readonly #tenant: Tenant
   readonly #settings: ManagementApiSettings
   readonly #client: oauth.Client
   readonly #clientAuth: oauth.ClientAuth
-  #token: Promise<CachedToken> | undefined
+  readonly #token = new SharedPromise<CachedToken>()
 
-  constructor(connection: AuthorizationServerConnection, settings: ManagementApiSettings) {
-    this.#connection = connection
+  constructor(tenant: Tenant, settings: ManagementApiSettings) {
+    this.#tenant = tenant
     this.#settings = settings
-    this.#client = settings.client ? { client_id: settings.client.clientId } : connection.client
-    this.#clientAuth = settings.client ? oauth.ClientSecretPost(settings.client.clientSecret) : connection.clientAuth
+    this.#client = settings.client ? { client_id: settings.client.clientId } : tenant.client
+    this.#clientAuth = settings.client ? oauth.ClientSecretPost(settings.client.clientSecret) : tenant.clientAuth
   }
 
-  /** The user's linked identities, primary first. Needs the `read:users` permission. */
+  /**
+   * The user's linked identities, primary first. Needs the `read:users` permission.
+   *
+   * @throws {ManagementApiError} when Auth0 refuses the token or the request, or answers garbage.
+   * @throws {TimeoutError} when Auth0 did not answer in time.
+   * @see [Management API: Get a user](https://auth0.com/docs/api/management/v2/users/get-users-by-id)
+   */
   async getIdentities(userId: string, signal?: AbortSignal): Promise<Identity[]> {
     const body = await this.#get(`users/${encodeURIComponent(userId)}`, signal)
     const identities = body !== null && typeof body === 'object' ? (body as { identities?: unknown }).identities : undefined
@@ -80,15 +78,16 @@ export class ManagementApiClient {
   async #get(path: string, signal?: AbortSignal): Promise<unknown> {
     const token = await this.#accessToken(signal)
     const url = new URL(path, this.#settings.audience)
-    return this.#connection.withHttpOptions(signal, async (options) => {
+    return this.#tenant.call('The Management API', signal, async (options) => {
       let response: Response
       try {
-        response = await this.#connection.config.fetch(url, {
+        response = await this.#tenant.http.fetch(url, {
           headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
           signal: options.signal,
         })
       } catch (error) {
-        if (isAbort(error)) throw new TimeoutError('The Management API timed out', { cause: error })
+        // callAuth0 turns an abort into TimeoutError
+        if (isAbort(error)) throw error
         throw new ManagementApiError('The Management API could not be reached', { cause: error })
       }
       // A revoked or rotated token: forget it so the next call fetches a new one.
@@ -102,50 +101,45 @@ export class ManagementApiClient {
       try {
         return await response.json()
       } catch (error) {
-        if (isAbort(error)) throw new TimeoutError('The Management API timed out', { cause: error })
+        if (isAbort(error)) throw error
         throw new ManagementApiError('The Management API answered with invalid JSON', { cause: error, upstreamStatus: response.status })
       }
     })
   }
 
-  #accessToken(signal?: AbortSignal): Promise<CachedToken> {
-    const cached = this.#token
-    if (cached) {
-      return cached.then((token) => (token.expiresAt - TOKEN_EXPIRY_LEEWAY_SECONDS * 1000 > Date.now() ? token : this.#renew(cached, signal)))
+  /** The cached token while it is fresh; else one token request shared by concurrent callers. */
+  async #accessToken(signal?: AbortSignal): Promise<CachedToken> {
+    const held = this.#token.peek()
+    if (held) {
+      const token = await held.catch(() => undefined)
+      if (token && token.expiresAt - TOKEN_EXPIRY_LEEWAY_SECONDS * 1000 > Date.now()) return token
+      this.#token.forget(held)
     }
-    return this.#renew(undefined, signal)
-  }
-
-  /** Replaces `stale` (unless another call already did) with one shared token request. */
-  #renew(stale: Promise<CachedToken> | undefined, signal?: AbortSignal): Promise<CachedToken> {
-    if (this.#token !== stale) return this.#accessToken(signal)
-    const request = this.#requestToken(signal)
-    this.#token = request
-    request.catch(() => {
-      if (this.#token === request) this.#token = undefined
-    })
-    return request
+    return this.#token.get(() => this.#requestToken(signal))
   }
 
   #forget(token: CachedToken): void {
-    const cached = this.#token
-    cached?.then((current) => {
-      if (current === token && this.#token === cached) this.#token = undefined
-    }, () => {})
+    const held = this.#token.peek()
+    held?.then(
+      (current) => {
+        if (current === token) this.#token.forget(held)
+      },
+      () => {},
+    )
   }
 
   async #requestToken(signal?: AbortSignal): Promise<CachedToken> {
-    const connection = this.#connection
-    const as = await connection.metadata(signal)
+    const tenant = this.#tenant
+    const as = await tenant.metadata(signal)
     const parameters = { audience: this.#settings.audience.href }
     let tokens: oauth.TokenEndpointResponse
     try {
-      tokens = await connection.withHttpOptions(signal, async (options) => {
+      tokens = await tenant.call('The Management API token request', signal, async (options) => {
         const response = await oauth.clientCredentialsGrantRequest(as, this.#client, this.#clientAuth, parameters, options)
         return oauth.processClientCredentialsResponse(as, this.#client, response)
       })
     } catch (error) {
-      if (isAbort(error)) throw new TimeoutError('The Management API token request timed out', { cause: error })
+      if (error instanceof TimeoutError) throw error
       if (error instanceof oauth.ResponseBodyError) {
         throw new ManagementApiError(
           `Auth0 refused a Management API token: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`,

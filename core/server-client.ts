@@ -1,18 +1,19 @@
-import * as oauth from 'oauth4webapi'
-import { AuthorizationServerConnection } from './authorization-server.js'
-import { type AuthOptions, type AuthorizationParameters, resolveConfig } from './config.js'
-import { CookieStateStore } from './cookies/cookie-state-store.js'
-import { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
-import { BackchannelLogoutError, MissingRefreshTokenError, MissingSessionError, InvalidCallbackError } from './errors.js'
+/**
+ * @module The programmatic API, as Auth0's SDKs spell it. Each method composes protocol steps
+ * from `flows/`; none holds protocol code of its own.
+ */
+
+import { InvalidRequestError, MissingSessionError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
-import { type CompletedAuthorization, completeAuthorization, tokenSetFrom, withTokenSet } from './flows/callback.js'
-import type { FlowContext } from './flows/context.js'
-import { TenantKeySet } from './id-token-signature.js'
-import { type Identity, ManagementApiClient } from './management-api.js'
-import { appOrigin, safeReturnTo } from './safety.js'
-import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims, userFromIdTokenClaims } from './session.js'
+import { backchannelLogout } from './flows/backchannel-logout.js'
+import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
+import { createFlowContext, type FlowContext } from './flows/context.js'
+import { logout } from './flows/logout.js'
+import { refreshSession } from './flows/refresh.js'
+import type { Identity } from './management-api.js'
+import type { AuthOptions, AuthorizationParameters } from './options.js'
+import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
-import { exchangeTokens } from './token-response.js'
 
 /**
  * Options of {@link ServerClient.startInteractiveLogin}.
@@ -81,7 +82,7 @@ export interface CompleteResult<TAppState> {
  *
  * @example
  * ```ts
- * const { token, expiresAt }: AccessTokenResult = await client.getAccessToken({ request, response })
+ * const { token, expiresAt }: AccessTokenResult = await client.getAccessToken({}, { request, response })
  * ```
  */
 export interface AccessTokenResult {
@@ -91,14 +92,35 @@ export interface AccessTokenResult {
   scope: string | undefined
 }
 
+/**
+ * Options of {@link ServerClient.getAccessToken}.
+ *
+ * @example
+ * ```ts
+ * const { token } = await client.getAccessToken({ audience: 'https://api.example.com' }, { request, response })
+ * ```
+ */
+export interface GetAccessTokenOptions {
+  /** The API the token is for; default the configured `authorizationParams.audience`. */
+  audience?: string
+}
+
 /** Renew access tokens this many seconds before they expire, so a token handed out stays usable. */
 const EXPIRY_LEEWAY = 10
 
-const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
+/** Each client's context, kept off the class so it is in no public type. */
+const contexts = new WeakMap<object, FlowContext>()
+
+/** The context a client was built with, for `createAuth`'s handlers. Internal. */
+export function flowContextOf(client: ServerClient<unknown>): FlowContext {
+  const context = contexts.get(client)
+  if (!context) throw new TypeError('Not a ServerClient')
+  return context
+}
 
 /**
  * The programmatic API, mirroring Auth0's `ServerClient` (`start_link_user`, …) in camelCase.
- * Every call takes `storeOptions`: cookies are read from `request` and written to `response`.
+ * Every call takes `storeOptions` last: cookies are read from `request` and written to `response`.
  *
  * @example
  * ```ts
@@ -114,31 +136,21 @@ const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-lo
  * ```
  */
 export class ServerClient<TAppState = unknown> {
-  /** @internal Shared with the handlers of `createAuth`; not part of the public API. */
-  readonly context: FlowContext
-  readonly #managementApi: ManagementApiClient
+  readonly #context: FlowContext
 
   constructor(options: AuthOptions) {
-    const config = resolveConfig(options)
-    const connection = new AuthorizationServerConnection(config)
-    this.#managementApi = new ManagementApiClient(connection, config.managementApi)
-    this.context = {
-      config,
-      connection,
-      keySet: new TenantKeySet(connection),
-      transactionStore: options.transactionStore ?? new CookieTransactionStore(config),
-      stateStore: options.stateStore ?? new CookieStateStore(config),
-    }
+    this.#context = createFlowContext(options)
+    contexts.set(this, this.#context)
   }
 
   async #requireSession(storeOptions: StoreOptions): Promise<SessionData> {
-    const session = await this.context.stateStore.get(storeOptions)
+    const session = await this.#context.stateStore.get(storeOptions)
     if (!session) throw new MissingSessionError('Sign in first: there is no session')
     return session
   }
 
   async #complete(url: string | URL, flow: FlowKind, storeOptions: StoreOptions): Promise<CompleteResult<TAppState>> {
-    const { appState } = await completeAuthorization(this.context, url, flow, storeOptions)
+    const { appState } = await completeAuthorization(this.#context, url, flow, storeOptions)
     return { appState: appState as TAppState | undefined }
   }
 
@@ -151,7 +163,8 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   startInteractiveLogin(options: StartInteractiveLoginOptions<TAppState> = {}, storeOptions: StoreOptions): Promise<URL> {
-    return startAuthorization(this.context, { flow: 'login', ...options }, storeOptions)
+    const { authorizationParams, appState } = options
+    return startAuthorization(this.#context, { flow: 'login', authorizationParams, appState }, storeOptions)
   }
 
   /**
@@ -176,7 +189,8 @@ export class ServerClient<TAppState = unknown> {
    */
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const session = await this.#requireSession(storeOptions)
-    return startAuthorization(this.context, { flow: 'link', ...options, session }, storeOptions)
+    const { connection, connectionScope, authorizationParams, appState } = options
+    return startAuthorization(this.#context, { flow: 'link', session, connection, connectionScope, authorizationParams, appState }, storeOptions)
   }
 
   /**
@@ -202,7 +216,7 @@ export class ServerClient<TAppState = unknown> {
   async startUnlinkUser(options: StartUnlinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const session = await this.#requireSession(storeOptions)
     const { connection, authorizationParams, appState } = options
-    return startAuthorization(this.context, { flow: 'unlink', connection, authorizationParams, appState, session }, storeOptions)
+    return startAuthorization(this.#context, { flow: 'unlink', session, connection, authorizationParams, appState }, storeOptions)
   }
 
   /**
@@ -225,8 +239,9 @@ export class ServerClient<TAppState = unknown> {
    * const { flow, appState } = await client.completeAuthorization(request.url, { request, response })
    * ```
    */
-  completeAuthorization(url: string | URL, storeOptions: StoreOptions): Promise<CompletedAuthorization> {
-    return completeAuthorization(this.context, url, undefined, storeOptions)
+  async completeAuthorization(url: string | URL, storeOptions: StoreOptions): Promise<CompletedAuthorization> {
+    const { flow, appState, session }: CompletedCallback = await completeAuthorization(this.#context, url, undefined, storeOptions)
+    return { flow, appState, session }
   }
 
   /**
@@ -238,7 +253,7 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   getSession(storeOptions: StoreOptions): Promise<SessionData | undefined> {
-    return this.context.stateStore.get(storeOptions)
+    return this.#context.stateStore.get(storeOptions)
   }
 
   /**
@@ -268,51 +283,30 @@ export class ServerClient<TAppState = unknown> {
    */
   async getIdentities(storeOptions: StoreOptions): Promise<Identity[]> {
     const session = await this.#requireSession(storeOptions)
-    return this.#managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
+    return this.#context.managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
   }
 
   /**
    * An access token for `audience` (default: the configured one), refreshed with the refresh
-   * token when it has expired; the refreshed session is written back.
+   * token when it has expired; the refreshed session is written back. Concurrent calls of one
+   * session share one refresh, so Auth0's refresh-token rotation never sees a reuse.
    *
    * @example
    * ```ts
-   * const { token } = await client.getAccessToken({ request, response })
+   * const { token } = await client.getAccessToken({}, { request, response })
    * await fetch('https://api.example.com/me', { headers: { authorization: `Bearer ${token}` } })
    * ```
    */
-  async getAccessToken(storeOptions: StoreOptions, options: { audience?: string } = {}): Promise<AccessTokenResult> {
+  async getAccessToken(options: GetAccessTokenOptions | undefined, storeOptions: StoreOptions): Promise<AccessTokenResult> {
+    // The order changed in 0.2 (options first, as Auth0's SDKs); say so rather than read cookies from nowhere.
+    if (storeOptions?.request === undefined) {
+      throw new InvalidRequestError('getAccessToken(options, storeOptions): storeOptions with the request comes last')
+    }
     const session = await this.#requireSession(storeOptions)
-    const audience = options.audience ?? this.context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
+    const audience = options?.audience ?? this.#context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
     const current = session.tokenSets.find((set) => set.audience === audience)
-    if (current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY) {
-      return { token: current.accessToken, expiresAt: current.expiresAt, scope: current.scope }
-    }
-    if (!session.refreshToken) throw new MissingRefreshTokenError('The access token expired and the session has no refresh token')
-    const { connection } = this.context
-    const as = await connection.metadata(storeOptions.request.signal)
-    const refreshToken = session.refreshToken
-    const { tokens, claims } = await exchangeTokens(
-      this.context,
-      storeOptions.request.signal,
-      (options) =>
-        oauth.refreshTokenGrantRequest(as, connection.client, connection.clientAuth, refreshToken, {
-          ...options,
-          ...(audience === DEFAULT_AUDIENCE ? {} : { additionalParameters: { audience } }),
-        }),
-      (response) => oauth.processRefreshTokenResponse(as, connection.client, response),
-    )
-    if (claims && claims.sub !== session.user.sub) throw new InvalidCallbackError('The refreshed ID token is for another user')
-    const tokenSet = tokenSetFrom(tokens, audience)
-    const updated: SessionData = {
-      ...session,
-      tokenSets: withTokenSet(session.tokenSets, tokenSet),
-      ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}),
-      ...(claims && tokens.id_token !== undefined
-        ? { idToken: tokens.id_token, user: { ...session.user, ...userFromIdTokenClaims(claims) } }
-        : {}),
-    }
-    await this.context.stateStore.set(updated, storeOptions)
+    const tokenSet =
+      current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY ? current : await refreshSession(this.#context, session, audience, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope }
   }
 
@@ -325,27 +319,8 @@ export class ServerClient<TAppState = unknown> {
    * const url = await client.logout({ returnTo: '/' }, { request, response })
    * ```
    */
-  async logout(options: { returnTo?: string }, storeOptions: StoreOptions): Promise<URL> {
-    const { config, connection } = this.context
-    const session = await this.context.stateStore.get(storeOptions)
-    await this.context.stateStore.delete(storeOptions)
-    // A link or unlink callback already in flight in another tab would write this session back
-    // after the logout; ending its Auth0 session (`sid`) as a backchannel logout does keeps it ended.
-    if (session?.internal.sid) await this.context.stateStore.deleteByLogoutToken({ sid: session.internal.sid }, storeOptions)
-    const origin = config.appBaseUrl ?? appOrigin(storeOptions.request, config.trustProxy)
-    const returnTo = new URL(safeReturnTo(options.returnTo, origin), origin).href
-    const as = await connection.metadata(storeOptions.request.signal)
-    if (as.end_session_endpoint) {
-      const url = new URL(as.end_session_endpoint)
-      if (session) url.searchParams.set('id_token_hint', session.idToken)
-      url.searchParams.set('client_id', config.clientId)
-      url.searchParams.set('post_logout_redirect_uri', returnTo)
-      return url
-    }
-    const url = new URL('v2/logout', config.issuer)
-    url.searchParams.set('client_id', config.clientId)
-    url.searchParams.set('returnTo', returnTo)
-    return url
+  logout(options: { returnTo?: string }, storeOptions: StoreOptions): Promise<URL> {
+    return logout(this.#context, options.returnTo, storeOptions)
   }
 
   /**
@@ -358,22 +333,7 @@ export class ServerClient<TAppState = unknown> {
    * await client.handleBackchannelLogout(String(form.get('logout_token')), { request, response })
    * ```
    */
-  async handleBackchannelLogout(logoutToken: string, storeOptions: StoreOptions): Promise<void> {
-    if (typeof logoutToken !== 'string' || logoutToken === '') throw new BackchannelLogoutError('logout_token is missing')
-    let claims: Record<string, unknown>
-    try {
-      claims = await this.context.keySet.verifyJwt(logoutToken, { maxTokenAge: 300 })
-    } catch (error) {
-      throw new BackchannelLogoutError('The logout token failed verification', { cause: error })
-    }
-    const events = claims.events
-    if (events === null || typeof events !== 'object' || typeof (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT] !== 'object') {
-      throw new BackchannelLogoutError('The logout token has no backchannel-logout event')
-    }
-    if ('nonce' in claims) throw new BackchannelLogoutError('A logout token must not contain a nonce')
-    const sub = typeof claims.sub === 'string' ? claims.sub : undefined
-    const sid = typeof claims.sid === 'string' ? claims.sid : undefined
-    if (!sub && !sid) throw new BackchannelLogoutError('The logout token names neither sub nor sid')
-    await this.context.stateStore.deleteByLogoutToken({ ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) }, storeOptions)
+  handleBackchannelLogout(logoutToken: string, storeOptions: StoreOptions): Promise<void> {
+    return backchannelLogout(this.#context, logoutToken, storeOptions)
   }
 }

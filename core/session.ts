@@ -1,4 +1,11 @@
 /**
+ * @module What a session holds, and the rules for its lifetime and for merging token responses into it.
+ */
+
+import type * as oauth from 'oauth4webapi'
+import { IdTokenError } from './errors.js'
+
+/**
  * Claims of the signed-in user, taken from the ID token.
  *
  * @example
@@ -95,4 +102,58 @@ export function sessionExpiresAt(session: SessionData, lifetime: SessionLifetime
  */
 export function shouldTouch(session: SessionData, lifetime: SessionLifetime): boolean {
   return lifetime.rolling && nowInSeconds() - session.internal.updatedAt > 60
+}
+
+/** The session's record of an access token from a token response. */
+function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string): TokenSet {
+  return {
+    audience,
+    accessToken: tokens.access_token,
+    expiresAt: nowInSeconds() + (tokens.expires_in ?? 0),
+    ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
+  }
+}
+
+/** Replaces the token set for `tokenSet.audience`, keeping those for other audiences. */
+function withTokenSet(tokenSets: readonly TokenSet[], tokenSet: TokenSet): TokenSet[] {
+  return [...tokenSets.filter((existing) => existing.audience !== tokenSet.audience), tokenSet]
+}
+
+/**
+ * The session after a token response: a new one when there is none (login), else the same
+ * user's session with the new access token for `audience`, and the ID token, refresh token and
+ * `sid` replaced when the response carries them (link, unlink, refresh). Profile claims the new
+ * ID token does not repeat are kept: link tokens carry a narrow scope.
+ */
+export function applyTokenResponse(
+  existing: SessionData | undefined,
+  tokens: oauth.TokenEndpointResponse,
+  claims: oauth.IDToken | undefined,
+  audience: string,
+): { session: SessionData; tokenSet: TokenSet } {
+  const tokenSet = tokenSetFrom(tokens, audience)
+  const sid = typeof claims?.sid === 'string' ? { sid: claims.sid } : {}
+  const refreshToken = tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}
+  if (!existing) {
+    if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
+    const now = nowInSeconds()
+    const session: SessionData = {
+      user: userFromIdTokenClaims(claims),
+      idToken: tokens.id_token,
+      tokenSets: [tokenSet],
+      internal: { createdAt: now, updatedAt: now, ...sid },
+      ...refreshToken,
+    }
+    return { session, tokenSet }
+  }
+  const session: SessionData = {
+    ...existing,
+    ...(claims && tokens.id_token !== undefined
+      ? { user: { ...existing.user, ...userFromIdTokenClaims(claims) }, idToken: tokens.id_token }
+      : {}),
+    tokenSets: withTokenSet(existing.tokenSets, tokenSet),
+    internal: { ...existing.internal, ...sid },
+    ...refreshToken,
+  }
+  return { session, tokenSet }
 }

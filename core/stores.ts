@@ -1,4 +1,11 @@
+/**
+ * @module The store interfaces: where transactions and sessions live, and what a store is given
+ * to build itself (`StoreConfig`), so custom stores plug in like the built-in ones.
+ */
+
+import type { CookieOptions } from './cookies/cookie-options.js'
 import type { SessionData } from './session.js'
+import type { AppOriginSettings } from './urls.js'
 
 /**
  * What a store reads and writes through: cookies come from `request`, and `Set-Cookie` headers are
@@ -44,12 +51,71 @@ export interface TransactionData {
   /** Audience the resulting access token is for. */
   audience: string
   maxAge?: number
+  /** The caller's own value, returned unchanged by the matching `complete*`; never read by the library. */
   appState?: unknown
   /** For link and unlink: the user who started it, who must come back. */
   sub?: string
   connection?: string
+  /** A login started by a signed-out `/auth/link` or `/auth/unlink`: the flow the callback goes on into. */
+  continuation?: Continuation
   createdAt: number
 }
+
+/**
+ * The flow a login transaction continues with once the user is signed in, as the handlers
+ * record it. Kept apart from `appState`, so nothing a caller puts there can steer the callback.
+ *
+ * @example
+ * ```ts
+ * const continuation: Continuation = { flow: 'link', connection: 'github', returnTo: '/settings' }
+ * ```
+ */
+export type Continuation =
+  | { flow: 'link'; connection: string; connectionScope?: string; returnTo: string }
+  | { flow: 'unlink'; connection: string; returnTo: string }
+
+/**
+ * What a store gets to build itself: the secrets, session lifetime and cookie settings of the
+ * instance it serves. A store factory receives it, so options are given once, to `createAuth`.
+ *
+ * @example
+ * ```ts
+ * const myStore: StateStoreFactory = (config: StoreConfig) => new MyDatabaseStore(config.session.absoluteDuration)
+ * ```
+ */
+export interface StoreConfig extends AppOriginSettings {
+  /** The first encrypts, all decrypt. */
+  secrets: readonly string[]
+  session: {
+    rolling: boolean
+    inactivityDuration: number
+    absoluteDuration: number
+    maxCookieSize: number
+    cookieName: string
+    cookie: CookieOptions
+  }
+  transaction: { cookiePrefix: string; cookie: CookieOptions; maxAge: number; maxCount: number }
+}
+
+/**
+ * Builds a {@link StateStore} for one instance; pass it as `stateStore`.
+ *
+ * @example
+ * ```ts
+ * createAuth({ ...options, stateStore: statefulStateStore(new MemorySessionBackend()) })
+ * ```
+ */
+export type StateStoreFactory = (config: StoreConfig) => StateStore
+
+/**
+ * Builds a {@link TransactionStore} for one instance; pass it as `transactionStore`.
+ *
+ * @example
+ * ```ts
+ * const transactionStore: TransactionStoreFactory = (config) => new KeyValueTransactions(kv, config.transaction.maxAge)
+ * ```
+ */
+export type TransactionStoreFactory = (config: StoreConfig) => TransactionStore
 
 /**
  * Keeps transactions keyed by `state`. The default writes one encrypted cookie per state.
@@ -124,4 +190,29 @@ export interface StateStore {
   delete(storeOptions: StoreOptions): Promise<void>
   /** Ends every session matching the claims (backchannel logout). */
   deleteByLogoutToken(claims: LogoutTokenClaims, storeOptions?: StoreOptions): Promise<void>
+  /**
+   * Present on stores shared by several instances: lets one instance refresh a session's
+   * tokens while the others wait for its result, so a rotating refresh token is used once.
+   */
+  readonly sharedRefresh?: SharedRefresh
+}
+
+/**
+ * A cross-instance lock and result board for token refreshes, keyed by a hash of the refresh
+ * token. The instance that {@link claim}s a key sends the refresh and {@link publish}es the
+ * outcome; the others {@link read} it. Values are opaque strings to the backend.
+ *
+ * @example
+ * ```ts
+ * // what RedisSessionBackend does
+ * claim: async (key, ttlMs) => (await redis.set(`lock:${key}`, '1', { NX: true, PX: ttlMs })) === 'OK',
+ * ```
+ */
+export interface SharedRefresh {
+  /** True when this caller now holds `key` for `ttlMs`; false when another instance does. */
+  claim(key: string, ttlMs: number): Promise<boolean>
+  /** Leaves `result` under `key` for `ttlMs`, for the instances that lost the claim. */
+  publish(key: string, result: string, ttlMs: number): Promise<void>
+  /** The published result for `key`, or `undefined` while there is none. */
+  read(key: string): Promise<string | undefined>
 }

@@ -4,6 +4,7 @@ import { TestBrowser } from './support/browser.js'
 import { signedInBrowser, storeOptionsOf } from './support/flows.js'
 import { APP_ORIGIN, authOptions, createTestAuth, useMockedTenant } from './support/tenant.js'
 import { createAuth0Emulator } from '../testing/index.js'
+import { flowContextOf } from '../core/server-client.js'
 
 const tenant = useMockedTenant()
 
@@ -181,8 +182,8 @@ describe('managementApi options', () => {
 
   it('defaults the audience to the tenant\'s /api/v2/ and keeps the Routes defaults', () => {
     const client = new ServerClient(authOptions(tenant.emulator))
-    expect(client.context.config.managementApi.audience.href).toBe(`${tenant.emulator.origin}/api/v2/`)
-    expect(client.context.config.routes.identities).toBe('/auth/identities')
-    expect(client.context.config.routes.login).toBe('/auth/login')
+    expect(flowContextOf(client).config.managementApi.audience.href).toBe(`${tenant.emulator.origin}/api/v2/`)
+    expect(flowContextOf(client).config.routes.identities).toBe('/auth/identities')
+    expect(flowContextOf(client).config.routes.login).toBe('/auth/login')
   })
 })

@@ -47,6 +47,13 @@ export interface Auth0EmulatorOptions {
   accessTokenTtl?: number
   /** Seconds; default 36000, as Auth0. */
   idTokenTtl?: number
+  /**
+   * Refresh-token rotation with reuse detection, as Auth0 does it when rotation is on (reuse
+   * interval 0): every refresh returns a new refresh token and retires the one sent; sending a
+   * retired token again revokes the whole grant, so its newest token stops working too.
+   * Default `false`, Auth0's default for regular web apps (the same token is reused).
+   */
+  refreshTokenRotation?: boolean
 }
 
 /**
@@ -117,6 +124,11 @@ export interface Auth0Emulator {
   readonly authorizeRequests: readonly URLSearchParams[]
 }
 
+/** A grant behind a refresh token; `family` ties the tokens one rotation chain produced. */
+interface RefreshGrant extends Grant {
+  family: string
+}
+
 interface Grant {
   userId: string
   scope: string
@@ -183,7 +195,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   }
   const pendingAuthorizations = new Map<string, PendingAuthorization>()
   const codes = new Map<string, IssuedCode>()
-  const refreshTokens = new Map<string, Grant>()
+  const refreshTokens = new Map<string, RefreshGrant>()
+  /** Retired refresh tokens → their family, for reuse detection. */
+  const retiredRefreshTokens = new Map<string, string>()
+  const rotation = options.refreshTokenRotation === true
   const sessions = new Map<string, string>()
   const usedAssertionIds = new Set<string>()
   const authorizeRequests: URLSearchParams[] = []
@@ -323,11 +338,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
     const grantType = form.get('grant_type')
     if (grantType === 'authorization_code') return exchangeCode(form)
-    if (grantType === 'refresh_token') {
-      const grant = refreshTokens.get(form.get('refresh_token') ?? '')
-      // Not rotated, as with Auth0's default (rotation off): the response carries no refresh_token.
-      return grant ? issueTokens(grant, undefined, false) : oauthError(400, 'invalid_grant', 'Unknown or invalid refresh token')
-    }
+    if (grantType === 'refresh_token') return refresh(form.get('refresh_token') ?? '')
     if (grantType === 'client_credentials') return managementToken(form.get('audience'))
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
   }
@@ -376,7 +387,22 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     return issueTokens(issued.grant, issued.nonce, true)
   }
 
-  async function issueTokens(grant: Grant, nonce: string | undefined, withRefreshToken: boolean): Promise<Response> {
+  async function refresh(refreshToken: string): Promise<Response> {
+    const reusedFamily = retiredRefreshTokens.get(refreshToken)
+    if (reusedFamily !== undefined) {
+      // Reuse of a rotated-out token: Auth0 treats it as theft and revokes the whole family.
+      for (const [token, grant] of refreshTokens) if (grant.family === reusedFamily) refreshTokens.delete(token)
+      return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
+    }
+    const grant = refreshTokens.get(refreshToken)
+    if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
+    if (!rotation) return issueTokens(grant, undefined, false)
+    refreshTokens.delete(refreshToken)
+    retiredRefreshTokens.set(refreshToken, grant.family)
+    return issueTokens(grant, undefined, true, grant.family)
+  }
+
+  async function issueTokens(grant: Grant, nonce: string | undefined, withRefreshToken: boolean, family = randomId(8)): Promise<Response> {
     const user = users.get(grant.userId)
     if (!user) return oauthError(400, 'invalid_grant', 'The user no longer exists')
     const scopes = grant.scope.split(' ')
@@ -385,7 +411,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       access_token: await signer.sign({
         iss: issuer, sub: user.user_id,
         aud: grant.audience ? [grant.audience, userinfoAudience] : [userinfoAudience],
-        azp: clientId, scope: grant.scope, iat, exp: iat + accessTokenTtl,
+        azp: clientId, scope: grant.scope, iat, exp: iat + accessTokenTtl, jti: randomId(12),
       }),
       token_type: 'Bearer',
       expires_in: accessTokenTtl,
@@ -394,7 +420,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (scopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
     if (withRefreshToken && scopes.includes('offline_access')) {
       const refreshToken = randomId(32)
-      refreshTokens.set(refreshToken, grant)
+      refreshTokens.set(refreshToken, { ...grant, family })
       body.refresh_token = refreshToken
     }
     return json(body)

@@ -48,9 +48,15 @@ export class TokenSigner {
     return { keys: [{ ...this.#key.jwk }] }
   }
 
+  /** A second key, made on first use, whose `kid` is not in the JWKS. */
+  #foreignKey(): Promise<SigningKey> {
+    this.#foreign ??= createSigningKey()
+    return this.#foreign
+  }
+
   /** CompactSign rather than SignJWT so tampered claims of any type can be signed as given. */
   async sign(claims: Claims, options: { typ?: string; key?: 'foreign' } = {}): Promise<string> {
-    const key = options.key === 'foreign' ? await (this.#foreign ??= createSigningKey()) : this.#key
+    const key = options.key === 'foreign' ? await this.#foreignKey() : this.#key
     return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
       .setProtectedHeader({ alg: 'RS256', typ: options.typ ?? 'JWT', kid: key.kid })
       .sign(key.privateKey)

@@ -49,7 +49,8 @@ class RequestAuthOf implements RequestAuth {
     this.#req = req
   }
   #asRequest(): Request {
-    return (this.#request ??= sessionRequest(this.#req))
+    this.#request ??= sessionRequest(this.#req)
+    return this.#request
   }
   getSession(): Promise<SessionData | undefined> {
     return this.#auth.getSession(this.#asRequest())

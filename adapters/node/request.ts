@@ -1,25 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
+import { InvalidHostError } from '../../core/errors.js'
+import { isValidHost } from '../../core/urls.js'
+
+export { InvalidHostError }
 
 /** What `toRequest` needs from a request: Node's `IncomingMessage`, or Express's request built on it. */
 type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown }
-
-/**
- * The request has a `Host` no URL can be built on; the listeners answer it with 400.
- *
- * @example
- * ```ts
- * try { toRequest(req, res) } catch (error) { if (error instanceof InvalidHostError) res.writeHead(400).end() }
- * ```
- */
-export class InvalidHostError extends Error {
-  static readonly code = 'invalid_host'
-  readonly code = InvalidHostError.code
-}
-
-// A host name, IPv4, or bracketed IPv6, with an optional port: the same shape the core accepts
-// for X-Forwarded-Host. Anything else could smuggle a path or credentials into the URL.
-const HOST = /^[A-Za-z0-9.\-:[\]]+$/
 
 /** The path the request names, as Express reports it when a middleware is mounted on a sub-path. */
 export function requestTarget(req: NodeRequest): string {
@@ -30,7 +17,7 @@ export function requestTarget(req: NodeRequest): string {
 function requestOrigin(req: NodeRequest): string {
   const encrypted = (req.socket as { encrypted?: boolean } | null)?.encrypted === true
   const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost'
-  if (!HOST.test(host)) throw new InvalidHostError('The Host header is not a valid host')
+  if (!isValidHost(host)) throw new InvalidHostError('The Host header is not a valid host')
   return `${encrypted ? 'https' : 'http'}://${host}`
 }
 

@@ -67,8 +67,9 @@ export class CookieCodec {
   /** Encrypts `payload`, to be refused by {@link decrypt} after `expiresAt` (seconds since the epoch). */
   async encrypt(payload: unknown, expiresAt: number): Promise<string> {
     const [current] = await this.#derived()
+    if (!current) throw new TypeError('A cookie codec needs at least one secret')
     const plaintext = encoder.encode(JSON.stringify({ p: payload, exp: expiresAt }))
-    return new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current!.kid }).encrypt(current!.key)
+    return new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid }).encrypt(current.key)
   }
 
   /** Decrypts a value; tampered, foreign, expired or malformed values give `undefined`, never a throw. */
@@ -87,9 +88,10 @@ export class CookieCodec {
     }
     const keys = await this.#derived()
     const index = keys.findIndex((key) => key.kid === kid)
-    if (index === -1) return undefined
+    const key = keys[index]
+    if (!key) return undefined
     try {
-      const { plaintext } = await compactDecrypt(value, keys[index]!.key, {
+      const { plaintext } = await compactDecrypt(value, key.key, {
         keyManagementAlgorithms: ['dir'],
         contentEncryptionAlgorithms: ['A256GCM'],
       })
@@ -104,7 +106,9 @@ export class CookieCodec {
 
   #remember(value: string, decrypted: { plaintext: string; rotated: boolean }): void {
     this.#recent.set(value, decrypted)
-    if (this.#recent.size > this.#capacity) this.#recent.delete(this.#recent.keys().next().value!)
+    if (this.#recent.size <= this.#capacity) return
+    const oldest = this.#recent.keys().next()
+    if (!oldest.done) this.#recent.delete(oldest.value)
   }
 }
 

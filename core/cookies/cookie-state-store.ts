@@ -1,7 +1,6 @@
-import type { ResolvedConfig } from '../config.js'
 import { SessionTooLargeError } from '../errors.js'
 import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
-import type { LogoutTokenClaims, StateStore, StoreOptions } from '../stores.js'
+import type { LogoutTokenClaims, StateStore, StoreConfig, StoreOptions } from '../stores.js'
 import { CookieCodec } from './codec.js'
 import { CookieJar } from './jar.js'
 
@@ -23,16 +22,17 @@ const SESSIONS_REMEMBERED = 500
  *
  * @example
  * ```ts
- * const auth = createAuth({ ...options, stateStore: new CookieStateStore(resolveConfig(options)) })
+ * // wrap the default store, e.g. to count session reads
+const auth = createAuth({ ...options, stateStore: (config) => new CountingStore(new CookieStateStore(config)) })
  * ```
  */
 export class CookieStateStore implements StateStore {
-  readonly #config: ResolvedConfig
+  readonly #config: StoreConfig
   readonly #codec: CookieCodec
   /** `sub:` / `sid:` keys → logout time (seconds). Insertion order doubles as age order. */
   readonly #logoutMarkers = new Map<string, number>()
 
-  constructor(config: ResolvedConfig) {
+  constructor(config: StoreConfig) {
     this.#config = config
     this.#codec = new CookieCodec(config.secrets, 'session', { remember: SESSIONS_REMEMBERED })
   }

@@ -1,7 +1,6 @@
-import type { ResolvedConfig } from '../config.js'
 import { InvalidRequestError } from '../errors.js'
 import { nowInSeconds } from '../session.js'
-import type { StoreOptions, TransactionData, TransactionStore } from '../stores.js'
+import type { StoreConfig, StoreOptions, TransactionData, TransactionStore } from '../stores.js'
 import { CookieCodec } from './codec.js'
 import { CHUNK_SIZE, CookieJar } from './jar.js'
 
@@ -15,14 +14,15 @@ import { CHUNK_SIZE, CookieJar } from './jar.js'
  *
  * @example
  * ```ts
- * const auth = createAuth({ ...options, transactionStore: new CookieTransactionStore(resolveConfig(options)) })
+ * // wrap the default store, e.g. to log abandoned flows
+const auth = createAuth({ ...options, transactionStore: (config) => new LoggingTransactions(new CookieTransactionStore(config)) })
  * ```
  */
 export class CookieTransactionStore implements TransactionStore {
-  readonly #config: ResolvedConfig
+  readonly #config: StoreConfig
   readonly #codec: CookieCodec
 
-  constructor(config: ResolvedConfig) {
+  constructor(config: StoreConfig) {
     this.#config = config
     this.#codec = new CookieCodec(config.secrets, 'transaction')
   }
@@ -54,7 +54,7 @@ export class CookieTransactionStore implements TransactionStore {
     const existing: Array<{ name: string; createdAt: number }> = []
     for (const name of jar.names()) {
       if (!name.startsWith(prefix)) continue
-      const createdAt = Number.parseInt(jar.get(name)!.split('.', 1)[0]!, 36)
+      const createdAt = Number.parseInt((jar.get(name) ?? '').split('.', 1)[0] ?? '', 36)
       existing.push({ name, createdAt: Number.isFinite(createdAt) ? createdAt : 0 })
     }
     existing.sort((a, b) => a.createdAt - b.createdAt)

@@ -1,7 +1,6 @@
-import { isLoopback } from '../config.js'
-import type { CookieOptions, ResolvedConfig } from '../config.js'
-import type { StoreOptions } from '../stores.js'
-import { appOrigin } from '../safety.js'
+import type { StoreConfig, StoreOptions } from '../stores.js'
+import { appOrigin, isLoopback } from '../urls.js'
+import type { CookieOptions } from './cookie-options.js'
 import { parseCookieHeader, serializeCookie } from './header.js'
 
 /** Browsers cap a cookie at 4096 bytes including name and attributes; this leaves room for both. */
@@ -29,11 +28,11 @@ export class CookieJar {
   readonly #secure: boolean
   readonly #options: CookieOptions
 
-  constructor(config: ResolvedConfig, storeOptions: StoreOptions, options: CookieOptions) {
+  constructor(config: StoreConfig, storeOptions: StoreOptions, options: CookieOptions) {
     this.#cookies = requestCookies(storeOptions.request)
     this.#headers = storeOptions.response.headers
     this.#options = options
-    const origin = config.appBaseUrl ?? appOrigin(storeOptions.request, config.trustProxy)
+    const origin = appOrigin(config, storeOptions.request)
     // Plain-http localhost is the one place a browser would drop a Secure cookie we need.
     this.#secure = options.secure ?? !(origin.protocol === 'http:' && isLoopback(origin))
   }

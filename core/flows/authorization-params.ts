@@ -1,4 +1,4 @@
-import { type AuthorizationParameters, DEFAULT_SCOPE } from '../config.js'
+import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
 import type { FlowKind } from '../stores.js'
 
 /** The parameters a flow owns; no global or per-call value can replace them. */

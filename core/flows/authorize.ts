@@ -1,54 +1,72 @@
+/**
+ * @module The start step of login, link and unlink: Auth0's `/authorize` URL, with PKCE, `state`
+ * and `nonce` stored as the flow's transaction.
+ */
+
 import * as oauth from 'oauth4webapi'
-import type { AuthorizationParameters } from '../config.js'
 import { DiscoveryError, InvalidRequestError } from '../errors.js'
-import { appOrigin } from '../safety.js'
+import type { AuthorizationParameters } from '../options.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData } from '../session.js'
-import type { FlowKind, StoreOptions, TransactionData } from '../stores.js'
+import type { Continuation, StoreOptions, TransactionData } from '../stores.js'
+import { appOrigin } from '../urls.js'
 import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
 
-/** What one start step needs: login has no session; link and unlink carry the signed-in one. */
-export interface AuthorizeRequest {
-  flow: FlowKind
+interface CommonAuthorizeRequest {
   authorizationParams?: AuthorizationParameters | undefined
   appState?: unknown
-  /** Required for link and unlink: whose account changes, and the `id_token_hint` sent. */
-  session?: SessionData | undefined
-  connection?: string | undefined
-  connectionScope?: string | undefined
 }
+
+/** What one start step needs: login has no session; link and unlink carry the signed-in one. */
+export type AuthorizeRequest =
+  | (CommonAuthorizeRequest & { flow: 'login'; continuation?: Continuation | undefined })
+  | (CommonAuthorizeRequest & { flow: 'link'; session: SessionData; connection: string; connectionScope?: string | undefined })
+  | (CommonAuthorizeRequest & { flow: 'unlink'; session: SessionData; connection: string })
 
 // Connection names are Auth0 identifiers; anything else is a typo or an injection attempt.
 const CONNECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
 
+/** True when `value` can be an Auth0 connection name. */
+export function isConnectionName(value: unknown): value is string {
+  return typeof value === 'string' && CONNECTION_NAME.test(value)
+}
+
 function flowParameters(request: AuthorizeRequest): FlowParameters {
   if (request.flow === 'login') return {}
-  if (typeof request.connection !== 'string' || !CONNECTION_NAME.test(request.connection)) {
+  if (!isConnectionName(request.connection)) {
     throw new InvalidRequestError('connection is required and must be an Auth0 connection name')
   }
-  const parameters: FlowParameters = {
-    requested_connection: request.connection,
-    id_token_hint: request.session!.idToken,
-  }
+  const parameters: FlowParameters = { requested_connection: request.connection, id_token_hint: request.session.idToken }
   if (request.flow === 'link' && request.connectionScope !== undefined) {
     parameters.requested_connection_scope = request.connectionScope
   }
   return parameters
 }
 
+function transactionFields(request: AuthorizeRequest): Partial<TransactionData> {
+  if (request.flow === 'login') return request.continuation ? { continuation: request.continuation } : {}
+  return { sub: request.session.user.sub, connection: request.connection }
+}
+
 /**
- * The one start step of login, link and unlink: merge parameters, create PKCE, `state` and
- * `nonce`, store the transaction under its `state`, and return Auth0's `/authorize` URL.
+ * Starts login, link or unlink: merges the parameters, creates PKCE, `state` and `nonce`, stores
+ * the transaction under its `state`, and returns Auth0's `/authorize` URL.
+ *
+ * @throws {InvalidRequestError} when link or unlink names no valid connection, or the
+ *   transaction is too large to store.
+ * @throws {DiscoveryError} when the tenant has no authorization endpoint.
+ * @see [RFC 6749 §4.1.1 - Authorization Request](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.1)
+ * @see [RFC 7636 §4 - PKCE](https://www.rfc-editor.org/rfc/rfc7636.html#section-4)
+ * @see [Auth0: User account linking](https://auth0.com/docs/manage-users/user-accounts/user-account-linking)
  */
 export async function startAuthorization(context: FlowContext, request: AuthorizeRequest, storeOptions: StoreOptions): Promise<URL> {
   const { config } = context
   const owned = flowParameters(request)
-  const as = await context.connection.metadata(storeOptions.request.signal)
+  const as = await context.tenant.metadata(storeOptions.request.signal)
   if (!as.authorization_endpoint) throw new DiscoveryError('The discovery document has no authorization_endpoint')
   const params = mergeAuthorizationParams(request.flow, config.authorizationParams, request.authorizationParams ?? {}, owned)
 
-  const origin = config.appBaseUrl ?? appOrigin(storeOptions.request, config.trustProxy)
-  const redirectUri = params.redirect_uri ?? new URL(config.routes.callback, origin).href
+  const redirectUri = params.redirect_uri ?? new URL(config.routes.callback, appOrigin(config, storeOptions.request)).href
   const codeVerifier = oauth.generateRandomCodeVerifier()
   const state = oauth.generateRandomState()
   const nonce = oauth.generateRandomNonce()
@@ -64,8 +82,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     createdAt: nowInSeconds(),
     ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAge } : {}),
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
-    ...(request.session ? { sub: request.session.user.sub } : {}),
-    ...(request.connection !== undefined ? { connection: request.connection } : {}),
+    ...transactionFields(request),
   }
   // Both wait on Web Crypto (AES-GCM for the cookie, SHA-256 for the challenge); run them together.
   const [codeChallenge] = await Promise.all([

@@ -1,3 +1,8 @@
+/**
+ * @module The completion step of login, link and unlink: the callback's transaction, the code
+ * exchange, the ID token, and the session written only once every check passed.
+ */
+
 import * as oauth from 'oauth4webapi'
 import {
   AuthorizationError,
@@ -8,10 +13,10 @@ import {
   StateMismatchError,
   UserMismatchError,
 } from '../errors.js'
-import { exchangeTokens } from '../token-response.js'
-import { nowInSeconds, type SessionData, type TokenSet, userFromIdTokenClaims } from '../session.js'
-import type { FlowKind, StoreOptions, TransactionData } from '../stores.js'
+import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../session.js'
+import type { Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
 import type { FlowContext } from './context.js'
+import { requestTokens } from './token-request.js'
 
 /**
  * The outcome of a completed callback: which flow it was, its `appState`, the stored session.
@@ -26,6 +31,11 @@ export interface CompletedAuthorization {
   flow: FlowKind
   appState: unknown
   session: SessionData
+}
+
+/** What the handlers get back: the completed flow and, for a handler-started login, what comes next. */
+export interface CompletedCallback extends CompletedAuthorization {
+  continuation: Continuation | undefined
 }
 
 // State values we create are base64url; anything else cannot name a transaction (nor a cookie).
@@ -44,50 +54,45 @@ async function takeTransaction(context: FlowContext, state: string, storeOptions
   if (!transaction) throw new MissingTransactionError('No transaction matches this callback (expired, already used, or from another browser)')
   // Used once: a replayed callback finds nothing, whatever happens next.
   await context.transactionStore.delete(state, storeOptions)
+  // A custom store could hand back another flow's record; the state is the binding, so check it.
+  if (transaction.state !== state) throw new StateMismatchError('The callback state does not match the transaction')
   return transaction
 }
 
-function validateAuthorizationResponse(context: FlowContext, as: oauth.AuthorizationServer, params: URLSearchParams, transaction: TransactionData) {
+/** RFC 9207 `iss` and the OAuth error of the redirect, as oauth4webapi checks them. */
+function validateAuthorizationResponse(context: FlowContext, as: oauth.AuthorizationServer, params: URLSearchParams, state: string) {
   try {
-    return oauth.validateAuthResponse(as, context.connection.client, params, transaction.state)
+    return oauth.validateAuthResponse(as, context.tenant.client, params, state)
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
       throw new AuthorizationError(error.error, error.error_description, { cause: error })
     }
-    const message = error instanceof Error ? error.message : ''
-    if (/state/i.test(message)) throw new StateMismatchError('The callback state does not match the transaction', { cause: error })
     throw new InvalidCallbackError('The callback parameters are invalid', { cause: error })
   }
 }
 
-/** The session's record of an access token from a token response. */
-export function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string): TokenSet {
-  return {
-    audience,
-    accessToken: tokens.access_token,
-    expiresAt: nowInSeconds() + (tokens.expires_in ?? 0),
-    ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
-  }
-}
-
-/** Replaces the token set for `tokenSet.audience`, keeping those for other audiences. */
-export function withTokenSet(tokenSets: readonly TokenSet[], tokenSet: TokenSet): TokenSet[] {
-  return [...tokenSets.filter((existing) => existing.audience !== tokenSet.audience), tokenSet]
-}
-
 /**
- * The one completion step of login, link and unlink: find the transaction by `state` (used
- * once), validate the response, exchange the code with PKCE and nonce checks, verify the ID
- * token, then write the session — a new one for login, the same user's updated one for link and
- * unlink. Nothing is written unless every check passed, so a failed attempt never touches an
- * existing session.
+ * Completes login, link or unlink from the callback URL: finds the transaction by `state` (used
+ * once), validates the response, exchanges the code with PKCE and nonce checks, verifies the ID
+ * token, then writes the session — a new one for login, the same user's updated one for link
+ * and unlink. Nothing is written unless every check passed, so a failed attempt never touches
+ * an existing session.
+ *
+ * @throws {MissingTransactionError} when no transaction matches the `state` (expired, used, foreign).
+ * @throws {InvalidCallbackError} when the callback is malformed, or completes another flow than `expectedFlow`.
+ * @throws {AuthorizationError} when Auth0 redirected back with an OAuth error.
+ * @throws {MissingSessionError} when a link or unlink finds the session ended meanwhile.
+ * @throws {UserMismatchError} when a link or unlink comes back for another user.
+ * @throws {TokenExchangeError} / {IdTokenError} / {TimeoutError} from the code exchange.
+ * @see [RFC 6749 §4.1.2 - Authorization Response](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2)
+ * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207.html)
  */
 export async function completeAuthorization(
   context: FlowContext,
   url: string | URL,
   expectedFlow: FlowKind | undefined,
   storeOptions: StoreOptions,
-): Promise<CompletedAuthorization> {
+): Promise<CompletedCallback> {
   const params = callbackParameters(url)
   const state = params.get('state')
   if (state === null || state === '') throw new InvalidCallbackError('The callback has no state parameter')
@@ -97,8 +102,8 @@ export async function completeAuthorization(
     throw new InvalidCallbackError(`This callback completes a ${transaction.flow} flow, not ${expectedFlow}`)
   }
 
-  const as = await context.connection.metadata(storeOptions.request.signal)
-  const validated = validateAuthorizationResponse(context, as, params, transaction)
+  const as = await context.tenant.metadata(storeOptions.request.signal)
+  const validated = validateAuthorizationResponse(context, as, params, transaction.state)
   if (!validated.get('code')) throw new InvalidCallbackError('The callback has no authorization code')
 
   const existing = transaction.flow === 'login' ? undefined : await context.stateStore.get(storeOptions)
@@ -107,49 +112,26 @@ export async function completeAuthorization(
     if (existing.user.sub !== transaction.sub) throw new UserMismatchError(`The ${transaction.flow} was started by another user`)
   }
 
-  const { connection } = context
-  const { tokens, claims } = await exchangeTokens(
+  const { tenant } = context
+  const { tokens, claims } = await requestTokens(
     context,
     storeOptions.request.signal,
     (options) =>
-      oauth.authorizationCodeGrantRequest(as, connection.client, connection.clientAuth, validated, transaction.redirectUri, transaction.codeVerifier, options),
+      oauth.authorizationCodeGrantRequest(as, tenant.client, tenant.clientAuth, validated, transaction.redirectUri, transaction.codeVerifier, options),
     (response) =>
-      oauth.processAuthorizationCodeResponse(as, connection.client, response, {
+      oauth.processAuthorizationCodeResponse(as, tenant.client, response, {
         expectedNonce: transaction.nonce,
         maxAge: transaction.maxAge ?? oauth.skipAuthTimeCheck,
         requireIdToken: true,
       }),
   )
   if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
-
-  const user = userFromIdTokenClaims(claims)
-  const tokenSet = tokenSetFrom(tokens, transaction.audience)
-  let session: SessionData
-  if (existing) {
-    if (user.sub !== existing.user.sub) {
-      throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
-    }
-    session = {
-      ...existing,
-      // Link tokens carry a narrow scope; keep profile claims the new ID token may not repeat.
-      user: { ...existing.user, ...user },
-      idToken: tokens.id_token,
-      tokenSets: withTokenSet(existing.tokenSets, tokenSet),
-      internal: { ...existing.internal, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) },
-    }
-    if (tokens.refresh_token !== undefined) session.refreshToken = tokens.refresh_token
-  } else {
-    const now = nowInSeconds()
-    session = {
-      user,
-      idToken: tokens.id_token,
-      tokenSets: [tokenSet],
-      internal: { createdAt: now, updatedAt: now, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) },
-      ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}),
-    }
+  if (existing && claims.sub !== existing.user.sub) {
+    throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
   }
-  if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, user)
+  let { session } = applyTokenResponse(existing, tokens, claims, transaction.audience)
+  if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, userFromIdTokenClaims(claims))
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
   await context.stateStore.set(session, storeOptions, { rotate: true, updatesExisting: existing !== undefined })
-  return { flow: transaction.flow, appState: transaction.appState, session }
+  return { flow: transaction.flow, appState: transaction.appState, session, continuation: transaction.continuation }
 }

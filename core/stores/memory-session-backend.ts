@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js'
 import type { SessionData } from '../session.js'
 import type { SessionBackend, SessionRecordOptions } from './session-backend.js'
 
@@ -34,8 +35,7 @@ const SWEEP_PER_WRITE = 8
  *
  * @example
  * ```ts
- * const options = { domain, clientId, clientSecret, secret, appBaseUrl }
- * const auth = createAuth({ ...options, stateStore: new StatefulStateStore(options, new MemorySessionBackend({ maxSessions: 50_000 })) })
+ * const auth = createAuth({ ...options, stateStore: statefulStateStore(new MemorySessionBackend({ maxSessions: 50_000 })) })
  * ```
  */
 export class MemorySessionBackend implements SessionBackend {
@@ -47,7 +47,7 @@ export class MemorySessionBackend implements SessionBackend {
 
   constructor(options: MemorySessionBackendOptions = {}) {
     const maxSessions = options.maxSessions ?? 10_000
-    if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError('maxSessions must be a positive integer')
+    if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new ConfigurationError('maxSessions', 'must be a positive integer')
     this.#maxSessions = maxSessions
   }
 
@@ -117,9 +117,9 @@ export class MemorySessionBackend implements SessionBackend {
 }
 
 function index(map: Map<string, Set<string>>, key: string, id: string): void {
-  let ids = map.get(key)
-  if (!ids) map.set(key, (ids = new Set()))
-  ids.add(id)
+  const ids = map.get(key)
+  if (ids) ids.add(id)
+  else map.set(key, new Set([id]))
 }
 
 function unindex(map: Map<string, Set<string>>, key: string, id: string): void {

@@ -1,4 +1,5 @@
 import type { SessionData } from '../session.js'
+import type { SharedRefresh } from '../stores.js'
 
 /**
  * What a backend needs besides the data to keep one session record.
@@ -54,4 +55,9 @@ export interface SessionBackend {
   deleteBySub(sub: string): Promise<void>
   /** Ends every session that belongs to one Auth0 session. */
   deleteBySid(sid: string): Promise<void>
+  /**
+   * A backend shared by several instances should offer this: a short lock and result board so
+   * one instance refreshes a session's tokens and the others read its result.
+   */
+  readonly sharedRefresh?: SharedRefresh
 }

@@ -1,9 +1,14 @@
+/**
+ * @module The stateful session store: an encrypted random id in the cookie, the session in a
+ * backend (memory, Redis, Workers KV, any database).
+ */
+
 import { base64url } from 'jose'
-import { type AuthOptions, type ResolvedConfig, resolveConfig } from '../config.js'
 import { CookieCodec } from '../cookies/codec.js'
 import { CookieJar } from '../cookies/jar.js'
+import { Auth0LinkKitError, SessionStoreError } from '../errors.js'
 import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
-import type { LogoutTokenClaims, StateStore, StateStoreSetOptions, StoreOptions } from '../stores.js'
+import type { LogoutTokenClaims, SharedRefresh, StateStore, StateStoreFactory, StateStoreSetOptions, StoreConfig, StoreOptions } from '../stores.js'
 import type { SessionBackend } from './session-backend.js'
 
 /** Decrypted id cookies remembered by exact value (about 200 bytes each). */
@@ -36,26 +41,26 @@ const idsWrittenDuringRequest = new WeakMap<Request, string | null>()
  * backchannel logout ends the session everywhere the backend is shared, and the id is replaced
  * after login and after link/unlink completion (session fixation defence).
  *
- * Takes the same options as `createAuth` (or a `ResolvedConfig`), for the secret, session
- * durations and cookie attributes.
+ * A backend that fails (Redis down, KV unreachable) surfaces as `SessionStoreError` (503); the
+ * session stays in the backend, untouched. Built by {@link statefulStateStore} for `createAuth`.
  *
  * @example
  * ```ts
- * import { createAuth, MemorySessionBackend, StatefulStateStore } from 'auth0-link-kit'
- *
- * const options = { domain, clientId, clientSecret, secret, appBaseUrl }
- * const auth = createAuth({ ...options, stateStore: new StatefulStateStore(options, new MemorySessionBackend()) })
+ * // a store wrapped for metrics; plain use is `stateStore: statefulStateStore(backend)`
+ * const auth = createAuth({ ...options, stateStore: (config) => new TimedStore(new StatefulStateStore(config, backend)) })
  * ```
  */
 export class StatefulStateStore implements StateStore {
-  readonly #config: ResolvedConfig
+  readonly #config: StoreConfig
   readonly #backend: SessionBackend
   /** Its own HKDF purpose: a session id cookie never decrypts as anything else, nor the reverse. */
   readonly #codec: CookieCodec
+  readonly sharedRefresh: SharedRefresh | undefined
 
-  constructor(config: AuthOptions | ResolvedConfig, backend: SessionBackend) {
-    this.#config = 'issuer' in config && config.issuer instanceof URL ? config : resolveConfig(config as AuthOptions)
-    this.#backend = backend
+  constructor(config: StoreConfig, backend: SessionBackend) {
+    this.#config = config
+    this.#backend = guarded(backend)
+    this.sharedRefresh = backend.sharedRefresh
     // The same id cookie comes with every request; the backend is still asked each time.
     this.#codec = new CookieCodec(this.#config.secrets, 'session-id', { remember: SESSION_IDS_REMEMBERED })
   }
@@ -170,4 +175,41 @@ export class StatefulStateStore implements StateStore {
     if (claims.sid !== undefined) await this.#backend.deleteBySid(claims.sid)
     else if (claims.sub !== undefined) await this.#backend.deleteBySub(claims.sub)
   }
+}
+
+/** The backend with its failures as `SessionStoreError`, so handlers answer 503 and never crash. */
+function guarded(backend: SessionBackend): SessionBackend {
+  const wrap =
+    <A extends unknown[], R>(what: string, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args)
+      } catch (error) {
+        if (error instanceof Auth0LinkKitError) throw error
+        throw new SessionStoreError(`The session backend failed to ${what}`, { cause: error })
+      }
+    }
+  return {
+    get: wrap('read a session', (id) => backend.get(id)),
+    set: wrap('write a session', (id, session, options) => backend.set(id, session, options)),
+    delete: wrap('delete a session', (id) => backend.delete(id)),
+    deleteBySub: wrap('end the sessions of a user', (sub) => backend.deleteBySub(sub)),
+    deleteBySid: wrap('end the sessions of an Auth0 session', (sid) => backend.deleteBySid(sid)),
+  }
+}
+
+/**
+ * Sessions in `backend`, with only an encrypted random id in the cookie: pass it as
+ * `stateStore`. The store takes the secret, session durations and cookie attributes from the
+ * instance it is given to.
+ *
+ * @example
+ * ```ts
+ * import { createAuth, MemorySessionBackend, statefulStateStore } from 'auth0-link-kit'
+ *
+ * const auth = createAuth({ domain, clientId, clientSecret, secret, appBaseUrl, stateStore: statefulStateStore(new MemorySessionBackend()) })
+ * ```
+ */
+export function statefulStateStore(backend: SessionBackend): StateStoreFactory {
+  return (config) => new StatefulStateStore(config, backend)
 }

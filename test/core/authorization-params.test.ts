@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeAuthorizationParams } from '../../core/index.js'
+import { mergeAuthorizationParams } from '../../core/flows/authorization-params.js'
 import { signedInBrowser, storeOptionsOf } from '../support/flows.js'
 import { createTestAuth, useMockedTenant } from '../support/tenant.js'
 

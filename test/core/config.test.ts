@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type AuthOptions, ConfigurationError, createAuth, resolveConfig } from '../../core/index.js'
+import { type AuthOptions, ConfigurationError, createAuth } from '../../core/index.js'
+import { resolveConfig } from '../../core/config.js'
 
 const valid: AuthOptions = {
   domain: 'tenant.eu.auth0.com',
@@ -40,7 +41,7 @@ describe('configuration', () => {
   })
 
   it('allows plain http only for loopback issuers', () => {
-    expect(resolveConfig({ ...valid, domain: 'http://127.0.0.1:4000' })).toMatchObject({ allowInsecureIssuer: true })
-    expect(resolveConfig(valid)).toMatchObject({ allowInsecureIssuer: false })
+    expect(resolveConfig({ ...valid, domain: 'http://127.0.0.1:4000' })).toMatchObject({ http: { allowInsecureRequests: true } })
+    expect(resolveConfig(valid)).toMatchObject({ http: { allowInsecureRequests: false } })
   })
 })

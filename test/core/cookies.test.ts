@@ -5,6 +5,7 @@ import { createAuth } from '../../core/index.js'
 import { TestBrowser } from '../support/browser.js'
 import { signedInBrowser } from '../support/flows.js'
 import { APP_ORIGIN, SECRET, authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
+import { flowContextOf } from '../../core/server-client.js'
 
 const tenant = useMockedTenant()
 const inOneHour = () => Math.floor(Date.now() / 1000) + 3600
@@ -75,7 +76,7 @@ describe('session and transaction cookies', () => {
     const small = createTestAuth(emulator)
     const storeOptions = { request: browser.request('/'), response: new Response() }
     const session = await small.getSession(browser.request('/'))
-    await small.client.context.stateStore.set({ ...session!, user: { sub: session!.user.sub } }, storeOptions)
+    await flowContextOf(small.client).stateStore.set({ ...session!, user: { sub: session!.user.sub } }, storeOptions)
     browser.store(storeOptions.response)
     expect([...browser.cookies.keys()].filter((name) => name.startsWith('__session'))).toEqual(['__session'])
     expect(await small.getUser(browser.request('/'))).toEqual({ sub: 'auth0|alice' })

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { AuthorizationServerConnection } from '../../core/authorization-server.js'
-import { resolveConfig } from '../../core/index.js'
-import { SECRET } from '../support/tenant.js'
+import { callAuth0, type HttpOptions } from '../../core/http.js'
+import { TimeoutError } from '../../core/index.js'
 
-function connection(httpTimeout: number) {
-  return new AuthorizationServerConnection(
-    resolveConfig({ domain: 'tenant.auth0.test', clientId: 'client', clientSecret: 'client-secret', secret: SECRET, httpTimeout }),
-  )
+function connection(timeout: number) {
+  const settings = { fetch: globalThis.fetch, timeout, allowInsecureRequests: false }
+  return { withHttpOptions: <T>(signal: AbortSignal | undefined, call: (options: HttpOptions) => Promise<T>) => callAuth0(settings, 'The test call', signal, call) }
 }
 
 const aborted = (signal: AbortSignal) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))

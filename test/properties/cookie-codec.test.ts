@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CookieCodec } from '../../core/cookies/codec.js'
 import { parseCookieHeader } from '../../core/cookies/header.js'
-import { CookieStateStore, CookieTransactionStore, resolveConfig } from '../../core/index.js'
+import { CookieStateStore, CookieTransactionStore } from '../../core/index.js'
+import { resolveConfig } from '../../core/config.js'
 import { APP_ORIGIN, SECRET } from '../support/tenant.js'
 
 const inOneHour = () => Math.floor(Date.now() / 1000) + 3600

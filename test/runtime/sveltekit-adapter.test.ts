@@ -8,6 +8,7 @@ import { auth0Handle, type Auth0Locals, createAuth } from '../../adapters/svelte
 import { type Auth, ConfigurationError, MissingSessionError } from '../../core/index.js'
 import { signedInBrowser } from '../support/flows.js'
 import { authOptions, createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
+import { flowContextOf } from '../../core/server-client.js'
 
 const tenant = useMockedTenant()
 
@@ -116,13 +117,13 @@ describe('createAuth from SvelteKit env', () => {
   it('fills every option from the env record, and explicit options win', async () => {
     const env = envOf(authOptions(tenant.emulator))
     const fromEnv = createAuth({}, env)
-    expect(fromEnv.client.context.config.issuer.href).toBe(tenant.emulator.issuer)
-    expect(fromEnv.client.context.config.appBaseUrl?.href).toBe('https://app.example.com/')
+    expect(flowContextOf(fromEnv.client).config.issuer.href).toBe(tenant.emulator.issuer)
+    expect(flowContextOf(fromEnv.client).config.appBaseUrl?.href).toBe('https://app.example.com/')
     const login = await fromEnv.handleLogin(new Request('https://app.example.com/auth/login'))
     expect(new URL(login.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://app.example.com/auth/callback')
 
     const explicit = createAuth({ appBaseUrl: 'https://other.example.com' }, env)
-    expect(explicit.client.context.config.appBaseUrl?.href).toBe('https://other.example.com/')
+    expect(flowContextOf(explicit.client).config.appBaseUrl?.href).toBe('https://other.example.com/')
   })
 
   it('names the missing option when the env lacks it', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MemorySessionBackend, type SessionData, StatefulStateStore } from '../../core/index.js'
+import { MemorySessionBackend, type SessionData, statefulStateStore } from '../../core/index.js'
 import { signedInBrowser } from '../support/flows.js'
 import { APP_ORIGIN, SECRET, authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
 import { SESSION_COOKIE, behavesAsStatefulSessionStore, sessionFor, statefulAuth } from './stateful-store-behaviours.js'
@@ -19,7 +19,7 @@ describe('StatefulStateStore on MemorySessionBackend', () => {
     const before = statefulAuth(emulator, backend).auth
     const cookie = (await signedInBrowser(before, emulator)).cookies.get(SESSION_COOKIE)!
     const options = authOptions(emulator, { secret: ['a-brand-new-secret-of-at-least-32-characters', SECRET] })
-    const after = createTestAuth(emulator, { ...options, stateStore: new StatefulStateStore(options, backend) })
+    const after = createTestAuth(emulator, { ...options, stateStore: statefulStateStore(backend) })
     const response = await after.handler(new Request(`${APP_ORIGIN}/auth/profile`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }))
     expect(response?.status).toBe(200)
     const reissued = response!.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`))

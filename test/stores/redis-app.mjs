@@ -3,7 +3,7 @@
 // Prints `LISTENING <port>` once it listens on 127.0.0.1.
 import http from 'node:http'
 import { createAuth, toNodeListener } from 'auth0-link-kit/node'
-import { createRedisStateStore } from 'auth0-link-kit/redis'
+import { redisStateStore } from 'auth0-link-kit/redis'
 
 const env = process.env
 let client
@@ -16,7 +16,7 @@ if (env.REDIS_CLIENT === 'ioredis') {
 }
 
 const options = { domain: env.AUTH0_DOMAIN, clientId: env.AUTH0_CLIENT_ID, clientSecret: env.AUTH0_CLIENT_SECRET, secret: env.AUTH0_SECRET }
-const auth = createAuth({ ...options, stateStore: createRedisStateStore(options, { client, prefix: env.REDIS_PREFIX }) })
+const auth = createAuth({ ...options, stateStore: redisStateStore({ client, prefix: env.REDIS_PREFIX }) })
 
 const server = http.createServer(
   toNodeListener(async (request) => (await auth.handler(request)) ?? new Response(`app page on ${env.INSTANCE_NAME}`)),

@@ -14,7 +14,9 @@ const instances: { a?: SpawnedServer; b?: SpawnedServer } = {}
 beforeAll(async () => {
   if (!existsSync(`${root}dist/redis.js`)) throw new Error('dist/redis.js is missing: run `npm run build` first (the app instances import the built package)')
   redis = await startRedisServer()
-  tenant = await startEmulatorServer()
+  // Rotation with reuse detection, and access tokens inside the renewal leeway: every token
+  // read is a refresh, and a refresh token sent twice would revoke the grant, as at Auth0.
+  tenant = await startEmulatorServer({ refreshTokenRotation: true, accessTokenTtl: 5 })
   // Instances behind one load balancer share the secret (to read each other's cookies) and Redis.
   const shared = { ...appEnv(tenant.emulator, tenant.origin), AUTH0_SECRET: randomBytes(32).toString('base64url'), REDIS_URL: redis.url, REDIS_PREFIX: 'cross:' }
   const start = (name: string, client: string) =>
@@ -79,5 +81,24 @@ describe('two app processes sharing one Redis (node-redis in one, ioredis in the
     expect(await postLogoutToken(b!, { sub: onA.sub })).toBe(200)
     expect((await profileAt(a!, onA.browser)).status).toBe(401)
     expect((await profileAt(b!, onB.browser)).status).toBe(401)
+  })
+
+  it('sends one refresh for concurrent token reads of one session on both instances, and both hand out its token', async () => {
+    const { a, b } = instances
+    const { browser } = await signInAt(a!)
+    const before = tenant!.emulator.hits.token
+    const read = (instance: SpawnedServer) =>
+      fetch(`${instance.baseUrl}/auth/access-token`, { headers: { cookie: browser.cookieHeader(), accept: 'application/json' } })
+    const responses = await Promise.all([a, a, a, b, b, b].map((instance) => read(instance!)))
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200])
+    const tokens = await Promise.all(responses.map(async (response) => ((await response.json()) as { token: string }).token))
+    expect(new Set(tokens).size).toBe(1)
+    expect(tenant!.emulator.hits.token - before).toBe(1)
+
+    // The session both wrote back holds the rotated refresh token, which still works on either.
+    const next = await fetch(`${b!.baseUrl}/auth/access-token`, { headers: { cookie: browser.cookieHeader(), accept: 'application/json' } })
+    expect(next.status).toBe(200)
+    expect(((await next.json()) as { token: string }).token).not.toBe(tokens[0])
+    expect(tenant!.emulator.hits.token - before).toBe(2)
   })
 })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RedisClient, RedisSessionBackend, createRedisStateStore } from '../../adapters/redis.js'
+import { type RedisClient, RedisSessionBackend, redisStateStore } from '../../adapters/redis.js'
 import { signedInBrowser } from '../support/flows.js'
 import { authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
 import { type RunningRedis, startRedisServer, stopRedisServer } from './redis-server.js'
@@ -45,7 +45,7 @@ for (const [name, client] of clients) {
       const { emulator } = tenant
       const prefix = freshPrefix()
       const session = { rolling: true, inactivityDuration: 600, absoluteDuration: 3600 }
-      const stateStore = createRedisStateStore(authOptions(emulator, { session }), { client: client(), prefix })
+      const stateStore = redisStateStore({ client: client(), prefix })
       const auth = createTestAuth(emulator, { session, stateStore })
       const browser = await signedInBrowser(auth, emulator)
       const { user, internal } = (await sessionFor(auth, browser.cookies.get(SESSION_COOKIE)))!
@@ -67,7 +67,7 @@ for (const [name, client] of clients) {
       const { emulator } = tenant
       const prefix = freshPrefix()
       const session = { rolling: false, inactivityDuration: 600, absoluteDuration: 900 }
-      const stateStore = createRedisStateStore(authOptions(emulator, { session }), { client: client(), prefix })
+      const stateStore = redisStateStore({ client: client(), prefix })
       await signedInBrowser(createTestAuth(emulator, { session, stateStore }), emulator)
       const [sessionKey] = await ioredis!.keys(`${prefix}sess:*`)
       const ttl = await ioredis!.ttl(sessionKey!)
@@ -78,7 +78,7 @@ for (const [name, client] of clients) {
     it('drops a rotated-away id from the sub index', async () => {
       const { emulator } = tenant
       const prefix = freshPrefix()
-      const stateStore = createRedisStateStore(authOptions(emulator), { client: client(), prefix })
+      const stateStore = redisStateStore({ client: client(), prefix })
       const auth = createTestAuth(emulator, { stateStore })
       const browser = await signedInBrowser(auth, emulator)
       const { user } = (await sessionFor(auth, browser.cookies.get(SESSION_COOKIE)))!

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
-import { type Auth, type SessionBackend, StatefulStateStore } from '../../core/index.js'
+import { type Auth, type SessionBackend, statefulStateStore } from '../../core/index.js'
+import { flowContextOf } from '../../core/server-client.js'
 import type { Auth0Emulator } from '../../testing/index.js'
 import { TestBrowser } from '../support/browser.js'
 import { signedInBrowser } from '../support/flows.js'
@@ -7,11 +8,10 @@ import { APP_ORIGIN, type MockedTenant, authOptions, createTestAuth } from '../s
 
 export const SESSION_COOKIE = '__session'
 
-/** An app whose sessions live in `backend` through a {@link StatefulStateStore}. */
+/** An app whose sessions live in `backend` through a `StatefulStateStore`, and that store. */
 export function statefulAuth(emulator: Auth0Emulator, backend: SessionBackend, session: { rolling?: boolean; inactivityDuration?: number; absoluteDuration?: number } = {}) {
-  const options = authOptions(emulator, { session })
-  const stateStore = new StatefulStateStore(options, backend)
-  return { auth: createTestAuth(emulator, { session, stateStore }), stateStore }
+  const auth = createTestAuth(emulator, { session, stateStore: statefulStateStore(backend) })
+  return { auth, stateStore: flowContextOf(auth.client).stateStore }
 }
 
 /** What the app sees for a request carrying only this session cookie value. */

@@ -1,7 +1,12 @@
+/**
+ * @module The tenant's signing keys, and the signature checks oauth4webapi leaves to us.
+ */
+
 import { compactVerify, createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose'
 import type * as oauth from 'oauth4webapi'
-import { type AuthorizationServerConnection, isAbort } from './authorization-server.js'
 import { DiscoveryError, TimeoutError } from './errors.js'
+import { SharedPromise } from './shared-promise.js'
+import type { Tenant } from './tenant.js'
 
 /** Asymmetric algorithms only: an HS256 token "signed" with the client secret is refused. */
 const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
@@ -16,33 +21,32 @@ type KeySet = ReturnType<typeof createLocalJWKSet>
  * when a token names a key it does not hold (Auth0 rotated its keys), and not cached on failure.
  */
 export class TenantKeySet {
-  readonly #connection: AuthorizationServerConnection
-  #keys: Promise<KeySet> | undefined
+  readonly #tenant: Tenant
+  readonly #clientId: string
+  readonly #keys = new SharedPromise<KeySet>()
   #lastRefetch = -Infinity
 
-  constructor(connection: AuthorizationServerConnection) {
-    this.#connection = connection
+  constructor(tenant: Tenant) {
+    this.#tenant = tenant
+    this.#clientId = tenant.client.client_id
   }
 
   #load(as: oauth.AuthorizationServer): Promise<KeySet> {
-    this.#keys ??= this.#fetch(as).catch((error: unknown) => {
-      this.#keys = undefined
-      throw error
-    })
-    return this.#keys
+    return this.#keys.get(() => this.#fetch(as))
   }
 
   async #fetch(as: oauth.AuthorizationServer): Promise<KeySet> {
     if (!as.jwks_uri) throw new DiscoveryError('The discovery document has no jwks_uri')
+    const jwksUri = as.jwks_uri
     let body: unknown
     try {
-      body = await this.#connection.withHttpOptions(undefined, async ({ signal }) => {
-        const response = await this.#connection.config.fetch(as.jwks_uri!, { headers: { accept: 'application/json' }, signal })
+      body = await this.#tenant.call('Fetching the tenant key set', undefined, async ({ signal }) => {
+        const response = await this.#tenant.http.fetch(jwksUri, { headers: { accept: 'application/json' }, signal })
         if (!response.ok) throw new Error(`JWKS answered ${response.status}`)
         return response.json()
       })
     } catch (error) {
-      if (isAbort(error)) throw new TimeoutError('Fetching the tenant key set timed out', { cause: error })
+      if (error instanceof TimeoutError) throw error
       throw new DiscoveryError('Could not load the tenant key set', { cause: error })
     }
     try {
@@ -53,31 +57,30 @@ export class TenantKeySet {
   }
 
   /** Resolves to the verified payload, or rejects with a jose error (or our discovery errors). */
-  async verify<T>(token: string, verifier: (keys: KeySet) => Promise<T>): Promise<T> {
-    const as = await this.#connection.metadata()
+  async verify<T>(verifier: (keys: KeySet) => Promise<T>): Promise<T> {
+    const as = await this.#tenant.metadata()
     try {
       return await verifier(await this.#load(as))
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey) || Date.now() - this.#lastRefetch < REFETCH_COOLDOWN) throw error
       this.#lastRefetch = Date.now()
-      this.#keys = undefined
+      this.#keys.forget()
       return verifier(await this.#load(as))
     }
   }
 
   /** Checks only the signature (oauth4webapi has checked the claims). */
   verifySignature(token: string): Promise<unknown> {
-    return this.verify(token, (keys) => compactVerify(token, keys, { algorithms: SIGNING_ALGORITHMS }))
+    return this.verify((keys) => compactVerify(token, keys, { algorithms: SIGNING_ALGORITHMS }))
   }
 
   /** Verifies signature and the registered claims of a JWT issued by the tenant to this client. */
   verifyJwt(token: string, options: { typ?: string; maxTokenAge?: number }): Promise<JWTPayload> {
-    const { issuer, clientId } = this.#connection.config
-    return this.verify(token, async (keys) => {
+    return this.verify(async (keys) => {
       const { payload } = await jwtVerify(token, keys, {
         algorithms: SIGNING_ALGORITHMS,
-        issuer: issuer.href,
-        audience: clientId,
+        issuer: this.#tenant.issuer.href,
+        audience: this.#clientId,
         clockTolerance: 60,
         ...(options.maxTokenAge === undefined ? {} : { maxTokenAge: options.maxTokenAge }),
         ...(options.typ === undefined ? {} : { typ: options.typ }),

@@ -1,0 +1,242 @@
+/**
+ * @module The options of `createAuth` and `ServerClient`, as users write them. Validation and
+ * defaults live in `config.ts`; nothing here runs.
+ */
+
+import type { CookieOptions } from './cookies/cookie-options.js'
+import type { SessionData, UserClaims } from './session.js'
+import type { StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
+
+export type { CookieOptions } from './cookies/cookie-options.js'
+
+/**
+ * Parameters sent to Auth0's `/authorize`. Known keys are typed; any other key is passed through
+ * as a string. `undefined` values are ignored (they remove nothing from the global set).
+ *
+ * @example
+ * ```ts
+ * const params: AuthorizationParameters = { audience: 'https://api.example.com', prompt: 'login', ui_locales: 'de' }
+ * const url = await client.startInteractiveLogin({ authorizationParams: params }, { request, response })
+ * ```
+ */
+export interface AuthorizationParameters {
+  audience?: string
+  scope?: string
+  redirect_uri?: string
+  prompt?: string
+  max_age?: number
+  organization?: string
+  ui_locales?: string
+  login_hint?: string
+  connection?: string
+  [key: string]: string | number | boolean | undefined
+}
+
+/**
+ * Paths of the built-in handlers (absolute paths on the app's origin).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, routes: { login: '/signin', callback: '/signin/callback' } })
+ * ```
+ */
+export interface Routes {
+  login: string
+  callback: string
+  logout: string
+  link: string
+  unlink: string
+  profile: string
+  accessToken: string
+  backchannelLogout: string
+  /** Answered only when `identities.enabled` is on (see {@link IdentitiesRouteOptions}). */
+  identities: string
+}
+
+/**
+ * Session lifetime settings, in seconds.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, session: { rolling: true, inactivityDuration: 60 * 60, absoluteDuration: 7 * 24 * 60 * 60 } })
+ * ```
+ */
+export interface SessionOptions {
+  /** Extend the session on activity, up to `absoluteDuration`. Default `true`. */
+  rolling?: boolean
+  /** Seconds of inactivity after which a rolling session ends. Default 1 day. */
+  inactivityDuration?: number
+  /** Seconds after sign-in after which the session ends regardless. Default 3 days. */
+  absoluteDuration?: number
+  /**
+   * Largest encrypted session, in characters, the cookie store writes (default 14,000: four
+   * cookies). Every request carries it, and past Node's 16 KB header limit (8 KB behind many
+   * proxies) the server refuses the user's every request, logout included, so a larger session
+   * fails with `SessionTooLargeError` instead of locking the user out. Trim claims in
+   * `beforeSessionSaved` or use a stateful store.
+   */
+  maxCookieSize?: number
+  cookie?: CookieOptions
+}
+
+/**
+ * The Auth0 Management API client behind `getIdentities` and the identities route. It asks for a
+ * client-credentials token for `audience`, so the client needs a grant for the Management API
+ * with the `read:users` permission (Auth0 dashboard → Applications → APIs → Auth0 Management API).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   domain: 'login.example.com', // a custom domain: the Management API stays on the tenant domain
+ *   clientId, clientSecret, secret, appBaseUrl,
+ *   managementApi: { audience: 'https://example.eu.auth0.com/api/v2/', clientId: m2mId, clientSecret: m2mSecret },
+ * })
+ * ```
+ */
+export interface ManagementApiOptions {
+  /** The Management API identifier, also its base URL. Default `https://<domain>/api/v2/`. */
+  audience?: string
+  /** A machine-to-machine client for the Management API. Default: the app's own `clientId`. */
+  clientId?: string
+  /** Required with `clientId`. Default: the app's own client authentication. */
+  clientSecret?: string
+}
+
+/**
+ * Turns on the JSON route at `routes.identities` (default `/auth/identities`): `GET` answers the
+ * signed-in user's linked identities (`{ identities: Identity[] }`), 401 when signed out. Off by
+ * default because every call costs a Management API request and needs the `read:users` grant.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ domain, clientId, clientSecret, secret, appBaseUrl, identities: { enabled: true } })
+ * // in the browser: const { identities } = await (await fetch('/auth/identities')).json()
+ * ```
+ */
+export interface IdentitiesRouteOptions {
+  enabled?: boolean
+}
+
+/**
+ * What `onError` may return: a `Response` to send instead of the built-in error page.
+ *
+ * @example
+ * ```ts
+ * const onError: ErrorHook = (error, request) => {
+ *   console.error(new URL(request.url).pathname, error)
+ *   return Response.redirect(new URL('/problem', request.url), 302)
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only logs returns nothing, and that must type-check
+export type ErrorHook = (error: Error, request: Request) => Response | void | Promise<Response | void>
+
+/**
+ * Called before a new or updated session is stored; return the session to store (for example
+ * with claims filtered out to keep the cookie small).
+ *
+ * @example
+ * ```ts
+ * const beforeSessionSaved: BeforeSessionSavedHook = (session) => ({
+ *   ...session,
+ *   user: { sub: session.user.sub, name: session.user.name, email: session.user.email },
+ * })
+ * ```
+ */
+export type BeforeSessionSavedHook = (session: SessionData, idTokenClaims: UserClaims) => SessionData | Promise<SessionData>
+
+/**
+ * Options for {@link createAuth} and {@link ServerClient}.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   domain: 'example.eu.auth0.com',
+ *   clientId: '…',
+ *   clientSecret: '…',
+ *   secret: '…at least 32 characters…',
+ *   appBaseUrl: 'https://app.example.com',
+ *   authorizationParams: { audience: 'https://api.example.com', scope: 'openid profile email offline_access' },
+ * })
+ * ```
+ */
+export interface AuthOptions {
+  /** Tenant domain (`tenant.eu.auth0.com`, a custom domain) or a full `https://` origin. */
+  domain: string
+  clientId: string
+  clientSecret?: string
+  /** A private key for `private_key_jwt` client authentication instead of `clientSecret`. */
+  clientAssertionSigningKey?: CryptoKey
+  /** At least 32 characters; an array rotates secrets (the first encrypts, all decrypt). */
+  secret: string | readonly string[]
+  /** The app's origin; derived from each request when omitted. */
+  appBaseUrl?: string
+  /** Honour `X-Forwarded-Proto` / `X-Forwarded-Host` when deriving the app origin. Default `false`. */
+  trustProxy?: boolean
+  /** Global `/authorize` parameters; per-call ones override them key by key. */
+  authorizationParams?: AuthorizationParameters
+  routes?: Partial<Routes>
+  session?: SessionOptions
+  transactionCookie?: TransactionCookieOptions
+  /** Where transactions live between `/authorize` and the callback; default one encrypted cookie per `state`. */
+  transactionStore?: TransactionStore | TransactionStoreFactory
+  /** Where sessions live; default an encrypted cookie. Pass a factory such as `statefulStateStore(backend)`. */
+  stateStore?: StateStore | StateStoreFactory
+  /** The fetch used for every call to Auth0. */
+  fetch?: typeof fetch
+  /** Milliseconds before a call to Auth0 is abandoned with `TimeoutError`. Default 5000. */
+  httpTimeout?: number
+  beforeSessionSaved?: BeforeSessionSavedHook
+  onError?: ErrorHook
+  /** Where `getIdentities` reads users from; defaults to the tenant's Management API with the app's credentials. */
+  managementApi?: ManagementApiOptions
+  /** The `/auth/identities` route; off unless `enabled`. */
+  identities?: IdentitiesRouteOptions
+}
+
+/**
+ * Attributes of the transaction cookies (`<prefix>.<state>`, one per flow in progress).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, transactionCookie: { prefix: '__Host-tx', maxAge: 15 * 60 } })
+ * ```
+ */
+export interface TransactionCookieOptions extends Omit<CookieOptions, 'name'> {
+  /** Cookie name prefix; each transaction is `<prefix>.<state>`. Default `__a0_tx`. */
+  prefix?: string
+  /** Seconds a started flow may take to come back. Default 1 hour. */
+  maxAge?: number
+  /** Transactions kept at once; starting one more drops the oldest. Default 5. */
+  maxCount?: number
+}
+
+/**
+ * The `scope` login asks for unless `authorizationParams.scope` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, authorizationParams: { scope: `${DEFAULT_SCOPE} read:calendar` } })
+ * ```
+ */
+export const DEFAULT_SCOPE = 'openid profile email offline_access'
+
+/**
+ * Where the handlers answer unless `routes` moves them; `identities` only with `identities.enabled`.
+ *
+ * @example
+ * ```ts
+ * const loginUrl = new URL(DEFAULT_ROUTES.login, 'https://app.example.com') // https://app.example.com/auth/login
+ * ```
+ */
+export const DEFAULT_ROUTES: Routes = {
+  login: '/auth/login',
+  callback: '/auth/callback',
+  logout: '/auth/logout',
+  link: '/auth/link',
+  unlink: '/auth/unlink',
+  profile: '/auth/profile',
+  accessToken: '/auth/access-token',
+  backchannelLogout: '/auth/backchannel-logout',
+  identities: '/auth/identities',
+}
