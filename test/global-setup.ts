@@ -3,7 +3,7 @@
 // sources, so `npm install && npm test` works on a fresh clone (CI builds first: nothing to do).
 
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -29,24 +29,7 @@ function distIsFresh(): boolean {
 
 export default function setup(): void {
   if (distIsFresh()) return
-  // Build beside dist/ and swap it in, so a run already using dist/ never sees it half-built;
-  // the lock keeps two runs on this checkout from building at once.
-  const tsup = path.join(root, 'node_modules/.bin/tsup')
-  const staging = path.join(root, `node_modules/.cache/auth0-link-kit-dist-${process.pid}`)
-  const args = ['--out-dir', staging]
-  const locked = existsSync('/usr/bin/flock')
-  try {
-    execFileSync(locked ? '/usr/bin/flock' : tsup, locked ? ['/tmp/auth0-link-kit-build.lock', tsup, ...args] : args, {
-      cwd: root,
-      stdio: 'inherit',
-    })
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true })
-    throw error
-  }
-  const dist = path.join(root, 'dist')
-  const old = `${staging}-old`
-  if (existsSync(dist)) renameSync(dist, old)
-  renameSync(staging, dist)
-  rmSync(old, { recursive: true, force: true })
+  // One line instead of tsup's file listing; built beside dist/ and swapped in under a lock, so a
+  // run already using dist/ never sees it half-built (scripts/build-quiet.mjs).
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-quiet.mjs')], { cwd: root, stdio: 'inherit' })
 }
