@@ -1,4 +1,4 @@
-import { Auth0LinkKitError, AuthorizationError } from './errors.js'
+import { Auth0LinkKitError, type Auth0LinkKitErrorCode, AuthorizationError } from './errors.js'
 import { escapeHtml } from './safety.js'
 
 /** Every auth response carries user- or token-specific data: never cache or index it. */
@@ -26,29 +26,109 @@ function wantsJson(request: Request): boolean {
   return accept.includes('application/json') && !accept.includes('text/html')
 }
 
+/** What the error page says for one error code: a heading and one sentence, both ours. */
+interface ErrorText {
+  title: string
+  sentence: string
+}
+
 /**
- * A safe answer for a failure: the typed error's status and code, a short message, Auth0's own
- * `error_description` HTML-escaped, and never a stack, token or secret. Unknown errors are 500
- * with a generic message. `headers` keeps cookies already set (a consumed transaction's deletion).
+ * The error page's words, chosen by the error's code alone. Nothing a request carries (its query,
+ * Auth0's `error_description` from the callback URL) is ever shown: anyone can craft that URL, and
+ * a page that prints it lets them put their own words ("call this number") on the app's page.
+ * Typed as a full record so a new error code cannot ship without its text.
+ */
+const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
+  auth0_link_kit_error: { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' },
+  configuration_error: {
+    title: 'Sign-in is not set up correctly',
+    sentence: 'This app is misconfigured, so signing in cannot work right now. The app owner has to fix it.',
+  },
+  missing_session: { title: 'You are signed out', sentence: 'Your session has ended or you never signed in. Please sign in again.' },
+  missing_transaction: {
+    title: 'That sign-in link expired or was already used',
+    sentence: 'Start again from the app: each sign-in or link attempt can be completed once, in the browser that started it.',
+  },
+  state_mismatch: {
+    title: 'That sign-in link expired or was already used',
+    sentence: 'The answer from Auth0 does not belong to the attempt this browser started. Start again from the app.',
+  },
+  invalid_callback: {
+    title: 'The answer from Auth0 was not valid',
+    sentence: 'The address Auth0 sent you back to is incomplete or altered. Start again from the app.',
+  },
+  invalid_request: { title: 'That request was not valid', sentence: 'Something the app needs was missing or malformed. Go back and try again.' },
+  cross_site_request: {
+    title: 'That request did not come from this app',
+    sentence: 'For your safety, linking and unlinking accounts can only be started from this app’s own pages.',
+  },
+  authorization_error: {
+    title: 'Auth0 did not complete that request',
+    sentence: 'The sign-in or link was cancelled or refused before it finished. Nothing about your account changed.',
+  },
+  token_exchange_failed: {
+    title: 'Auth0 could not finish signing you in',
+    sentence: 'Auth0 refused or failed to complete the last step. Nothing about your account changed; please try again.',
+  },
+  id_token_invalid: {
+    title: 'The sign-in could not be verified',
+    sentence: 'Auth0’s answer failed a security check, so it was not accepted. Please try again.',
+  },
+  user_mismatch: {
+    title: 'That account belongs to another user',
+    sentence: 'The attempt came back signed in as someone else, so it was not applied. You are still signed in as before.',
+  },
+  discovery_failed: { title: 'Auth0 cannot be reached', sentence: 'The app could not reach its Auth0 tenant. Please try again in a moment.' },
+  timeout: { title: 'Auth0 took too long to answer', sentence: 'Auth0 did not answer in time. Please try again in a moment.' },
+  missing_refresh_token: {
+    title: 'Please sign in again',
+    sentence: 'Your session cannot be renewed without signing in again.',
+  },
+  cookie_invalid: { title: 'Your session could not be read', sentence: 'A cookie of this app was damaged or is out of date. Please sign in again.' },
+  session_too_large: {
+    title: 'Your session is too large',
+    sentence: 'The session would not fit in a browser cookie, so it was not saved. The app owner has to store less in it.',
+  },
+  backchannel_logout_error: { title: 'Logout notice refused', sentence: 'A logout notice from Auth0 failed verification and was ignored.' },
+  management_api_error: {
+    title: 'Your linked accounts could not be read',
+    sentence: 'Auth0’s Management API refused or failed. The app may lack the permission it needs.',
+  },
+}
+
+const INTERNAL_ERROR: ErrorText = { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' }
+
+function textFor(code: string): ErrorText {
+  return Object.hasOwn(ERROR_TEXT, code) ? ERROR_TEXT[code as Auth0LinkKitErrorCode] : INTERNAL_ERROR
+}
+
+/** OAuth error codes are registered lower-case tokens (RFC 6749 §4.1.2.1); anything else is not echoed. */
+const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/
+
+/**
+ * A safe answer for a failure, with the typed error's status (500 for anything untyped). HTML:
+ * a heading and a sentence chosen by the error's code, plus the code, and never a stack, token,
+ * secret or text from the request. JSON (`Accept: application/json`): `{ error, message }` with
+ * our own message, and `auth0_error` (Auth0's OAuth error code) when it is a well-formed code.
+ * `headers` keeps cookies already set (a consumed transaction's deletion).
  */
 export function errorResponse(error: unknown, request: Request, headers = new Headers()): Response {
   const typed = error instanceof Auth0LinkKitError ? error : undefined
   const status = typed?.status ?? 500
   const code = typed?.code ?? 'internal_error'
-  // Typed messages are ours and hold no secrets; an unknown error's message might.
-  const message = typed ? typed.message : 'Something went wrong while signing you in.'
-  const body: Record<string, string> = { error: code, message }
-  if (typed instanceof AuthorizationError) {
-    body.auth0_error = typed.error
-    if (typed.errorDescription !== undefined) body.auth0_error_description = typed.errorDescription
+  const text = typed ? textFor(code) : INTERNAL_ERROR
+  if (wantsJson(request)) {
+    // An AuthorizationError's message quotes Auth0's error_description, which arrived in the
+    // callback's query string: the code's sentence stands in for it. Other typed messages are
+    // ours and hold no secrets; an unknown error's message might.
+    const message = typed && !(typed instanceof AuthorizationError) ? typed.message : text.sentence
+    const body: Record<string, string> = { error: code, message }
+    if (typed instanceof AuthorizationError && OAUTH_ERROR_CODE.test(typed.error)) body.auth0_error = typed.error
+    return json(body, status, headers)
   }
-  if (wantsJson(request)) return json(body, status, headers)
   headers.set('content-type', 'text/html; charset=utf-8')
   headers.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
   for (const [name, value] of Object.entries(NO_STORE)) headers.set(name, value)
-  const details = Object.entries(body)
-    .map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`)
-    .join('')
-  const html = `<!doctype html><meta charset="utf-8"><title>Sign-in problem</title><style>body{font:16px system-ui;margin:3rem auto;max-width:40rem;color:#222}dt{font-weight:600}</style><h1>That did not work</h1><dl>${details}</dl><p><a href="/">Back to the app</a></p>`
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(text.title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem;color:#222}code{font-size:.9em}</style><h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.sentence)}</p><p>Error code: <code>${escapeHtml(code)}</code> (HTTP ${status})</p><p><a href="/">Back to the app</a></p></html>`
   return new Response(html, { status, headers })
 }

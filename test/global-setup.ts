@@ -1,11 +1,15 @@
-// The runtime, end-to-end, README and cross-instance suites run apps that import the BUILT package
-// (dist/), as users' apps do. Before every run, build dist/ when it is missing or older than the
-// sources, so `npm install && npm test` works on a fresh clone (CI builds first: nothing to do).
+// Before every run: (1) install the system programs the files of this run need when they are
+// missing (redis-server, chromium; see system-packages.ts), and (2) build dist/ when it is missing
+// or older than the sources, since the runtime, end-to-end, README and cross-instance suites run
+// apps that import the BUILT package, as users' apps do. Both make `npm install && npm test` work
+// on a fresh clone; CI has done both already, so there is nothing to do then.
 
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { TestProject } from 'vitest/node'
+import { planProvisioning, provision, runVisibly, thisMachine } from './system-packages.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SOURCES = ['core', 'adapters', 'testing', 'tsup.config.ts', 'package.json']
@@ -27,26 +31,31 @@ function distIsFresh(): boolean {
   return built >= sources
 }
 
-export default function setup(): void {
-  if (distIsFresh()) return
-  // Build beside dist/ and swap it in, so a run already using dist/ never sees it half-built;
-  // the lock keeps two runs on this checkout from building at once.
-  const tsup = path.join(root, 'node_modules/.bin/tsup')
-  const staging = path.join(root, `node_modules/.cache/auth0-link-kit-dist-${process.pid}`)
-  const args = ['--out-dir', staging]
-  const locked = existsSync('/usr/bin/flock')
+/**
+ * The test files this run will execute, relative to the repository. Vitest hands the global setup
+ * no list, but it keeps the command line's file filters on `filenamePattern` (not in its types);
+ * if a later Vitest drops that field, every test file counts, which only means installing what
+ * the whole suite needs.
+ */
+async function testFilesOfThisRun(project: TestProject): Promise<string[]> {
+  const pattern: unknown = (project.vitest as { filenamePattern?: unknown }).filenamePattern
+  const filters = Array.isArray(pattern) && pattern.every((filter) => typeof filter === 'string') ? pattern : undefined
+  const { testFiles } = await project.globTestFiles(filters)
+  return testFiles.map((file) => path.relative(root, file))
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const machine = thisMachine()
   try {
-    execFileSync(locked ? '/usr/bin/flock' : tsup, locked ? ['/tmp/auth0-link-kit-build.lock', tsup, ...args] : args, {
-      cwd: root,
-      stdio: 'inherit',
-    })
+    provision(planProvisioning(await testFilesOfThisRun(project), machine), machine, runVisibly, (line) => console.log(line))
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true })
-    throw error
+    // The message is the whole story (what is missing, the command to run): no stack under it.
+    const failure = new Error(error instanceof Error ? error.message : String(error))
+    failure.stack = `Error: ${failure.message}`
+    throw failure
   }
-  const dist = path.join(root, 'dist')
-  const old = `${staging}-old`
-  if (existsSync(dist)) renameSync(dist, old)
-  renameSync(staging, dist)
-  rmSync(old, { recursive: true, force: true })
+  if (distIsFresh()) return
+  // One line instead of tsup's file listing; built beside dist/ and swapped in under a lock, so a
+  // run already using dist/ never sees it half-built (scripts/build-quiet.mjs).
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-quiet.mjs')], { cwd: root, stdio: 'inherit' })
 }

@@ -9,17 +9,6 @@ const LABELS = { github: 'GitHub', 'google-oauth2': 'Google', 'Username-Password
 /** @param {string} connection */
 export const label = (connection) => LABELS[/** @type {keyof typeof LABELS} */ (connection)] ?? connection
 
-/** Short, human titles for the failures a person can meet here; anything else keeps its code. */
-const ERROR_TITLES = {
-  authorization_error: 'Auth0 did not complete that request',
-  missing_session: 'Your session has ended; please sign in again',
-  missing_transaction: 'That sign-in link expired or was already used',
-  state_mismatch: 'That sign-in link expired or was already used',
-  user_mismatch: 'That account belongs to another user',
-  cross_site_request: 'That request did not come from this app',
-  timeout: 'Auth0 took too long to answer',
-}
-
 const STYLE = `
   * { box-sizing: border-box }
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; background: #f3f4f8; color: #1d2330; margin: 0 }
@@ -45,7 +34,6 @@ const STYLE = `
   button.secondary { background: #eef0f4; color: #1d2330 } button.danger { background: #fff0f0; color: #c92a2a; border: 1px solid #ffd4d4 }
   .actions { display: flex; gap: .6rem; flex-wrap: wrap }
   .alert { border-radius: 10px; padding: .9rem 1.1rem; margin-bottom: 1.25rem; display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start }
-  .alert.error { background: #fff0f0; border: 1px solid #ffc9c9; color: #8f1d1d }
   .alert.warning { background: #fff8e6; border: 1px solid #ffe3a3; color: #7a4b00 }
   .alert a { color: inherit; font-size: .85rem; white-space: nowrap } .alert code { font-size: .8rem }
 `
@@ -53,19 +41,15 @@ const STYLE = `
 /**
  * @typedef {{ connection: string, user_id: string, provider: string }} IdentityView
  * @param {{ user?: Record<string, unknown>, identities?: IdentityView[], identitiesProblem?: { code: string, message: string },
- *   linkable: string[], error?: { code: string, description?: string | null }, mode: string }} view
+ *   linkable: string[], mode: string }} view
  */
 export function renderPage(view) {
-  const { user, linkable, error, mode } = view
-  const errorBox = error
-    ? `<div class="alert error" role="alert"><div><strong>${esc(ERROR_TITLES[/** @type {keyof typeof ERROR_TITLES} */ (error.code)] ?? 'That did not work')}</strong><br>
-        ${esc(error.description ?? '')} <code>(${esc(error.code)})</code></div><a href="/">Dismiss</a></div>`
-    : ''
+  const { user, linkable, mode } = view
   const body = user ? signedIn(user, view, linkable) : signedOut()
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${user ? 'Your accounts' : 'Sign in'} · Link Kit demo</title><style>${STYLE}</style></head>
     <body><header><div class="brand">Link Kit <span>demo</span></div><div class="mode">${esc(mode)}</div></header>
-    <main>${errorBox}${body}</main></body></html>`
+    <main>${body}</main></body></html>`
 }
 
 function signedOut() {

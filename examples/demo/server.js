@@ -60,13 +60,14 @@ const auth = createAuth({
   ...authOptions,
   appBaseUrl,
   managementApi,
-  // Failures come back to the page with their code, where the user can read what happened.
-  onError: (error) => {
-    const url = new URL('/', appBaseUrl)
-    url.searchParams.set('error', 'code' in error ? String(error.code) : 'internal_error')
-    const description = 'errorDescription' in error && error.errorDescription ? error.errorDescription : error.message
-    url.searchParams.set('description', String(description).slice(0, 200))
-    return new Response(null, { status: 302, headers: { location: url.pathname + url.search, 'cache-control': 'no-store' } })
+  // A failed sign-in, link or unlink answers with the built-in error page: the error's own status
+  // (400, 403, 502, 504…) and words chosen by its code, never text from the URL. Here we only note
+  // the failure in the terminal; returning nothing keeps that page. (A styled page of your own
+  // would be returned from here the same way: its status, words of yours picked by error.code.)
+  onError: (error, request) => {
+    const code = 'code' in error ? String(error.code) : 'internal_error'
+    const status = 'status' in error ? Number(error.status) : 500
+    console.warn(`${request.method} ${new URL(request.url).pathname} failed: ${status} ${code}`)
   },
 })
 
@@ -87,13 +88,12 @@ async function app(request) {
   if (url.pathname !== '/') return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } })
   const headers = new Headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
   const storeOptions = { request, response: { headers } }
+  // The page reads nothing from the query string: a link to it cannot put words on it.
   const user = await auth.client.getUser(storeOptions)
-  const code = url.searchParams.get('error')
   const html = renderPage({
     user,
     ...(user ? await identitiesOf(storeOptions) : {}),
     linkable: LINKABLE,
-    error: code ? { code, description: url.searchParams.get('description') } : undefined,
     mode: emulator ? 'built-in Auth0 emulator' : `tenant ${process.env.AUTH0_DOMAIN}`,
   })
   return new Response(html, { headers })

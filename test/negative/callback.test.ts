@@ -86,10 +86,10 @@ describe('callback parameters', () => {
 })
 
 describe('Auth0 error redirects', () => {
-  const description = 'Denied <img src=x onerror="alert(1)"> & \'quoted\''
+  const description = 'Denied <img src=x onerror="alert(1)"> & \'quoted\' call +1-555-0100'
   for (const error of ['access_denied', 'login_required', 'invalid_request', 'unauthorized']) {
     for (const errorDescription of [description, undefined]) {
-      it(`answers ${error} ${errorDescription ? 'with an escaped' : 'without an'} error_description (authorization_error)`, async () => {
+      it(`answers ${error} ${errorDescription ? 'without showing its' : 'without an'} error_description (authorization_error)`, async () => {
         const { emulator } = tenant
         const { auth, lastError } = recordingAuth(emulator)
         const { browser, before } = await signedIn(auth, emulator)
@@ -101,21 +101,41 @@ describe('Auth0 error redirects', () => {
           response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before,
           ...(errorDescription ? { auth0Description: errorDescription } : {}),
         })
+        // The error keeps Auth0's words for the app's own logs; the page shows only our text.
         expect(lastError()).toMatchObject({ error, errorDescription })
-        expect(await response.text()).toContain(error)
+        const html = await response.text()
+        expect(html).toContain('Auth0 did not complete that request')
+        expect(html).not.toContain('+1-555-0100')
+        expect(html, 'the OAuth error code came from the query too').not.toContain(error)
       })
     }
   }
 
-  it('answers JSON with the raw description when the client asks for JSON', async () => {
+  it('answers JSON with the OAuth error code and without the description when the client asks for JSON', async () => {
     const { emulator } = tenant
     const { auth, lastError } = recordingAuth(emulator)
     const { browser, before } = await signedIn(auth, emulator)
     emulator.fail({ endpoint: 'authorize', error: 'access_denied', errorDescription: description })
     const callback = await callbackFor(browser, LINK_GITHUB)
     const response = await browser.send(callback, { headers: { accept: 'application/json' } })
-    await expectSafeFailure({ response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before })
+    await expectSafeFailure({
+      response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before, auth0Description: description,
+    })
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
-    expect(await response.json()).toMatchObject({ error: 'authorization_error', auth0_error: 'access_denied', auth0_error_description: description })
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body).toEqual({ error: 'authorization_error', message: expect.any(String), auth0_error: 'access_denied' })
+    expect(String(body.message)).not.toContain('Denied')
+  })
+
+  it('leaves out an OAuth error that is not a registered-looking code', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    const crafted = 'Your_account_is_locked_call_us_at_once_or_lose_everything_you_own_today'
+    emulator.fail({ endpoint: 'authorize', error: crafted })
+    const callback = await callbackFor(browser, LINK_GITHUB)
+    const response = await browser.send(callback, { headers: { accept: 'application/json' } })
+    await expectSafeFailure({ response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before, secrets: [crafted] })
+    expect(await response.json()).toEqual({ error: 'authorization_error', message: expect.any(String) })
   })
 })

@@ -22,8 +22,9 @@ function redisServerPath(): string {
   try {
     return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim()
   } catch {
-    // Not a skip: these tests are how the Redis store is known to work, and .ci/run installs it.
-    throw new Error('redis-server is not installed: run `apt-get install -y redis-server` (.ci/run installs it when absent)')
+    // Not a skip: these tests are how the Redis store is known to work. The global setup installs
+    // it (root with apt-get) or stops the run first, so this is reached only by other routes.
+    throw new Error('redis-server is not installed: run `apt-get update && apt-get install -y redis-server` (npm test does this when run as root with apt-get)')
   }
 }
 
