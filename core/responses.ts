@@ -1,3 +1,7 @@
+/**
+ * @module The answers the handlers send: redirects, JSON, empty replies, and the one safe error page.
+ */
+
 import { Auth0LinkKitError, type Auth0LinkKitErrorCode, AuthorizationError } from './errors.js'
 import { escapeHtml } from './safety.js'
 
@@ -39,7 +43,6 @@ interface ErrorText {
  * Typed as a full record so a new error code cannot ship without its text.
  */
 const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
-  auth0_link_kit_error: { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' },
   configuration_error: {
     title: 'Sign-in is not set up correctly',
     sentence: 'This app is misconfigured, so signing in cannot work right now. The app owner has to fix it.',
@@ -84,7 +87,6 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'Please sign in again',
     sentence: 'Your session cannot be renewed without signing in again.',
   },
-  cookie_invalid: { title: 'Your session could not be read', sentence: 'A cookie of this app was damaged or is out of date. Please sign in again.' },
   session_too_large: {
     title: 'Your session is too large',
     sentence: 'The session would not fit in a browser cookie, so it was not saved. The app owner has to store less in it.',
@@ -94,6 +96,11 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'Your linked accounts could not be read',
     sentence: 'Auth0’s Management API refused or failed. The app may lack the permission it needs.',
   },
+  session_store_error: {
+    title: 'Sessions are unavailable right now',
+    sentence: 'The app could not reach the place it keeps sessions. Your session is safe; please try again in a moment.',
+  },
+  invalid_host: { title: 'That request was not valid', sentence: 'The request named a host this app cannot answer for.' },
 }
 
 const INTERNAL_ERROR: ErrorText = { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' }

@@ -208,9 +208,11 @@ describe('the built-in error page', () => {
   })
 
   it('gives a typed error with a code outside the table generic words, its own status and its code, escaped', async () => {
+    // A subclass from outside the package (or an older version of it) with a code we do not know.
     class TeapotError extends Auth0LinkKitError {
-      override readonly code = 'tea<pot>'
+      override readonly code = 'tea<pot>' as Auth0LinkKitError['code']
       override readonly status = 418
+      override readonly name = 'TeapotError'
     }
     const response = errorResponse(new TeapotError('short and stout'), new Request(`${APP_ORIGIN}/auth/login`))
     expect(response.status).toBe(418)
