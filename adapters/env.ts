@@ -40,7 +40,9 @@ export const ENV_OPTIONS = {
  */
 export function optionsFromEnv(options: Partial<AuthOptions>, read: EnvReader): AuthOptions {
   const merged: Partial<AuthOptions> = { ...options }
-  for (const [variable, option] of Object.entries(ENV_OPTIONS) as Array<[keyof typeof ENV_OPTIONS, (typeof ENV_OPTIONS)[keyof typeof ENV_OPTIONS]]>) {
+  for (const [variable, option] of Object.entries(ENV_OPTIONS) as Array<
+    [keyof typeof ENV_OPTIONS, (typeof ENV_OPTIONS)[keyof typeof ENV_OPTIONS]]
+  >) {
     if (merged[option] !== undefined) continue
     const value = read(variable)
     if (value) merged[option] = value

@@ -7,10 +7,10 @@ import { optionsFromEnv, readRecord } from './env.js'
 import { InvalidHostError, toRequest } from './node/request.js'
 import { sendResponse } from './node/response.js'
 
-export { authListener, authMiddleware, type NodeMiddleware, type RequestAuth } from './node/middleware.js'
-export { InvalidHostError, requestUrl, toRequest, type ToRequestOptions } from './node/request.js'
-export { sendResponse } from './node/response.js'
 export { withAuth } from './fetch-handler.js'
+export { authListener, authMiddleware, type NodeMiddleware, type RequestAuth } from './node/middleware.js'
+export { InvalidHostError, requestUrl, type ToRequestOptions, toRequest } from './node/request.js'
+export { sendResponse } from './node/response.js'
 
 type FetchHandler = (request: Request) => Response | Promise<Response>
 

@@ -1,12 +1,12 @@
 import {
-  type CookieHandler,
-  type CookieSerializeOptions,
   CookieTransactionStore as Auth0CookieTransactionStore,
   ServerClient as Auth0ServerClient,
   StatelessStateStore as Auth0StatelessStateStore,
+  type CookieHandler,
+  type CookieSerializeOptions,
 } from '@auth0/auth0-server-js'
-import { type AuthOptions, ServerClient } from '../core/index.js'
 import { requestCookies } from '../core/cookies/jar.js'
+import { type AuthOptions, ServerClient } from '../core/index.js'
 import type { StoreOptions } from '../core/stores.js'
 import type { BenchTenant } from './tenant.js'
 

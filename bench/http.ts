@@ -35,13 +35,49 @@ export interface HttpSettings {
 
 export const HTTP_SCENARIOS: readonly HttpScenario[] = [
   { id: 'node-bare', runtime: 'node', mode: 'bare', label: 'node:http, fixed response (ceiling)', ceiling: 'node-bare' },
-  { id: 'node-hand-fixed', runtime: 'node', mode: 'hand-fixed', label: 'node:http + hand-written Request/Response, no crypto', ceiling: 'node-bare' },
-  { id: 'node-adapter-fixed', runtime: 'node', mode: 'adapter-fixed', label: 'our toNodeListener (a full Request per hit), no crypto', ceiling: 'node-bare' },
-  { id: 'node-listener-fixed', runtime: 'node', mode: 'listener-fixed', label: 'our Node adapter (authListener + Node route), no crypto', ceiling: 'node-bare' },
-  { id: 'node-hand-theirs', runtime: 'node', mode: 'hand-theirs', label: 'hand-written conversion + auth0-server-js getSession', ceiling: 'node-bare' },
-  { id: 'node-hand-ours', runtime: 'node', mode: 'hand-ours', label: 'hand-written conversion + auth0-link-kit getSession', ceiling: 'node-bare' },
+  {
+    id: 'node-hand-fixed',
+    runtime: 'node',
+    mode: 'hand-fixed',
+    label: 'node:http + hand-written Request/Response, no crypto',
+    ceiling: 'node-bare',
+  },
+  {
+    id: 'node-adapter-fixed',
+    runtime: 'node',
+    mode: 'adapter-fixed',
+    label: 'our toNodeListener (a full Request per hit), no crypto',
+    ceiling: 'node-bare',
+  },
+  {
+    id: 'node-listener-fixed',
+    runtime: 'node',
+    mode: 'listener-fixed',
+    label: 'our Node adapter (authListener + Node route), no crypto',
+    ceiling: 'node-bare',
+  },
+  {
+    id: 'node-hand-theirs',
+    runtime: 'node',
+    mode: 'hand-theirs',
+    label: 'hand-written conversion + auth0-server-js getSession',
+    ceiling: 'node-bare',
+  },
+  {
+    id: 'node-hand-ours',
+    runtime: 'node',
+    mode: 'hand-ours',
+    label: 'hand-written conversion + auth0-link-kit getSession',
+    ceiling: 'node-bare',
+  },
   { id: 'node-adapter-ours', runtime: 'node', mode: 'adapter-ours', label: 'our toNodeListener + getSession', ceiling: 'node-bare' },
-  { id: 'node-listener-ours', runtime: 'node', mode: 'listener-ours', label: 'our Node adapter (authListener + req.auth0.getSession())', ceiling: 'node-bare' },
+  {
+    id: 'node-listener-ours',
+    runtime: 'node',
+    mode: 'listener-ours',
+    label: 'our Node adapter (authListener + req.auth0.getSession())',
+    ceiling: 'node-bare',
+  },
   { id: 'bun-bare', runtime: 'bun', mode: 'bare', label: 'Bun.serve, fixed response (ceiling)', ceiling: 'bun-bare' },
   { id: 'bun-adapter-fixed', runtime: 'bun', mode: 'adapter-fixed', label: 'Bun.serve + withAuth, no crypto', ceiling: 'bun-bare' },
   { id: 'bun-adapter-ours', runtime: 'bun', mode: 'adapter-ours', label: 'Bun.serve + withAuth + getSession', ceiling: 'bun-bare' },
@@ -52,7 +88,12 @@ export const HTTP_SCENARIOS: readonly HttpScenario[] = [
 
 /** Ratios the issue asks for, between two scenarios' req/s. */
 export const HTTP_TARGETS = [
-  { name: 'Node adapter session read vs auth0-server-js (hand-written conversion)', ours: 'node-listener-ours', theirs: 'node-hand-theirs', target: 5 },
+  {
+    name: 'Node adapter session read vs auth0-server-js (hand-written conversion)',
+    ours: 'node-listener-ours',
+    theirs: 'node-hand-theirs',
+    target: 5,
+  },
   { name: 'Node adapter, no crypto, vs hand-written conversion', ours: 'node-listener-fixed', theirs: 'node-hand-fixed', target: 1.5 },
 ] as const
 

@@ -19,8 +19,16 @@ await build({
   outExtension: { '.js': '.mjs' },
 })
 // Bun and Deno get one self-contained file each, so neither has to resolve npm packages.
-await build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], conditions: ['import'], external: ['node:*'],
-  entryPoints: { 'web-server': 'bench/servers/web-server.ts' }, outdir, outExtension: { '.js': '.mjs' } })
+await build({
+  ...common,
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  conditions: ['import'],
+  external: ['node:*'],
+  entryPoints: { 'web-server': 'bench/servers/web-server.ts' },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+})
 
 const result = spawnSync(process.execPath, ['--expose-gc', `${outdir}run.mjs`, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
 process.exit(result.status ?? 1)

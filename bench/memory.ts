@@ -41,7 +41,12 @@ async function loginFlowsInBatches(contender: Contender, tenant: BenchTenant, fl
  * keeps per request (caches without bounds, listeners, timers) shows up as growth. Each login is a
  * full flow (start, the tenant's callback, complete) in a fresh browser.
  */
-export async function measureMemory(tenant: BenchTenant, contender: Contender, getSessionCalls: number, loginFlows: number): Promise<MemoryMeasurement> {
+export async function measureMemory(
+  tenant: BenchTenant,
+  contender: Contender,
+  getSessionCalls: number,
+  loginFlows: number,
+): Promise<MemoryMeasurement> {
   const session = await signIn(contender, tenant)
   const read = () => contender.getSession({ request: session.request(`${APP_ORIGIN}/home`), response: new Response(null) })
   // Warm up both paths first: what V8 compiles for them is code, not anything the library keeps.

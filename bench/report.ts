@@ -1,8 +1,8 @@
+import type { OperationName } from './flows.js'
 import type { HttpMeasurement } from './http.js'
 import { HTTP_TARGETS } from './http.js'
 import type { MemoryMeasurement } from './memory.js'
 import { OPERATION_TARGETS, type OperationMeasurement } from './operations.js'
-import type { OperationName } from './flows.js'
 
 export interface Environment {
   date: string
@@ -40,7 +40,14 @@ export function compareOperations(measurements: readonly OperationMeasurement[],
     const other = measurements.find((m) => m.library === theirs && m.operation === mine.operation && m.callers === mine.callers)
     if (!other) continue
     const target = OPERATION_TARGETS[mine.operation]
-    comparisons.push({ operation: mine.operation, callers: mine.callers, ours: mine, theirs: other, ratio: mine.opsPerSecond / other.opsPerSecond, target })
+    comparisons.push({
+      operation: mine.operation,
+      callers: mine.callers,
+      ours: mine,
+      theirs: other,
+      ratio: mine.opsPerSecond / other.opsPerSecond,
+      target,
+    })
   }
   return comparisons
 }
@@ -79,9 +86,7 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
     parts.push('## Library operations (in process, same tenant, same inputs)')
     for (const callers of [...new Set(comparisons.map((c) => c.callers))]) {
       parts.push(
-        callers === 1
-          ? '### Sequential (one caller)'
-          : `### ${callers} concurrent callers (p50/p99 are of one batch of ${callers} calls)`,
+        callers === 1 ? '### Sequential (one caller)' : `### ${callers} concurrent callers (p50/p99 are of one batch of ${callers} calls)`,
       )
       parts.push(
         table(
@@ -110,12 +115,23 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
       parts.push(
         table(
           ['server', 'req/s', 'share of bare', 'p50', 'p99'],
-          report.http.map((m) => [m.label, integer(m.requestsPerSecond), `${(m.shareOfBare * 100).toFixed(0)} %`, `${m.p50} ms`, `${m.p99} ms`]),
+          report.http.map((m) => [
+            m.label,
+            integer(m.requestsPerSecond),
+            `${(m.shareOfBare * 100).toFixed(0)} %`,
+            `${m.p50} ms`,
+            `${m.p99} ms`,
+          ]),
         ),
       )
       const targets = compareHttp(report.http)
       if (targets.length > 0) {
-        parts.push(table(['comparison', 'ratio', 'target', ''], targets.map((t) => [t.name, ratio(t.ratio), `≥ ${t.target}×`, verdict(t.ratio, t.target)])))
+        parts.push(
+          table(
+            ['comparison', 'ratio', 'target', ''],
+            targets.map((t) => [t.name, ratio(t.ratio), `≥ ${t.target}×`, verdict(t.ratio, t.target)]),
+          ),
+        )
       }
     }
     for (const skipped of report.httpSkipped) parts.push(`Skipped: ${skipped}`)

@@ -44,13 +44,18 @@ const log = (message: string) => {
 
 function version(file: string, flag: string[]): string | undefined {
   try {
-    return execFileSync(file, flag, { encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } }).split('\n')[0]!.replace(/^(bun|deno)\s*/i, '').trim()
+    return execFileSync(file, flag, { encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } })
+      .split('\n')[0]!
+      .replace(/^(bun|deno)\s*/i, '')
+      .trim()
   } catch {
     return undefined
   }
 }
 
-const auth0ServerJsVersion = (JSON.parse(readFileSync(`${root}/node_modules/@auth0/auth0-server-js/package.json`, 'utf8')) as { version: string }).version
+const auth0ServerJsVersion = (
+  JSON.parse(readFileSync(`${root}/node_modules/@auth0/auth0-server-js/package.json`, 'utf8')) as { version: string }
+).version
 
 const report: BenchReport = {
   environment: {
@@ -94,7 +99,9 @@ if (sections.has('http')) {
   const scenarios = HTTP_SCENARIOS.filter(
     (scenario) => available.includes(scenario.runtime) && (!servers || servers.some((prefix) => scenario.id.startsWith(prefix))),
   )
-  const settings = quick ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1 } : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 2 }
+  const settings = quick
+    ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1 }
+    : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 2 }
   log(`HTTP: ${scenarios.length} servers, ${settings.rounds} rounds × ${settings.seconds} s…`)
   const measured: HttpMeasurement[] = await measureHttp(scenarios, settings, executables, bundleDir)
   report.http.push(...measured)
@@ -109,12 +116,16 @@ if (sections.has('memory')) {
 const markdown = renderMarkdown(report, ours.name, theirs.name)
 if (json) {
   const ratios = {
-    operations: compareOperations(report.operations, ours.name, theirs.name).map(({ operation, callers, ratio, target }) => ({ operation, callers, ratio, target })),
+    operations: compareOperations(report.operations, ours.name, theirs.name).map(({ operation, callers, ratio, target }) => ({
+      operation,
+      callers,
+      ratio,
+      target,
+    })),
     http: compareHttp(report.http).map(({ name, ratio, target }) => ({ name, ratio, target })),
   }
   process.stdout.write(`${JSON.stringify({ ...report, ratios }, null, 2)}\n`)
-}
-else process.stdout.write(markdown)
+} else process.stdout.write(markdown)
 if (write) {
   const header =
     '# Benchmark results\n\n' +

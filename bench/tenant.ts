@@ -158,7 +158,9 @@ export class BenchTenant {
   async #replayToken({ form, authorization: basic }: TokenRequest): Promise<Response> {
     const { emulator } = this
     const [id, secret] = basic
-      ? atob(basic.replace(/^basic\s+/i, '')).split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
+      ? atob(basic.replace(/^basic\s+/i, ''))
+          .split(':')
+          .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
       : [form.get('client_id'), form.get('client_secret')]
     if (id !== emulator.clientId || secret !== emulator.clientSecret) return oauthError(401, 'invalid_client')
     if (form.get('grant_type') !== 'authorization_code') return oauthError(400, 'unsupported_grant_type')

@@ -152,9 +152,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       if (!session) {
         // Sign in first; the login transaction carries the flow the callback goes straight on into.
         const continuation: Continuation =
-          flow === 'link'
-            ? { flow, connection, returnTo, ...(connectionScope ? { connectionScope } : {}) }
-            : { flow, connection, returnTo }
+          flow === 'link' ? { flow, connection, returnTo, ...(connectionScope ? { connectionScope } : {}) } : { flow, connection, returnTo }
         const url = await startAuthorization(context, { flow: 'login', appState, continuation }, storeOptions)
         return redirect(url, storeOptions.response.headers)
       }
@@ -175,7 +173,11 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       const { session } = completed
       const url =
         next.flow === 'link'
-          ? await startAuthorization(context, { flow: 'link', connection: next.connection, connectionScope: next.connectionScope, session, appState }, storeOptions)
+          ? await startAuthorization(
+              context,
+              { flow: 'link', connection: next.connection, connectionScope: next.connectionScope, session, appState },
+              storeOptions,
+            )
           : await startAuthorization(context, { flow: 'unlink', connection: next.connection, session, appState }, storeOptions)
       return redirect(url, storeOptions.response.headers)
     }
@@ -251,4 +253,3 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     getUser: (request, responseHeaders) => client.getUser(storeOptionsFor(request, responseHeaders)),
   }
 }
-

@@ -117,7 +117,8 @@ function parseManagementApi(options: ManagementApiOptions | undefined, issuer: U
     if (!audience.pathname.endsWith('/')) audience = new URL(`${audience.href}/`)
   }
   if (options?.clientId === undefined) {
-    if (options?.clientSecret !== undefined) throw new ConfigurationError('managementApi.clientId', 'is required with managementApi.clientSecret')
+    if (options?.clientSecret !== undefined)
+      throw new ConfigurationError('managementApi.clientId', 'is required with managementApi.clientSecret')
     return { audience, client: undefined }
   }
   return {

@@ -1,21 +1,16 @@
-export { createAuth, type Auth, type AuthHandler } from './auth.js'
-export {
-  ServerClient,
-  type AccessTokenResult,
-  type CompleteResult,
-  type GetAccessTokenOptions,
-  type StartInteractiveLoginOptions,
-  type StartLinkUserOptions,
-  type StartUnlinkUserOptions,
-} from './server-client.js'
+export { type Auth, type AuthHandler, createAuth } from './auth.js'
+export { CookieStateStore } from './cookies/cookie-state-store.js'
+export { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
+export * from './errors.js'
 export type { CompletedAuthorization } from './flows/callback.js'
+export type { Identity } from './management-api.js'
 export {
-  DEFAULT_ROUTES,
-  DEFAULT_SCOPE,
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
   type CookieOptions,
+  DEFAULT_ROUTES,
+  DEFAULT_SCOPE,
   type ErrorHook,
   type IdentitiesRouteOptions,
   type ManagementApiOptions,
@@ -23,8 +18,20 @@ export {
   type SessionOptions,
   type TransactionCookieOptions,
 } from './options.js'
+export { safeReturnTo } from './safety.js'
+export {
+  type AccessTokenResult,
+  type CompleteResult,
+  type GetAccessTokenOptions,
+  ServerClient,
+  type StartInteractiveLoginOptions,
+  type StartLinkUserOptions,
+  type StartUnlinkUserOptions,
+} from './server-client.js'
 export type { SessionData, TokenSet, UserClaims } from './session.js'
-export type { Identity } from './management-api.js'
+export { MemorySessionBackend, type MemorySessionBackendOptions } from './stores/memory-session-backend.js'
+export type { SessionBackend, SessionRecordOptions } from './stores/session-backend.js'
+export { StatefulStateStore, statefulStateStore } from './stores/stateful-state-store.js'
 export type {
   Continuation,
   FlowKind,
@@ -39,10 +46,3 @@ export type {
   TransactionStore,
   TransactionStoreFactory,
 } from './stores.js'
-export { StatefulStateStore, statefulStateStore } from './stores/stateful-state-store.js'
-export { MemorySessionBackend, type MemorySessionBackendOptions } from './stores/memory-session-backend.js'
-export type { SessionBackend, SessionRecordOptions } from './stores/session-backend.js'
-export { CookieStateStore } from './cookies/cookie-state-store.js'
-export { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
-export { safeReturnTo } from './safety.js'
-export * from './errors.js'

@@ -60,7 +60,10 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'The answer from Auth0 was not valid',
     sentence: 'The address Auth0 sent you back to is incomplete or altered. Start again from the app.',
   },
-  invalid_request: { title: 'That request was not valid', sentence: 'Something the app needs was missing or malformed. Go back and try again.' },
+  invalid_request: {
+    title: 'That request was not valid',
+    sentence: 'Something the app needs was missing or malformed. Go back and try again.',
+  },
   cross_site_request: {
     title: 'That request did not come from this app',
     sentence: 'For your safety, linking and unlinking accounts can only be started from this app’s own pages.',
@@ -81,7 +84,10 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'That account belongs to another user',
     sentence: 'The attempt came back signed in as someone else, so it was not applied. You are still signed in as before.',
   },
-  discovery_failed: { title: 'Auth0 cannot be reached', sentence: 'The app could not reach its Auth0 tenant. Please try again in a moment.' },
+  discovery_failed: {
+    title: 'Auth0 cannot be reached',
+    sentence: 'The app could not reach its Auth0 tenant. Please try again in a moment.',
+  },
   timeout: { title: 'Auth0 took too long to answer', sentence: 'Auth0 did not answer in time. Please try again in a moment.' },
   missing_refresh_token: {
     title: 'Please sign in again',

@@ -190,7 +190,11 @@ export class ServerClient<TAppState = unknown> {
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const session = await this.#requireSession(storeOptions)
     const { connection, connectionScope, authorizationParams, appState } = options
-    return startAuthorization(this.#context, { flow: 'link', session, connection, connectionScope, authorizationParams, appState }, storeOptions)
+    return startAuthorization(
+      this.#context,
+      { flow: 'link', session, connection, connectionScope, authorizationParams, appState },
+      storeOptions,
+    )
   }
 
   /**
@@ -306,7 +310,9 @@ export class ServerClient<TAppState = unknown> {
     const audience = options?.audience ?? this.#context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
     const current = session.tokenSets.find((set) => set.audience === audience)
     const tokenSet =
-      current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY ? current : await refreshSession(this.#context, session, audience, storeOptions)
+      current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
+        ? current
+        : await refreshSession(this.#context, session, audience, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope }
   }
 

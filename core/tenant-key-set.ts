@@ -2,7 +2,7 @@
  * @module The tenant's signing keys, and the signature checks oauth4webapi leaves to us.
  */
 
-import { compactVerify, createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose'
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
 import type * as oauth from 'oauth4webapi'
 import { DiscoveryError, TimeoutError } from './errors.js'
 import { SharedPromise } from './shared-promise.js'
@@ -89,4 +89,3 @@ export class TenantKeySet {
     })
   }
 }
-

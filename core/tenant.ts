@@ -6,7 +6,7 @@
 import * as oauth from 'oauth4webapi'
 import type { ClientAuthentication } from './config.js'
 import { DiscoveryError, TimeoutError } from './errors.js'
-import { type HttpOptions, type HttpSettings, callAuth0 } from './http.js'
+import { callAuth0, type HttpOptions, type HttpSettings } from './http.js'
 import { SharedPromise } from './shared-promise.js'
 
 /** What the tenant connection needs, and nothing else of the configuration. */

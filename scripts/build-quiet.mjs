@@ -26,7 +26,9 @@ function run(command, args, options) {
     child.stdout?.on('data', (chunk) => (output += chunk))
     child.stderr?.on('data', (chunk) => (output += chunk))
     child.once('error', (error) => resolve({ code: 1, output: `${output}could not start ${command}: ${error.message}\n` }))
-    child.once('close', (code, signal) => resolve({ code: code ?? 1, output: signal ? `${output}${command} ended by ${signal}\n` : output }))
+    child.once('close', (code, signal) =>
+      resolve({ code: code ?? 1, output: signal ? `${output}${command} ended by ${signal}\n` : output }),
+    )
   })
 }
 

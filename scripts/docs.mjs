@@ -13,7 +13,12 @@ if (!project) {
 app.validate(project)
 
 const EXPORT_KINDS =
-  ReflectionKind.Class | ReflectionKind.Interface | ReflectionKind.Function | ReflectionKind.TypeAlias | ReflectionKind.Variable | ReflectionKind.Enum
+  ReflectionKind.Class |
+  ReflectionKind.Interface |
+  ReflectionKind.Function |
+  ReflectionKind.TypeAlias |
+  ReflectionKind.Variable |
+  ReflectionKind.Enum
 
 /** A function keeps its TSDoc on its signature; everything else on itself. */
 function commentOf(reflection) {
@@ -28,7 +33,9 @@ for (const module of project.children ?? []) {
     const hasExample = comment?.blockTags.some((tag) => tag.tag === '@example') ?? false
     if (!hasExample) {
       const source = reflection.sources?.[0] ?? reflection.signatures?.[0]?.sources?.[0]
-      missing.push(`${module.name}: ${reflection.name}${source ? ` (${source.fileName}:${source.line})` : ''}${comment ? '' : ', no TSDoc at all'}`)
+      missing.push(
+        `${module.name}: ${reflection.name}${source ? ` (${source.fileName}:${source.line})` : ''}${comment ? '' : ', no TSDoc at all'}`,
+      )
     }
   }
 }

@@ -1,8 +1,9 @@
 // The size budget of the core entry (`auth0-link-kit`), as an app bundler would ship it: dist/index.js
 // bundled and minified with its runtime dependencies (jose, oauth4webapi) left out, then gzipped.
 // Usage: `node scripts/size.mjs` (after `npm run build`); exits 1 over budget.
-import { build } from 'esbuild'
+
 import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
 
 const BUDGET_BYTES = 15 * 1024
 const entry = new URL('../dist/index.js', import.meta.url).pathname
@@ -21,7 +22,9 @@ const result = await build({
 const code = result.outputFiles[0].contents
 const gzipped = gzipSync(code, { level: 9 }).length
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
-console.log(`core entry (dist/index.js, jose + oauth4webapi external): ${kb(code.length)} min, ${kb(gzipped)} min+gzip; budget ${kb(BUDGET_BYTES)}`)
+console.log(
+  `core entry (dist/index.js, jose + oauth4webapi external): ${kb(code.length)} min, ${kb(gzipped)} min+gzip; budget ${kb(BUDGET_BYTES)}`,
+)
 if (gzipped > BUDGET_BYTES) {
   console.error(`over the size budget by ${kb(gzipped - BUDGET_BYTES)}`)
   process.exit(1)

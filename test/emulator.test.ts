@@ -1,10 +1,10 @@
-import { base64url, createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import type { JSONWebKeySet, JWTPayload } from 'jose'
+import { base64url, createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { setupServer } from 'msw/node'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { auth0Handlers, createAuth0Emulator } from '../testing/index.js'
 import type { Auth0Emulator } from '../testing/index.js'
+import { auth0Handlers, createAuth0Emulator } from '../testing/index.js'
 
 const CALLBACK = 'https://app.example/auth/callback'
 const LINK_SCOPE = 'openid link_account offline_access'
@@ -37,8 +37,15 @@ async function authorizeRequest(emulator: Auth0Emulator, params: Record<string, 
   const state = random()
   const url = new URL('/authorize', emulator.origin)
   const query = {
-    client_id: emulator.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile email offline_access',
-    code_challenge: await s256(verifier), code_challenge_method: 'S256', state, nonce, ...params,
+    client_id: emulator.clientId,
+    redirect_uri: CALLBACK,
+    response_type: 'code',
+    scope: 'openid profile email offline_access',
+    code_challenge: await s256(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...params,
   }
   for (const [key, value] of Object.entries(query)) if (value !== '') url.searchParams.set(key, value)
   return { url, verifier, nonce, state }
@@ -146,8 +153,13 @@ describe('sign-in with the authorization code flow', () => {
     const { tokens, nonce } = await signIn(emulator)
     const claims = await verifyIdToken(emulator, tokens.id_token ?? '')
     expect(claims).toMatchObject({
-      sub: 'auth0|alice', email: 'alice@example.com', email_verified: true, nonce,
-      sid: emulator.lastSid('auth0|alice'), updated_at: expect.any(String), auth_time: expect.any(Number),
+      sub: 'auth0|alice',
+      email: 'alice@example.com',
+      email_verified: true,
+      nonce,
+      sid: emulator.lastSid('auth0|alice'),
+      updated_at: expect.any(String),
+      auth_time: expect.any(Number),
     })
     expect(decodeProtectedHeader(tokens.id_token ?? '')).toMatchObject({ alg: 'RS256', kid: expect.any(String) })
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 86400, scope: 'openid profile email offline_access' })
@@ -157,7 +169,9 @@ describe('sign-in with the authorization code flow', () => {
   it('issues an access token for the requested audience and the userinfo endpoint', async () => {
     const { tokens } = await signIn(emulator, { audience: 'https://api.example/' })
     expect(decodeJwt(tokens.access_token)).toMatchObject({
-      iss: emulator.issuer, sub: 'auth0|alice', azp: emulator.clientId,
+      iss: emulator.issuer,
+      sub: 'auth0|alice',
+      azp: emulator.clientId,
       aud: ['https://api.example/', `${emulator.origin}/userinfo`],
     })
     const userinfo = await emulator.fetch(`${emulator.origin}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })
@@ -217,7 +231,9 @@ describe('sign-in with the authorization code flow', () => {
 
   it('refreshes tokens with the same refresh token, without a nonce', async () => {
     const { tokens } = await signIn(emulator)
-    const response = await emulator.handle(tokenRequest(emulator, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' }))
+    const response = await emulator.handle(
+      tokenRequest(emulator, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' }),
+    )
     expect(response.status).toBe(200)
     const refreshed = (await response.json()) as TokenResponse
     const claims = await verifyIdToken(emulator, refreshed.id_token ?? '')
@@ -229,7 +245,11 @@ describe('sign-in with the authorization code flow', () => {
   })
 
   it('shows an error page, never a redirect, for an unknown client or a bad redirect_uri', async () => {
-    const invalid: Array<Record<string, string>> = [{ client_id: 'someone-else' }, { redirect_uri: 'javascript:alert(1)' }, { redirect_uri: '/relative' }]
+    const invalid: Array<Record<string, string>> = [
+      { client_id: 'someone-else' },
+      { redirect_uri: 'javascript:alert(1)' },
+      { redirect_uri: '/relative' },
+    ]
     for (const params of invalid) {
       const { url } = await authorizeRequest(emulator, params)
       const response = await emulator.handle(new Request(url))
@@ -252,10 +272,17 @@ describe('account linking', () => {
     const { tokens } = await signIn(emulator)
     const sid = emulator.lastSid('auth0|alice')
     const link = await authorizeCode(emulator, {
-      scope: LINK_SCOPE, requested_connection: 'github', requested_connection_scope: 'read:user', id_token_hint: tokens.id_token ?? '',
+      scope: LINK_SCOPE,
+      requested_connection: 'github',
+      requested_connection_scope: 'read:user',
+      id_token_hint: tokens.id_token ?? '',
     })
     expect(connectionsOf(emulator, 'auth0|alice')).toEqual(['Username-Password-Authentication', 'github'])
-    expect(emulator.getUser('auth0|alice')?.identities[1]).toMatchObject({ provider: 'github', isSocial: true, user_id: expect.any(String) })
+    expect(emulator.getUser('auth0|alice')?.identities[1]).toMatchObject({
+      provider: 'github',
+      isSocial: true,
+      user_id: expect.any(String),
+    })
     expect(emulator.authorizeRequests.at(-1)?.get('requested_connection_scope')).toBe('read:user')
 
     const linked = (await (await exchange(emulator, link.code, link.verifier)).json()) as TokenResponse
@@ -332,11 +359,13 @@ describe("'page' interaction", () => {
   })
 
   const decision = (pendingId: string, fields: Record<string, string>) =>
-    pages.handle(new Request(`${pages.origin}/authorize/decision`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ pending: pendingId, ...fields }),
-    }))
+    pages.handle(
+      new Request(`${pages.origin}/authorize/decision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ pending: pendingId, ...fields }),
+      }),
+    )
 
   async function page(params: Record<string, string> = {}) {
     const { url, ...request } = await authorizeRequest(pages, params)
@@ -389,17 +418,23 @@ describe("'page' interaction", () => {
 
 describe('management API', () => {
   const managementToken = async () => {
-    const response = await emulator.handle(tokenRequest(emulator, { grant_type: 'client_credentials', audience: `${emulator.origin}/api/v2/` }))
+    const response = await emulator.handle(
+      tokenRequest(emulator, { grant_type: 'client_credentials', audience: `${emulator.origin}/api/v2/` }),
+    )
     return ((await response.json()) as TokenResponse).access_token
   }
   const getUser = (userId: string, token?: string) =>
-    emulator.fetch(`${emulator.origin}/api/v2/users/${encodeURIComponent(userId)}`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
+    emulator.fetch(
+      `${emulator.origin}/api/v2/users/${encodeURIComponent(userId)}`,
+      token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    )
 
   it('returns the user record with identities to a client-credentials token', async () => {
     const response = await getUser('auth0|alice', await managementToken())
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({
-      user_id: 'auth0|alice', email: 'alice@example.com',
+      user_id: 'auth0|alice',
+      email: 'alice@example.com',
       identities: [{ connection: 'Username-Password-Authentication', provider: 'auth0', user_id: 'alice', isSocial: false }],
     })
   })
@@ -419,7 +454,11 @@ describe('management API', () => {
 describe('logout', () => {
   it('redirects to an absolute post_logout_redirect_uri with the state', async () => {
     const url = new URL('/oidc/logout', emulator.origin)
-    url.search = new URLSearchParams({ client_id: emulator.clientId, post_logout_redirect_uri: 'https://app.example/', state: 's1' }).toString()
+    url.search = new URLSearchParams({
+      client_id: emulator.clientId,
+      post_logout_redirect_uri: 'https://app.example/',
+      state: 's1',
+    }).toString()
     const response = await emulator.handle(new Request(url))
     expect(response.status).toBe(302)
     expect(response.headers.get('location')).toBe('https://app.example/?state=s1')
@@ -439,7 +478,12 @@ describe('logout', () => {
     const sid = emulator.lastSid('auth0|alice')
     const token = await emulator.createLogoutToken({ sub: 'auth0|alice', sid }, { jti: 'fixed', iat: undefined })
     const claims = await verifyIdToken(emulator, token)
-    expect(claims).toMatchObject({ sub: 'auth0|alice', sid, jti: 'fixed', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } })
+    expect(claims).toMatchObject({
+      sub: 'auth0|alice',
+      sid,
+      jti: 'fixed',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    })
     expect(claims.iat).toBeUndefined()
     expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'logout+jwt' })
     expect(decodeProtectedHeader(await emulator.createLogoutToken({ sid }, {}, { alg: 'none' })).alg).toBe('none')
@@ -569,11 +613,16 @@ describe('interoperability with oauth4webapi', () => {
     const auth = oauth.ClientSecretBasic(emulator.clientSecret)
     const { callback, state, nonce, verifier } = await authorize(emulator)
     const params = oauth.validateAuthResponse(as, client, callback, state)
-    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, CALLBACK, verifier, { [oauth.customFetch]: emulator.fetch })
+    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, CALLBACK, verifier, {
+      [oauth.customFetch]: emulator.fetch,
+    })
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true })
     expect(oauth.getValidatedIdTokenClaims(result)?.sub).toBe('auth0|alice')
-    const refreshed = await oauth.processRefreshTokenResponse(as, client,
-      await oauth.refreshTokenGrantRequest(as, client, auth, result.refresh_token ?? '', { [oauth.customFetch]: emulator.fetch }))
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, auth, result.refresh_token ?? '', { [oauth.customFetch]: emulator.fetch }),
+    )
     expect(refreshed.access_token).toEqual(expect.any(String))
   })
 
@@ -583,8 +632,15 @@ describe('interoperability with oauth4webapi', () => {
     emulator.fail({ endpoint: 'token', idToken: { claims: { nonce: 'someone-else' } } })
     const { callback, state, nonce, verifier } = await authorize(emulator)
     const params = oauth.validateAuthResponse(as, client, callback, state)
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.ClientSecretPost(emulator.clientSecret), params,
-      CALLBACK, verifier, { [oauth.customFetch]: emulator.fetch })
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretPost(emulator.clientSecret),
+      params,
+      CALLBACK,
+      verifier,
+      { [oauth.customFetch]: emulator.fetch },
+    )
     await expect(oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce })).rejects.toThrow(/nonce/)
   })
 
@@ -593,23 +649,40 @@ describe('interoperability with oauth4webapi', () => {
     const tenant = await createAuth0Emulator({ clientAssertionKey: { ...(await exportJWK(publicKey)), alg: 'RS256' } })
     const grant = async (target: Auth0Emulator, key: CryptoKey) => {
       const as = await discover(target)
-      return oauth.clientCredentialsGrantRequest(as, { client_id: target.clientId }, oauth.PrivateKeyJwt(key),
-        new URLSearchParams({ audience: `${target.origin}/api/v2/` }), { [oauth.customFetch]: target.fetch })
+      return oauth.clientCredentialsGrantRequest(
+        as,
+        { client_id: target.clientId },
+        oauth.PrivateKeyJwt(key),
+        new URLSearchParams({ audience: `${target.origin}/api/v2/` }),
+        { [oauth.customFetch]: target.fetch },
+      )
     }
     expect((await grant(tenant, privateKey)).status).toBe(200)
     expect((await grant(tenant, (await generateKeyPair('RS256')).privateKey)).status).toBe(401)
     expect((await grant(emulator, privateKey)).status).toBe(401)
 
-    const assertion = await new SignJWT({ jti: 'once' }).setProtectedHeader({ alg: 'RS256' }).setIssuer(tenant.clientId)
-      .setSubject(tenant.clientId).setAudience(tenant.issuer).setIssuedAt().setExpirationTime('1m').sign(privateKey)
-    const replay = () => tenant.handle(new Request(`${tenant.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials', audience: `${tenant.origin}/api/v2/`, client_id: tenant.clientId,
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
-      }),
-    }))
+    const assertion = await new SignJWT({ jti: 'once' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(tenant.clientId)
+      .setSubject(tenant.clientId)
+      .setAudience(tenant.issuer)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(privateKey)
+    const replay = () =>
+      tenant.handle(
+        new Request(`${tenant.origin}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            audience: `${tenant.origin}/api/v2/`,
+            client_id: tenant.clientId,
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: assertion,
+          }),
+        }),
+      )
     expect((await replay()).status).toBe(200)
     expect(await (await replay()).json()).toMatchObject({ error: 'invalid_client' })
   })
@@ -632,7 +705,12 @@ describe('MSW handlers', () => {
     const token = await fetch(`${shared.origin}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', audience: `${shared.origin}/api/v2/`, client_id: shared.clientId, client_secret: shared.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        audience: `${shared.origin}/api/v2/`,
+        client_id: shared.clientId,
+        client_secret: shared.clientSecret,
+      }),
     })
     expect(token.status).toBe(200)
   })

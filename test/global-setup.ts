@@ -27,7 +27,11 @@ function distIsFresh(): boolean {
   const outputs = OUTPUTS.map((file) => path.join(root, file))
   if (!outputs.every((file) => existsSync(file))) return false
   const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs))
-  const sources = Math.max(...SOURCES.map((source) => path.join(root, source)).filter(existsSync).map(newestMtime))
+  const sources = Math.max(
+    ...SOURCES.map((source) => path.join(root, source))
+      .filter(existsSync)
+      .map(newestMtime),
+  )
   return built >= sources
 }
 

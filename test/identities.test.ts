@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigurationError, ManagementApiError, MissingSessionError, ServerClient, TimeoutError } from '../core/index.js'
+import { flowContextOf } from '../core/server-client.js'
+import { createAuth0Emulator } from '../testing/index.js'
 import { TestBrowser } from './support/browser.js'
 import { signedInBrowser, storeOptionsOf } from './support/flows.js'
 import { APP_ORIGIN, authOptions, createTestAuth, useMockedTenant } from './support/tenant.js'
-import { createAuth0Emulator } from '../testing/index.js'
-import { flowContextOf } from '../core/server-client.js'
 
 const tenant = useMockedTenant()
 
@@ -69,7 +69,7 @@ describe('getIdentities', () => {
     expect(emulator.hits.management).toBe(1)
   })
 
-  it('reports a missing Management API grant as ManagementApiError with Auth0\'s error', async () => {
+  it("reports a missing Management API grant as ManagementApiError with Auth0's error", async () => {
     const { emulator } = tenant
     const auth = createTestAuth(emulator, { managementApi: { audience: 'https://someone-else.example.com/api/v2/' } })
     const browser = await signedInBrowser(auth, emulator)
@@ -79,7 +79,7 @@ describe('getIdentities', () => {
     expect(emulator.hits.management).toBe(0)
   })
 
-  it('uses the managementApi credentials instead of the app\'s when given', async () => {
+  it("uses the managementApi credentials instead of the app's when given", async () => {
     const { emulator } = tenant
     const auth = createTestAuth(emulator, { managementApi: { clientId: emulator.clientId, clientSecret: 'not-the-secret' } })
     const browser = await signedInBrowser(auth, emulator)
@@ -180,7 +180,7 @@ describe('managementApi options', () => {
     expect(construct).toThrow(expect.objectContaining({ option }))
   })
 
-  it('defaults the audience to the tenant\'s /api/v2/ and keeps the Routes defaults', () => {
+  it("defaults the audience to the tenant's /api/v2/ and keeps the Routes defaults", () => {
     const client = new ServerClient(authOptions(tenant.emulator))
     expect(flowContextOf(client).config.managementApi.audience.href).toBe(`${tenant.emulator.origin}/api/v2/`)
     expect(flowContextOf(client).config.routes.identities).toBe('/auth/identities')

@@ -62,7 +62,10 @@ describe('planProvisioning', () => {
 
   it('fails with the sudo command when not root', () => {
     const plan = planProvisioning(WHOLE_SUITE, machine([], { uid: 1000 }))
-    expect(plan).toEqual({ action: 'fail', message: expect.stringContaining('sudo apt-get update && sudo apt-get install -y redis-server chromium') })
+    expect(plan).toEqual({
+      action: 'fail',
+      message: expect.stringContaining('sudo apt-get update && sudo apt-get install -y redis-server chromium'),
+    })
     expect(plan.action === 'fail' && plan.message).toContain('needs root')
   })
 
@@ -77,7 +80,10 @@ describe('planProvisioning', () => {
 
   it(`fails with the command instead of installing when ${OPT_OUT}=1, even as root`, () => {
     const plan = planProvisioning(WHOLE_SUITE, machine([], { env: { [OPT_OUT]: '1' } }))
-    expect(plan).toEqual({ action: 'fail', message: expect.stringContaining('\n  apt-get update && apt-get install -y redis-server chromium') })
+    expect(plan).toEqual({
+      action: 'fail',
+      message: expect.stringContaining('\n  apt-get update && apt-get install -y redis-server chromium'),
+    })
   })
 
   it(`installs when ${OPT_OUT} is anything but 1`, () => {

@@ -63,7 +63,11 @@ function describeNeeds(tools: readonly SystemTool[]): string {
 }
 
 /** Decides what to do for the test files of this run: nothing, install, or stop with the command. */
-export function planProvisioning(testFiles: readonly string[], machine: Machine, tools: readonly SystemTool[] = SYSTEM_TOOLS): ProvisionPlan {
+export function planProvisioning(
+  testFiles: readonly string[],
+  machine: Machine,
+  tools: readonly SystemTool[] = SYSTEM_TOOLS,
+): ProvisionPlan {
   const files = testFiles.map((file) => file.replaceAll('\\', '/'))
   const missing = tools.filter((tool) => files.some((file) => tool.neededBy.test(file)) && !machine.has(tool.command))
   if (missing.length === 0) return { action: 'none' }
@@ -103,17 +107,22 @@ export function provision(plan: ProvisionPlan, machine: Machine, run: Run, log: 
   const packages = plan.tools.map((tool) => tool.aptPackage)
   // Two test runs starting together on a fresh machine take turns (apt holds its own lock and
   // would fail the second); an install the other run finished first is a quick no-op.
-  const serialized = (args: string[]): [string, string[]] => (machine.has('flock') ? ['flock', [APT_LOCK, 'apt-get', ...args]] : ['apt-get', args])
+  const serialized = (args: string[]): [string, string[]] =>
+    machine.has('flock') ? ['flock', [APT_LOCK, 'apt-get', ...args]] : ['apt-get', args]
   const aptOptions = ['-o', 'DPkg::Lock::Timeout=300', '-qq']
   try {
     run(...serialized([...aptOptions, 'update']))
     run(...serialized([...aptOptions, 'install', '-y', ...packages]))
   } catch (error) {
-    throw new Error(`Installing ${packages.join(' and ')} failed (${String(error)}). Run it yourself:\n  ${installCommand(plan.tools, true)}`)
+    throw new Error(
+      `Installing ${packages.join(' and ')} failed (${String(error)}). Run it yourself:\n  ${installCommand(plan.tools, true)}`,
+    )
   }
   const stillMissing = plan.tools.filter((tool) => !machine.has(tool.command))
   if (stillMissing.length > 0) {
-    throw new Error(`apt-get finished but ${stillMissing.map((tool) => tool.command).join(' and ')} is still not on PATH. Run:\n  ${installCommand(stillMissing, true)}`)
+    throw new Error(
+      `apt-get finished but ${stillMissing.map((tool) => tool.command).join(' and ')} is still not on PATH. Run:\n  ${installCommand(stillMissing, true)}`,
+    )
   }
 }
 

@@ -1,13 +1,13 @@
-import { base64url, importJWK, jwtVerify } from 'jose'
 import type { JWK, JWTPayload } from 'jose'
-import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
+import { base64url, importJWK, jwtVerify } from 'jose'
 import type { EmulatorFailure } from './failures.js'
+import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
 import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
 import { consentPage, messagePage, signInPage } from './pages.js'
-import { TokenSigner, withOverrides } from './tokens.js'
 import type { Claims } from './tokens.js'
-import { DEFAULT_USERS, UserDirectory } from './users.js'
+import { TokenSigner, withOverrides } from './tokens.js'
 import type { EmulatedUser } from './users.js'
+import { DEFAULT_USERS, UserDirectory } from './users.js'
 
 /**
  * Options for {@link createAuth0Emulator}. Every option has a default that suits unit tests.
@@ -191,7 +191,13 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const managementAudience = `${origin}/api/v2/`
   const failures = new FailureQueue()
   const hits: Record<EmulatorEndpoint, number> = {
-    discovery: 0, jwks: 0, authorize: 0, token: 0, logout: 0, userinfo: 0, management: 0,
+    discovery: 0,
+    jwks: 0,
+    authorize: 0,
+    token: 0,
+    logout: 0,
+    userinfo: 0,
+    management: 0,
   }
   const pendingAuthorizations = new Map<string, PendingAuthorization>()
   const codes = new Map<string, IssuedCode>()
@@ -219,7 +225,21 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'name', 'email', 'email_verified', 'picture', 'updated_at'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'sid',
+      'name',
+      'email',
+      'email_verified',
+      'picture',
+      'updated_at',
+    ],
     request_uri_parameter_supported: false,
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
@@ -251,7 +271,9 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
 
     const scopes = (params.get('scope') ?? 'openid').split(' ').filter(Boolean)
     const common = {
-      redirectUri, state, codeChallenge,
+      redirectUri,
+      state,
+      codeChallenge,
       scope: scopes.join(' '),
       nonce: params.get('nonce') ?? undefined,
       audience: params.get('audience') ?? undefined,
@@ -295,7 +317,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const pendingId = form?.get('pending') ?? ''
     const authorization = pendingAuthorizations.get(pendingId)
     if (!form || !authorization) {
-      return html(messagePage(domain, 'Request expired', 'This request is unknown or was already answered. Start again from the application.'), 400)
+      return html(
+        messagePage(domain, 'Request expired', 'This request is unknown or was already answered. Start again from the application.'),
+        400,
+      )
     }
     pendingAuthorizations.delete(pendingId)
     const { redirectUri, state } = authorization
@@ -345,9 +370,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
 
   async function authenticateClient(request: Request, form: URLSearchParams): Promise<string | undefined> {
     const header = request.headers.get('authorization')
-    const [id, secret] = header
-      ? decodeBasicCredentials(header) ?? []
-      : [form.get('client_id'), form.get('client_secret')]
+    const [id, secret] = header ? (decodeBasicCredentials(header) ?? []) : [form.get('client_id'), form.get('client_secret')]
     if (!header && form.get('client_assertion_type') === JWT_BEARER) return verifyClientAssertion(form)
     if (id !== clientId || secret !== clientSecret) return 'Unknown client or wrong client secret'
     return undefined
@@ -360,8 +383,11 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (formClientId !== null && formClientId !== clientId) return 'Unknown client'
     let payload: JWTPayload
     try {
-      ({ payload } = await jwtVerify(form.get('client_assertion') ?? '', clientAssertionKey, {
-        issuer: clientId, subject: clientId, audience: [issuer, `${origin}/oauth/token`], requiredClaims: ['exp', 'jti'],
+      ;({ payload } = await jwtVerify(form.get('client_assertion') ?? '', clientAssertionKey, {
+        issuer: clientId,
+        subject: clientId,
+        audience: [issuer, `${origin}/oauth/token`],
+        requiredClaims: ['exp', 'jti'],
       }))
     } catch (error) {
       return `Invalid client_assertion: ${error instanceof Error ? error.message : String(error)}`
@@ -409,9 +435,14 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const iat = now()
     const body: Claims = {
       access_token: await signer.sign({
-        iss: issuer, sub: user.user_id,
+        iss: issuer,
+        sub: user.user_id,
         aud: grant.audience ? [grant.audience, userinfoAudience] : [userinfoAudience],
-        azp: clientId, scope: grant.scope, iat, exp: iat + accessTokenTtl, jti: randomId(12),
+        azp: clientId,
+        scope: grant.scope,
+        iat,
+        exp: iat + accessTokenTtl,
+        jti: randomId(12),
       }),
       token_type: 'Bearer',
       expires_in: accessTokenTtl,
@@ -429,9 +460,13 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   async function idToken(user: EmulatedUser, grant: Grant, nonce: string | undefined, iat: number): Promise<string> {
     const claims: Claims = {
       ...profile(user),
-      iss: issuer, aud: clientId, iat, exp: iat + idTokenTtl,
+      iss: issuer,
+      aud: clientId,
+      iat,
+      exp: iat + idTokenTtl,
       ...(nonce === undefined ? {} : { nonce }),
-      sid: grant.sid, auth_time: grant.authTime,
+      sid: grant.sid,
+      auth_time: grant.authTime,
     }
     const tamper = failures.take('token', isIdTokenFailure)
     return tamper ? signer.signTampered(claims, tamper.idToken, clientSecret) : signer.sign(claims)
@@ -443,8 +478,14 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const iat = now()
     const scope = 'read:users update:users'
     const accessToken = await signer.sign({
-      iss: issuer, sub: `${clientId}@clients`, aud: managementAudience, azp: clientId,
-      scope, gty: 'client-credentials', iat, exp: iat + accessTokenTtl,
+      iss: issuer,
+      sub: `${clientId}@clients`,
+      aud: managementAudience,
+      azp: clientId,
+      scope,
+      gty: 'client-credentials',
+      iat,
+      exp: iat + accessTokenTtl,
     })
     return json({ access_token: accessToken, token_type: 'Bearer', expires_in: accessTokenTtl, scope })
   }
@@ -528,7 +569,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       if (failure && 'status' in failure) {
         const body = failure.body ?? JSON.stringify({ error: 'server_error', error_description: 'Failure injected by the Auth0 emulator' })
         const nullBody = [204, 205, 304].includes(failure.status)
-        return new Response(nullBody ? null : body, { status: failure.status, headers: { 'content-type': failure.contentType ?? 'application/json' } })
+        return new Response(nullBody ? null : body, {
+          status: failure.status,
+          headers: { 'content-type': failure.contentType ?? 'application/json' },
+        })
       }
       if (failure) await delay(failure.delayMs, signal)
     }
@@ -551,7 +595,13 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   }
 
   return {
-    origin, issuer, domain, clientId, clientSecret, hits, authorizeRequests,
+    origin,
+    issuer,
+    domain,
+    clientId,
+    clientSecret,
+    hits,
+    authorizeRequests,
     handle: (request) => dispatch(request, request.signal),
     fetch: emulatorFetch,
     getUser: (userId) => {

@@ -62,12 +62,9 @@ export type EmulatorFailure =
 /** The failures that replace or hold up a whole response, checked before routing. */
 export type TransportFailure = Extract<EmulatorFailure, { status: number } | { delayMs: number } | { network: true }>
 
-export const isTransportFailure = (f: EmulatorFailure): f is TransportFailure =>
-  'status' in f || 'delayMs' in f || 'network' in f
-export const isAuthorizeFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { error: string }> =>
-  'error' in f
-export const isIdTokenFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { idToken: IdTokenTamper }> =>
-  'idToken' in f
+export const isTransportFailure = (f: EmulatorFailure): f is TransportFailure => 'status' in f || 'delayMs' in f || 'network' in f
+export const isAuthorizeFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { error: string }> => 'error' in f
+export const isIdTokenFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { idToken: IdTokenTamper }> => 'idToken' in f
 
 /** Pending failures with their remaining counts. */
 export class FailureQueue {
@@ -86,10 +83,7 @@ export class FailureQueue {
   }
 
   /** Uses up one application of the first pending failure of this kind for the endpoint. */
-  take<F extends EmulatorFailure>(
-    endpoint: string,
-    isKind: (failure: EmulatorFailure) => failure is F,
-  ): F | undefined {
+  take<F extends EmulatorFailure>(endpoint: string, isKind: (failure: EmulatorFailure) => failure is F): F | undefined {
     const index = this.#entries.findIndex((e) => e.failure.endpoint === endpoint && isKind(e.failure))
     const entry = this.#entries[index]
     if (!entry || !isKind(entry.failure)) return undefined

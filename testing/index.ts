@@ -1,5 +1,5 @@
-export { createAuth0Emulator } from './emulator.js'
 export type { Auth0Emulator, Auth0EmulatorOptions, EmulatorEndpoint } from './emulator.js'
+export { createAuth0Emulator } from './emulator.js'
 export type { EmulatorFailure, IdTokenTamper } from './failures.js'
 export { auth0Handlers } from './msw.js'
 export type { EmulatedIdentity, EmulatedUser } from './users.js'

@@ -1,5 +1,5 @@
-import { http } from 'msw'
 import type { RequestHandler } from 'msw'
+import { http } from 'msw'
 import type { Auth0Emulator } from './emulator.js'
 
 /**

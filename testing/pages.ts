@@ -40,8 +40,7 @@ ${body}
 </main></body></html>`
 }
 
-const pendingField = (pendingId: string): string =>
-  `<input type="hidden" name="pending" value="${escapeHtml(pendingId)}">`
+const pendingField = (pendingId: string): string => `<input type="hidden" name="pending" value="${escapeHtml(pendingId)}">`
 
 /** One POST form per user, so signing in needs no script. */
 export function signInPage(domain: string, pendingId: string, users: EmulatedUser[]): string {
@@ -55,13 +54,7 @@ export function signInPage(domain: string, pendingId: string, users: EmulatedUse
   return page('Sign in', domain, [...buttons, cancel].join('\n'))
 }
 
-export function consentPage(
-  domain: string,
-  pendingId: string,
-  kind: 'link' | 'unlink',
-  connection: string,
-  user: EmulatedUser,
-): string {
+export function consentPage(domain: string, pendingId: string, kind: 'link' | 'unlink', connection: string, user: EmulatedUser): string {
   const title = `${kind === 'link' ? 'Link' : 'Unlink'} ${connectionLabel(connection)} ${kind === 'link' ? 'to' : 'from'} ${user.email}?`
   return page(
     title,

@@ -1,5 +1,5 @@
-import { base64url, calculateJwkThumbprint, CompactSign, compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import type { JWK, JWTPayload } from 'jose'
+import { base64url, CompactSign, calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import type { IdTokenTamper } from './failures.js'
 
 export type Claims = Record<string, unknown>

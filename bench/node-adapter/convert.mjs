@@ -13,9 +13,24 @@ function incoming() {
   req.url = '/auth/profile?x=1'
   req.httpVersionMajor = 1
   const raw = [
-    'Host', 'app.example.com', 'User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0', 'Accept', 'text/html,application/xhtml+xml',
-    'Accept-Language', 'en-GB,en;q=0.9', 'Accept-Encoding', 'gzip, deflate, br', 'Cookie', `__session=${'a'.repeat(1500)}; theme=dark`,
-    'Sec-Fetch-Site', 'same-origin', 'Sec-Fetch-Mode', 'navigate', 'Connection', 'keep-alive',
+    'Host',
+    'app.example.com',
+    'User-Agent',
+    'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0',
+    'Accept',
+    'text/html,application/xhtml+xml',
+    'Accept-Language',
+    'en-GB,en;q=0.9',
+    'Accept-Encoding',
+    'gzip, deflate, br',
+    'Cookie',
+    `__session=${'a'.repeat(1500)}; theme=dark`,
+    'Sec-Fetch-Site',
+    'same-origin',
+    'Sec-Fetch-Mode',
+    'navigate',
+    'Connection',
+    'keep-alive',
   ]
   req.rawHeaders = raw
   const headers = {}

@@ -10,7 +10,9 @@ const VARIANTS = ['full-request (hand-written)', 'full-request (@remix-run/node-
 const PATHS = { 'app path /hello': '/hello', 'auth route /auth/profile (401, no crypto)': '/auth/profile' }
 
 function start(variant) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./server.mjs', import.meta.url)), variant], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./server.mjs', import.meta.url)), variant], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${variant} exited with ${code}`)))
     child.stdout.on('data', (chunk) => {
@@ -33,7 +35,9 @@ try {
         if (variant === 'bare node:http' && path !== '/hello') continue
         if (round === 0) await autocannon({ url: origin + path, connections: 16, duration: 1 }) // warm-up
         const result = await autocannon({ url: origin + path, connections: 16, duration: seconds })
-        ;((samples[label] ??= {})[variant] ??= []).push({ rps: result.requests.average, p99ms: result.latency.p99, errors: result.errors })
+        samples[label] ??= {}
+        samples[label][variant] ??= []
+        samples[label][variant].push({ rps: result.requests.average, p99ms: result.latency.p99, errors: result.errors })
       }
     }
   }
@@ -48,7 +52,11 @@ const results = {}
 for (const [label, byVariant] of Object.entries(samples)) {
   results[label] = {}
   for (const [variant, runs] of Object.entries(byVariant)) {
-    results[label][variant] = { rps: Math.round(median(runs.map((r) => r.rps))), p99ms: median(runs.map((r) => r.p99ms)), errors: runs.reduce((n, r) => n + r.errors, 0) }
+    results[label][variant] = {
+      rps: Math.round(median(runs.map((r) => r.rps))),
+      p99ms: median(runs.map((r) => r.p99ms)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+    }
   }
 }
 
@@ -58,7 +66,10 @@ for (const [label, byVariant] of Object.entries(results)) {
   console.log(`\n${label}`)
   console.table(
     Object.fromEntries(
-      Object.entries(byVariant).map(([variant, r]) => [variant, { 'req/s': r.rps, 'p99 ms': r.p99ms, 'vs hand-written full': `${(r.rps / base).toFixed(2)}×`, errors: r.errors }]),
+      Object.entries(byVariant).map(([variant, r]) => [
+        variant,
+        { 'req/s': r.rps, 'p99 ms': r.p99ms, 'vs hand-written full': `${(r.rps / base).toFixed(2)}×`, errors: r.errors },
+      ]),
     ),
   )
 }

@@ -5,7 +5,13 @@ import { createRequestListener } from '@remix-run/node-fetch-server'
 import { authListener, createAuth, toNodeListener } from 'auth0-link-kit/node'
 
 const auth = createAuth(
-  { domain: 'tenant.example.com', clientId: 'bench', clientSecret: 'bench-secret', secret: 'a-benchmark-secret-of-at-least-32-chars', appBaseUrl: 'http://127.0.0.1' },
+  {
+    domain: 'tenant.example.com',
+    clientId: 'bench',
+    clientSecret: 'bench-secret',
+    secret: 'a-benchmark-secret-of-at-least-32-chars',
+    appBaseUrl: 'http://127.0.0.1',
+  },
   {},
 )
 const fetchApp = async (request) => (await auth.handler(request)) ?? new Response('hello')
@@ -16,12 +22,12 @@ const VARIANTS = {
   // The same, with @remix-run/node-fetch-server doing the IncomingMessage ↔ Request work.
   'full-request (@remix-run/node-fetch-server)': createRequestListener(fetchApp),
   // The shipped listener: app paths get no Request at all; auth paths a full one.
-  'authListener (lazy)': authListener(auth, (req, res) => {
+  'authListener (lazy)': authListener(auth, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain;charset=UTF-8' })
     res.end('hello')
   }),
   // Ceiling: node:http with no conversion and no auth.
-  'bare node:http': (req, res) => {
+  'bare node:http': (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain;charset=UTF-8' })
     res.end('hello')
   },

@@ -3,8 +3,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import { authListener, toNodeListener } from '../../adapters/node.js'
 import type { StoreOptions } from '../../core/stores.js'
+import type { BrowserJar } from '../browser-jar.js'
 import { createAuth0ServerJs } from '../contenders.js'
-import { BrowserJar } from '../browser-jar.js'
 import { signIn } from '../flows.js'
 import { FIXED_BODY, type ServerReady, sessionFixture, sessionResponse } from './fixtures.js'
 
@@ -27,7 +27,10 @@ function handWritten(handler: FetchHandler): http.RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     const headers = new Headers()
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
-    const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: req.method ?? 'GET', headers })
+    const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
+      method: req.method ?? 'GET',
+      headers,
+    })
     handler(request)
       .then(async (response) => {
         const out: Record<string, string | string[]> = {}

@@ -51,7 +51,8 @@ function callbackParameters(url: string | URL): URLSearchParams {
 
 async function takeTransaction(context: FlowContext, state: string, storeOptions: StoreOptions): Promise<TransactionData> {
   const transaction = await context.transactionStore.get(state, storeOptions)
-  if (!transaction) throw new MissingTransactionError('No transaction matches this callback (expired, already used, or from another browser)')
+  if (!transaction)
+    throw new MissingTransactionError('No transaction matches this callback (expired, already used, or from another browser)')
   // Used once: a replayed callback finds nothing, whatever happens next.
   await context.transactionStore.delete(state, storeOptions)
   // A custom store could hand back another flow's record; the state is the binding, so check it.
@@ -117,7 +118,15 @@ export async function completeAuthorization(
     context,
     storeOptions.request.signal,
     (options) =>
-      oauth.authorizationCodeGrantRequest(as, tenant.client, tenant.clientAuth, validated, transaction.redirectUri, transaction.codeVerifier, options),
+      oauth.authorizationCodeGrantRequest(
+        as,
+        tenant.client,
+        tenant.clientAuth,
+        validated,
+        transaction.redirectUri,
+        transaction.codeVerifier,
+        options,
+      ),
     (response) =>
       oauth.processAuthorizationCodeResponse(as, tenant.client, response, {
         expectedNonce: transaction.nonce,

@@ -9,10 +9,10 @@ import { CookieStateStore } from '../cookies/cookie-state-store.js'
 import { CookieTransactionStore } from '../cookies/cookie-transaction-store.js'
 import { ManagementApiClient } from '../management-api.js'
 import type { AuthOptions } from '../options.js'
+import { RefreshCoordinator } from '../refresh-coordinator.js'
 import type { StateStore, TransactionStore } from '../stores.js'
 import { Tenant } from '../tenant.js'
 import { TenantKeySet } from '../tenant-key-set.js'
-import { RefreshCoordinator } from '../refresh-coordinator.js'
 
 /** Everything the flows share for one configured instance. Internal: not in the public types. */
 export interface FlowContext {
@@ -26,7 +26,11 @@ export interface FlowContext {
   refreshes: RefreshCoordinator
 }
 
-function build<T>(given: T | ((config: ResolvedConfig) => T) | undefined, config: ResolvedConfig, fallback: (config: ResolvedConfig) => T): T {
+function build<T>(
+  given: T | ((config: ResolvedConfig) => T) | undefined,
+  config: ResolvedConfig,
+  fallback: (config: ResolvedConfig) => T,
+): T {
   if (given === undefined) return fallback(config)
   return typeof given === 'function' ? (given as (config: ResolvedConfig) => T)(config) : given
 }

@@ -7,7 +7,7 @@
 import { base64url } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { Auth0LinkKitError, IdTokenError, MissingRefreshTokenError, TimeoutError, TokenExchangeError } from '../errors.js'
-import { ROTATION_MEMORY_MS, type RefreshOutcome } from '../refresh-coordinator.js'
+import { type RefreshOutcome, ROTATION_MEMORY_MS } from '../refresh-coordinator.js'
 import { applyTokenResponse, DEFAULT_AUDIENCE, type SessionData, type TokenSet } from '../session.js'
 import type { SharedRefresh, StoreOptions } from '../stores.js'
 import type { FlowContext } from './context.js'
@@ -22,7 +22,12 @@ const SHARED_FAILURE_MS = 5_000
 /** What is published for the other instances: the outcome, or the failure's code. */
 type Published = { outcome: RefreshOutcome } | { failure: { code: string; error?: string } }
 
-async function sendRefresh(context: FlowContext, refreshToken: string, audience: string, signal: AbortSignal | undefined): Promise<RefreshOutcome> {
+async function sendRefresh(
+  context: FlowContext,
+  refreshToken: string,
+  audience: string,
+  signal: AbortSignal | undefined,
+): Promise<RefreshOutcome> {
   const { tenant } = context
   const as = await tenant.metadata(signal)
   const { tokens, claims } = await requestTokens(
@@ -74,7 +79,10 @@ async function refreshAcrossInstances(
       await shared.publish(key, JSON.stringify({ outcome } satisfies Published), ROTATION_MEMORY_MS)
       return outcome
     } catch (error) {
-      const failure = error instanceof Auth0LinkKitError ? { code: error.code, ...(error instanceof TokenExchangeError && error.error ? { error: error.error } : {}) } : { code: 'internal_error' }
+      const failure =
+        error instanceof Auth0LinkKitError
+          ? { code: error.code, ...(error instanceof TokenExchangeError && error.error ? { error: error.error } : {}) }
+          : { code: 'internal_error' }
       await shared.publish(key, JSON.stringify({ failure } satisfies Published), SHARED_FAILURE_MS).catch(() => {})
       throw error
     }
@@ -89,9 +97,16 @@ async function refreshAcrossInstances(
   throw new TimeoutError('Another instance is refreshing this session and has not finished')
 }
 
-function refreshOnce(context: FlowContext, refreshToken: string, audience: string, signal: AbortSignal | undefined): Promise<RefreshOutcome> {
+function refreshOnce(
+  context: FlowContext,
+  refreshToken: string,
+  audience: string,
+  signal: AbortSignal | undefined,
+): Promise<RefreshOutcome> {
   const shared = context.stateStore.sharedRefresh
-  return shared ? refreshAcrossInstances(context, shared, refreshToken, audience, signal) : sendRefresh(context, refreshToken, audience, signal)
+  return shared
+    ? refreshAcrossInstances(context, shared, refreshToken, audience, signal)
+    : sendRefresh(context, refreshToken, audience, signal)
 }
 
 /**
@@ -99,7 +114,12 @@ function refreshOnce(context: FlowContext, refreshToken: string, audience: strin
  * When the shared refresh was for another audience and rotated the token, this goes on from the
  * new token rather than reusing the old one.
  */
-async function sharedRefresh(context: FlowContext, refreshToken: string, audience: string, signal: AbortSignal | undefined): Promise<RefreshOutcome> {
+async function sharedRefresh(
+  context: FlowContext,
+  refreshToken: string,
+  audience: string,
+  signal: AbortSignal | undefined,
+): Promise<RefreshOutcome> {
   let current = refreshToken
   // Each hop follows one rotation by a concurrent refresh for another audience; three is plenty.
   for (let hop = 0; hop < 3; hop++) {
@@ -128,7 +148,12 @@ async function sharedRefresh(context: FlowContext, refreshToken: string, audienc
  * @see [RFC 6749 §6 - Refreshing an Access Token](https://www.rfc-editor.org/rfc/rfc6749.html#section-6)
  * @see [Auth0: Refresh token rotation](https://auth0.com/docs/secure/tokens/refresh-tokens/refresh-token-rotation)
  */
-export async function refreshSession(context: FlowContext, session: SessionData, audience: string, storeOptions: StoreOptions): Promise<TokenSet> {
+export async function refreshSession(
+  context: FlowContext,
+  session: SessionData,
+  audience: string,
+  storeOptions: StoreOptions,
+): Promise<TokenSet> {
   if (!session.refreshToken) throw new MissingRefreshTokenError('The access token expired and the session has no refresh token')
   const outcome = await sharedRefresh(context, session.refreshToken, audience, storeOptions.request.signal)
   if (outcome.claims && outcome.claims.sub !== session.user.sub) throw new IdTokenError('The refreshed ID token is for another user')

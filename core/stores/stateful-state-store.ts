@@ -8,7 +8,15 @@ import { CookieCodec } from '../cookies/codec.js'
 import { CookieJar } from '../cookies/jar.js'
 import { Auth0LinkKitError, SessionStoreError } from '../errors.js'
 import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
-import type { LogoutTokenClaims, SharedRefresh, StateStore, StateStoreFactory, StateStoreSetOptions, StoreConfig, StoreOptions } from '../stores.js'
+import type {
+  LogoutTokenClaims,
+  SharedRefresh,
+  StateStore,
+  StateStoreFactory,
+  StateStoreSetOptions,
+  StoreConfig,
+  StoreOptions,
+} from '../stores.js'
 import type { SessionBackend } from './session-backend.js'
 
 /** Decrypted id cookies remembered by exact value (about 200 bytes each). */

@@ -24,7 +24,12 @@ if (!Deno.env.get('AUTH0_DOMAIN')) {
   const started = await createAuth0Emulator({ origin, interaction: 'page' })
   handle = (request) => started.handle(request)
   emulator = started
-  options = { domain: origin, clientId: started.clientId, clientSecret: started.clientSecret, secret: crypto.randomUUID() + crypto.randomUUID() }
+  options = {
+    domain: origin,
+    clientId: started.clientId,
+    clientSecret: started.clientSecret,
+    secret: crypto.randomUUID() + crypto.randomUUID(),
+  }
   console.log(`Auth0 emulator on ${origin} (users: alice@example.com, bob@example.com)`)
 }
 

@@ -22,11 +22,20 @@ let options = {}
 if (!process.env.AUTH0_DOMAIN) {
   // Listen first so the emulator knows the origin it is reachable at.
   let handle = async () => new Response('starting', { status: 503 })
-  const server = await listen(toNodeListener((request) => handle(request)), 0, '127.0.0.1')
+  const server = await listen(
+    toNodeListener((request) => handle(request)),
+    0,
+    '127.0.0.1',
+  )
   const origin = `http://127.0.0.1:${server.address().port}`
   emulator = await createAuth0Emulator({ origin, interaction: 'page' })
   handle = (request) => emulator.handle(request)
-  options = { domain: origin, clientId: emulator.clientId, clientSecret: emulator.clientSecret, secret: crypto.randomUUID() + crypto.randomUUID() }
+  options = {
+    domain: origin,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    secret: crypto.randomUUID() + crypto.randomUUID(),
+  }
   console.log(`Auth0 emulator on ${origin} (users: alice@example.com, bob@example.com)`)
 }
 

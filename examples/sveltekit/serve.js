@@ -9,7 +9,7 @@ import http from 'node:http'
 const host = process.env.HOST ?? 'localhost'
 const port = Number(process.env.PORT ?? 3000)
 
-let handler = (req, res) => {
+let handler = (_req, res) => {
   res.writeHead(503, { 'content-type': 'text/plain' })
   res.end('starting')
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signedInBrowser } from '../support/flows.js'
-import { SECRET, createTestAuth, useMockedTenant } from '../support/tenant.js'
+import { createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
 
 const tenant = useMockedTenant()
 
@@ -27,7 +27,16 @@ describe('session reads from app code', () => {
     const { emulator } = tenant
     const plain = createTestAuth(emulator)
     expect([...plain.routePaths].sort()).toEqual(
-      ['/auth/access-token', '/auth/backchannel-logout', '/auth/callback', '/auth/link', '/auth/login', '/auth/logout', '/auth/profile', '/auth/unlink'].sort(),
+      [
+        '/auth/access-token',
+        '/auth/backchannel-logout',
+        '/auth/callback',
+        '/auth/link',
+        '/auth/login',
+        '/auth/logout',
+        '/auth/profile',
+        '/auth/unlink',
+      ].sort(),
     )
     expect(createTestAuth(emulator, { identities: { enabled: true } }).routePaths.has('/auth/identities')).toBe(true)
   })

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest'
 import * as oauth from 'oauth4webapi'
+import { describe, expect, it } from 'vitest'
 import { MissingSessionError } from '../../core/index.js'
+import { flowContextOf } from '../../core/server-client.js'
 import { TestBrowser } from '../support/browser.js'
 import { signedInBrowser, storeOptionsOf } from '../support/flows.js'
 import { APP_ORIGIN, createTestAuth, useMockedTenant } from '../support/tenant.js'
-import { flowContextOf } from '../../core/server-client.js'
 
 const tenant = useMockedTenant()
 
@@ -72,7 +72,10 @@ describe('the /authorize URL', () => {
     const state = url.searchParams.get('state')!
     const browser = new TestBrowser({ auth, emulator, appOrigin: APP_ORIGIN })
     browser.store(storeOptions.response)
-    const transaction = await flowContextOf(auth.client).transactionStore.get(state, { request: browser.request('/'), response: new Response() })
+    const transaction = await flowContextOf(auth.client).transactionStore.get(state, {
+      request: browser.request('/'),
+      response: new Response(),
+    })
     expect(transaction?.state).toBe(state)
     expect(transaction?.nonce).toBe(url.searchParams.get('nonce'))
     expect(await oauth.calculatePKCECodeChallenge(transaction!.codeVerifier)).toBe(url.searchParams.get('code_challenge'))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type AuthOptions, ConfigurationError, createAuth } from '../../core/index.js'
 import { resolveConfig } from '../../core/config.js'
+import { type AuthOptions, ConfigurationError, createAuth } from '../../core/index.js'
 
 const valid: AuthOptions = {
   domain: 'tenant.eu.auth0.com',

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { CookieCodec } from '../../core/cookies/codec.js'
 import { CHUNK_SIZE } from '../../core/cookies/jar.js'
 import { createAuth } from '../../core/index.js'
+import { flowContextOf } from '../../core/server-client.js'
 import { TestBrowser } from '../support/browser.js'
 import { signedInBrowser } from '../support/flows.js'
-import { APP_ORIGIN, SECRET, authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
-import { flowContextOf } from '../../core/server-client.js'
+import { APP_ORIGIN, authOptions, createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
 
 const tenant = useMockedTenant()
 const inOneHour = () => Math.floor(Date.now() / 1000) + 3600
@@ -71,7 +71,9 @@ describe('session and transaction cookies', () => {
 
   it('deletes stale chunks when the session shrinks back into one cookie', async () => {
     const { emulator } = tenant
-    const big = createTestAuth(emulator, { beforeSessionSaved: (session) => ({ ...session, user: { ...session.user, big: 'x'.repeat(6000) } }) })
+    const big = createTestAuth(emulator, {
+      beforeSessionSaved: (session) => ({ ...session, user: { ...session.user, big: 'x'.repeat(6000) } }),
+    })
     const browser = await signedInBrowser(big, emulator)
     const small = createTestAuth(emulator)
     const storeOptions = { request: browser.request('/'), response: new Response() }

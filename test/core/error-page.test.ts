@@ -89,7 +89,12 @@ const cases: Case[] = [
       const browser = await signedInBrowser(auth, tenant.emulator)
       return browser.send(withSpoof('/auth/link'), {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+        headers: {
+          ...headers,
+          'content-type': 'application/x-www-form-urlencoded',
+          'sec-fetch-site': 'cross-site',
+          origin: 'https://evil.example',
+        },
         body: new URLSearchParams({ connection: 'github', description: SPOOF }).toString(),
       })
     },
@@ -202,7 +207,10 @@ describe('the built-in error page', () => {
     const response = errorResponse(new Error('db password is hunter2'), new Request(`${APP_ORIGIN}/auth/callback`))
     const html = await expectErrorPage(response, { status: 500, code: 'internal_error', title: 'Something went wrong' })
     expect(html).not.toContain('hunter2')
-    const asJson = errorResponse(new Error('db password is hunter2'), new Request(`${APP_ORIGIN}/auth/callback`, { headers: { accept: 'application/json' } }))
+    const asJson = errorResponse(
+      new Error('db password is hunter2'),
+      new Request(`${APP_ORIGIN}/auth/callback`, { headers: { accept: 'application/json' } }),
+    )
     expect(asJson.status).toBe(500)
     expect(await asJson.text()).not.toContain('hunter2')
   })

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { callAuth0, type HttpOptions } from '../../core/http.js'
-import { TimeoutError } from '../../core/index.js'
 
 function connection(timeout: number) {
   const settings = { fetch: globalThis.fetch, timeout, allowInsecureRequests: false }
-  return { withHttpOptions: <T>(signal: AbortSignal | undefined, call: (options: HttpOptions) => Promise<T>) => callAuth0(settings, 'The test call', signal, call) }
+  return {
+    withHttpOptions: <T>(signal: AbortSignal | undefined, call: (options: HttpOptions) => Promise<T>) =>
+      callAuth0(settings, 'The test call', signal, call),
+  }
 }
 
 const aborted = (signal: AbortSignal) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
@@ -31,7 +33,10 @@ describe('the signal of each call to Auth0', () => {
   })
 
   it('starts aborted when the caller already is', async () => {
-    const reason = await connection(60_000).withHttpOptions(AbortSignal.abort(new Error('gone')), async ({ signal }) => signal.reason as Error)
+    const reason = await connection(60_000).withHttpOptions(
+      AbortSignal.abort(new Error('gone')),
+      async ({ signal }) => signal.reason as Error,
+    )
     expect(reason.message).toBe('gone')
   })
 

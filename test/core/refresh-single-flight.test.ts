@@ -20,7 +20,8 @@ describe('concurrent refreshes of one session', () => {
     const results = await Promise.all(calls.map((storeOptions) => auth.client.getAccessToken({}, storeOptions)))
     expect(emulator.hits.token - before).toBe(1)
     expect(new Set(results.map((result) => result.token)).size).toBe(1)
-    for (const storeOptions of calls) expect(storeOptions.response.headers.getSetCookie().some((cookie) => cookie.startsWith('__session='))).toBe(true)
+    for (const storeOptions of calls)
+      expect(storeOptions.response.headers.getSetCookie().some((cookie) => cookie.startsWith('__session='))).toBe(true)
 
     // The browser keeps one of the six answers; its rotated refresh token is not a reuse.
     keep(browser, calls[0]!)
@@ -79,7 +80,12 @@ describe('the emulator with refresh-token rotation', () => {
         new Request(`${emulator.origin}/oauth/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: emulator.clientId, client_secret: emulator.clientSecret }),
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: token,
+            client_id: emulator.clientId,
+            client_secret: emulator.clientSecret,
+          }),
         }),
       )
     const auth = createTestAuth(emulator)

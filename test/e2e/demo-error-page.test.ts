@@ -92,7 +92,12 @@ describe('the demo error page', () => {
     const browser = await signedIn()
     const callback = await pendingCallback(browser)
     expect((await browser.send(callback)).status).toBe(302)
-    await expectErrorPage(await browser.send(withSpoof(callback, browser.appOrigin)), 400, 'missing_transaction', 'That sign-in link expired or was already used')
+    await expectErrorPage(
+      await browser.send(withSpoof(callback, browser.appOrigin)),
+      400,
+      'missing_transaction',
+      'That sign-in link expired or was already used',
+    )
   })
 
   it('answers a callback with the wrong state with 400', async () => {

@@ -74,7 +74,9 @@ describe('the demo in a real browser', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (npm test does this when run as root with apt-get)`)
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (npm test does this when run as root with apt-get)`,
+      )
     }
     mkdirSync(SCREENSHOTS, { recursive: true })
     waitForBuild()

@@ -14,7 +14,14 @@ const REQUESTS_FOR_MEMORY = 10_000
 /** A step is retried this often before the user gives up; with 5% failures that never happens. */
 const ATTEMPTS = 8
 /** Codes a handler may answer with: anything else (or a 500) is an untyped failure. */
-const TYPED_CODES = new Set(['missing_transaction', 'authorization_error', 'token_exchange_failed', 'id_token_invalid', 'timeout', 'discovery_failed'])
+const TYPED_CODES = new Set([
+  'missing_transaction',
+  'authorization_error',
+  'token_exchange_failed',
+  'id_token_invalid',
+  'timeout',
+  'discovery_failed',
+])
 
 // Seeded so a failing run can be replayed (mulberry32).
 function seededRandom(seed: number): () => number {
@@ -98,7 +105,11 @@ beforeAll(async () => {
       emulator.fail(TOKEN_FAILURES[Math.floor(random() * TOKEN_FAILURES.length)]!)
     } else if (path === '/authorize' && random() < FAILURE_RATE) {
       injected.authorize++
-      emulator.fail({ endpoint: 'authorize', error: random() < 0.5 ? 'temporarily_unavailable' : 'access_denied', errorDescription: 'Injected <b>failure</b>' })
+      emulator.fail({
+        endpoint: 'authorize',
+        error: random() < 0.5 ? 'temporarily_unavailable' : 'access_denied',
+        errorDescription: 'Injected <b>failure</b>',
+      })
     }
     return emulator.handle(request)
   }
@@ -209,13 +220,15 @@ describe(`${USERS} concurrent users through the Node adapter, ${FAILURE_RATE * 1
   const heap: number[] = []
 
   it('signs everyone in, links and unlinks, with no session lost or swapped and every failure typed', async () => {
-    users.forEach((entry, i) => (entry.user = new VirtualUser(appOrigin, tenantOrigin, `user${i}@example.com`)))
+    for (const [i, entry] of users.entries()) entry.user = new VirtualUser(appOrigin, tenantOrigin, `user${i}@example.com`)
     await Promise.all(users.map(({ user, userId }) => journey(user, userId, true)))
     for (const { userId } of users) expect(identitiesOf(userId)).toEqual(['Username-Password-Authentication'])
     expect(injected.token + injected.authorize).toBeGreaterThan(0)
     expect(failureCount()).toBeGreaterThan(0)
     expectEveryFailureTyped()
-    console.log(`phase 1: ${requests()} requests, ${injected.token} token + ${injected.authorize} authorize failures injected; failures seen: ${JSON.stringify(Object.fromEntries(failures))}`)
+    console.log(
+      `phase 1: ${requests()} requests, ${injected.token} token + ${injected.authorize} authorize failures injected; failures seen: ${JSON.stringify(Object.fromEntries(failures))}`,
+    )
   })
 
   it(`keeps memory flat up to ${REQUESTS_FOR_MEMORY} requests (no unbounded cache)`, async () => {

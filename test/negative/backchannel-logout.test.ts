@@ -45,7 +45,10 @@ describe('backchannel logout', () => {
   const refused: Array<[string, (emulator: typeof tenant.emulator, sid: string) => Promise<string>]> = [
     ['with a nonce', (emulator, sid) => emulator.createLogoutToken({ sid }, { nonce: 'n-0S6_WzA2Mj' })],
     ['without events', (emulator, sid) => emulator.createLogoutToken({ sid }, { events: undefined })],
-    ['with an events claim for another event', (emulator, sid) => emulator.createLogoutToken({ sid }, { events: { 'https://example.com/other': {} } })],
+    [
+      'with an events claim for another event',
+      (emulator, sid) => emulator.createLogoutToken({ sid }, { events: { 'https://example.com/other': {} } }),
+    ],
     ['with a wrong aud', (emulator, sid) => emulator.createLogoutToken({ sid }, { aud: 'another-client' })],
     ['with a wrong iss', (emulator, sid) => emulator.createLogoutToken({ sid }, { iss: 'https://evil.example/' })],
     ['expired', (emulator, sid) => emulator.createLogoutToken({ sid }, { iat: now() - 900, exp: now() - 600 })],
@@ -63,7 +66,16 @@ describe('backchannel logout', () => {
     const { browser, before } = await signedIn(auth, emulator)
     const token = await makeToken(emulator, emulator.lastSid('auth0|alice')!)
     const response = await postLogoutToken(auth, token)
-    await expectSafeFailure({ response, error: lastError(), code: 'backchannel_logout_error', status: 400, browser, auth, before, secrets: token ? [token] : [] })
+    await expectSafeFailure({
+      response,
+      error: lastError(),
+      code: 'backchannel_logout_error',
+      status: 400,
+      browser,
+      auth,
+      before,
+      secrets: token ? [token] : [],
+    })
     expect((await browser.send('/auth/profile')).status).toBe(200)
   })
 

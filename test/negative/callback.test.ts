@@ -30,7 +30,9 @@ describe('callback parameters', () => {
 
   it('refuses an unknown state (missing_transaction)', async () => {
     const { auth, lastError, browser, before, callback } = await pendingLink()
-    const response = await browser.send(withParams(callback, (params) => params.set('state', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')))
+    const response = await browser.send(
+      withParams(callback, (params) => params.set('state', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')),
+    )
     await expectSafeFailure({ response, error: lastError(), code: 'missing_transaction', status: 400, browser, auth, before })
   })
 
@@ -98,7 +100,13 @@ describe('Auth0 error redirects', () => {
         if (!errorDescription) callback.searchParams.delete('error_description')
         const response = await browser.send(callback)
         await expectSafeFailure({
-          response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before,
+          response,
+          error: lastError(),
+          code: 'authorization_error',
+          status: 400,
+          browser,
+          auth,
+          before,
           ...(errorDescription ? { auth0Description: errorDescription } : {}),
         })
         // The error keeps Auth0's words for the app's own logs; the page shows only our text.
@@ -119,7 +127,14 @@ describe('Auth0 error redirects', () => {
     const callback = await callbackFor(browser, LINK_GITHUB)
     const response = await browser.send(callback, { headers: { accept: 'application/json' } })
     await expectSafeFailure({
-      response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before, auth0Description: description,
+      response,
+      error: lastError(),
+      code: 'authorization_error',
+      status: 400,
+      browser,
+      auth,
+      before,
+      auth0Description: description,
     })
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const body = (await response.json()) as Record<string, unknown>
@@ -135,7 +150,16 @@ describe('Auth0 error redirects', () => {
     emulator.fail({ endpoint: 'authorize', error: crafted })
     const callback = await callbackFor(browser, LINK_GITHUB)
     const response = await browser.send(callback, { headers: { accept: 'application/json' } })
-    await expectSafeFailure({ response, error: lastError(), code: 'authorization_error', status: 400, browser, auth, before, secrets: [crafted] })
+    await expectSafeFailure({
+      response,
+      error: lastError(),
+      code: 'authorization_error',
+      status: 400,
+      browser,
+      auth,
+      before,
+      secrets: [crafted],
+    })
     expect(await response.json()).toEqual({ error: 'authorization_error', message: expect.any(String) })
   })
 })

@@ -7,7 +7,11 @@ import { callbackFor, LINK_GITHUB, recordingAuth, signedIn } from './scenario.js
 const tenant = useMockedTenant()
 
 const sessionSetCookie = (response: Response) =>
-  response.headers.getSetCookie().find((cookie) => cookie.startsWith('__session='))?.split(';')[0]?.slice('__session='.length)
+  response.headers
+    .getSetCookie()
+    .find((cookie) => cookie.startsWith('__session='))
+    ?.split(';')[0]
+    ?.slice('__session='.length)
 
 describe('two callbacks for one state at once', () => {
   // Both requests carry the same transaction cookie, so both find it: the cookie cannot be

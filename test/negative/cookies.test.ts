@@ -12,7 +12,9 @@ const NEW_SECRET = 'a-brand-new-secret-that-is-also-32-characters-long'
 /** Random, incompressible filler so a session grows by exactly what we add. */
 function filler(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length))
-  return Array.from(bytes, (byte) => 'abcdefghijklmnopqrstuvwxyz0123456789'[byte % 36]).join('').slice(0, length)
+  return Array.from(bytes, (byte) => 'abcdefghijklmnopqrstuvwxyz0123456789'[byte % 36])
+    .join('')
+    .slice(0, length)
 }
 
 const bigSession = (size: number) => (session: SessionData) => ({ ...session, user: { ...session.user, big: filler(size) } })
@@ -29,18 +31,24 @@ async function expectReadAsSignedOut(browser: TestBrowser, auth: { getSession(re
 
 describe('a bad session cookie reads as signed out', () => {
   it.each<[string, (value: string) => string]>([
-    ['tampered in the ciphertext', (value) => {
-      const parts = value.split('.')
-      const ciphertext = parts[3]!
-      const middle = ciphertext.length >> 1
-      parts[3] = `${ciphertext.slice(0, middle)}${ciphertext[middle] === 'A' ? 'B' : 'A'}${ciphertext.slice(middle + 1)}`
-      return parts.join('.')
-    }],
+    [
+      'tampered in the ciphertext',
+      (value) => {
+        const parts = value.split('.')
+        const ciphertext = parts[3]!
+        const middle = ciphertext.length >> 1
+        parts[3] = `${ciphertext.slice(0, middle)}${ciphertext[middle] === 'A' ? 'B' : 'A'}${ciphertext.slice(middle + 1)}`
+        return parts.join('.')
+      },
+    ],
     ['truncated', (value) => value.slice(0, value.length >> 1)],
     ['garbage', () => 'not-a-jwe-at-all'],
     ['empty', () => ''],
     ['five dots', () => '.....'],
-    ['a JWE header with another kid', (value) => `${btoa(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: 'x' })).replace(/=+$/, '')}${value.slice(value.indexOf('.'))}`],
+    [
+      'a JWE header with another kid',
+      (value) => `${btoa(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: 'x' })).replace(/=+$/, '')}${value.slice(value.indexOf('.'))}`,
+    ],
   ])('%s', async (_, corrupt) => {
     const { emulator } = tenant
     const { auth, errors } = recordingAuth(emulator)

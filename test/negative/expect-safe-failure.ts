@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { Auth0LinkKitError, type Auth } from '../../core/index.js'
+import { type Auth, Auth0LinkKitError } from '../../core/index.js'
 import { escapeHtml } from '../../core/safety.js'
 import type { TestBrowser } from '../support/browser.js'
 import { SECRET } from '../support/tenant.js'
@@ -72,8 +72,8 @@ export async function expectSafeFailure(expected: SafeFailureExpectation): Promi
   const forbidden = [SECRET, ...before.tokens, ...before.cookies.values(), ...browser.cookies.values(), ...(expected.secrets ?? [])]
   for (const value of forbidden) if (value.length >= 8) expect(body.includes(value), `body leaks ${value.slice(0, 12)}…`).toBe(false)
   if (expected.auth0Description !== undefined) {
-    expect(body, 'the body shows Auth0\'s error_description').not.toContain(expected.auth0Description)
-    expect(body, 'the body shows Auth0\'s error_description, escaped').not.toContain(escapeHtml(expected.auth0Description))
+    expect(body, "the body shows Auth0's error_description").not.toContain(expected.auth0Description)
+    expect(body, "the body shows Auth0's error_description, escaped").not.toContain(escapeHtml(expected.auth0Description))
   }
   const written = response.headers.getSetCookie().filter((cookie) => /^__session(\.\d+)?=/.test(cookie))
   expect(written, 'a failed attempt writes no session cookie').toEqual([])

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { IdTokenTamper } from '../../testing/index.js'
 import { TestBrowser } from '../support/browser.js'
-import { APP_ORIGIN, useMockedTenant } from '../support/tenant.js'
 import { signedInBrowser } from '../support/flows.js'
+import { APP_ORIGIN, useMockedTenant } from '../support/tenant.js'
 import { expectSafeFailure, SIGNED_OUT, snapshotSession } from './expect-safe-failure.js'
 import { callbackFor, LINK_GITHUB, recordingAuth, signedIn, UNLINK_GITHUB } from './scenario.js'
 

@@ -143,7 +143,9 @@ describe('cross-site starts of link and unlink are refused (403)', () => {
     const { emulator } = tenant
     const { auth } = recordingAuth(emulator)
     const { browser } = await signedIn(auth, emulator)
-    const response = await browser.send('/auth/link?connection=github', { headers: { origin: APP_ORIGIN, 'sec-fetch-site': 'same-origin' } })
+    const response = await browser.send('/auth/link?connection=github', {
+      headers: { origin: APP_ORIGIN, 'sec-fetch-site': 'same-origin' },
+    })
     expect(response.status).toBe(302)
   })
 })

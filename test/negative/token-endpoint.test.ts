@@ -8,12 +8,27 @@ const tenant = useMockedTenant()
 
 describe('token endpoint failures (each keeps the existing session)', () => {
   it.each<[string, EmulatorFailure, string, number]>([
-    ['400 invalid_grant', { endpoint: 'token', status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid authorization code' }) }, 'token_exchange_failed', 502],
-    ['401 invalid_client', { endpoint: 'token', status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: 'Unknown client' }) }, 'token_exchange_failed', 502],
+    [
+      '400 invalid_grant',
+      { endpoint: 'token', status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid authorization code' }) },
+      'token_exchange_failed',
+      502,
+    ],
+    [
+      '401 invalid_client',
+      { endpoint: 'token', status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: 'Unknown client' }) },
+      'token_exchange_failed',
+      502,
+    ],
     ['500', { endpoint: 'token', status: 500 }, 'token_exchange_failed', 502],
     ['503 with an empty body', { endpoint: 'token', status: 503, body: '' }, 'token_exchange_failed', 502],
     ['200 with invalid JSON', { endpoint: 'token', status: 200, body: '{"access_token": ' }, 'token_exchange_failed', 502],
-    ['200 with an HTML body', { endpoint: 'token', status: 200, body: '<html><body>Proxy error</body></html>', contentType: 'text/html' }, 'token_exchange_failed', 502],
+    [
+      '200 with an HTML body',
+      { endpoint: 'token', status: 200, body: '<html><body>Proxy error</body></html>', contentType: 'text/html' },
+      'token_exchange_failed',
+      502,
+    ],
     ['a refused connection', { endpoint: 'token', network: true }, 'token_exchange_failed', 502],
   ])('answers %s as %s (%i)', async (_, failure, code, status) => {
     const { emulator } = tenant
@@ -45,6 +60,15 @@ describe('token endpoint failures (each keeps the existing session)', () => {
     const leaked = 'eyJsecret-looking-token-from-a-broken-proxy'
     emulator.fail({ endpoint: 'token', status: 500, body: JSON.stringify({ error: 'server_error', error_description: leaked }) })
     const response = await browser.send(callback)
-    await expectSafeFailure({ response, error: lastError(), code: 'token_exchange_failed', status: 502, browser, auth, before, secrets: [leaked] })
+    await expectSafeFailure({
+      response,
+      error: lastError(),
+      code: 'token_exchange_failed',
+      status: 502,
+      browser,
+      auth,
+      before,
+      secrets: [leaked],
+    })
   })
 })

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../core/config.js'
 import { CookieCodec } from '../../core/cookies/codec.js'
 import { parseCookieHeader } from '../../core/cookies/header.js'
 import { CookieStateStore, CookieTransactionStore } from '../../core/index.js'
-import { resolveConfig } from '../../core/config.js'
 import { APP_ORIGIN, SECRET } from '../support/tenant.js'
 
 const inOneHour = () => Math.floor(Date.now() / 1000) + 3600
@@ -79,9 +79,9 @@ describe('the cookie codec (properties)', () => {
     const transactions = new CookieTransactionStore(config)
     const header = fc.oneof(
       byteString,
-      fc.array(fc.tuple(fc.constantFrom('__session', '__session.0', '__session.1', '__a0_tx.abc', 'x'), byteString), { maxLength: 6 }).map((pairs) =>
-        pairs.map(([name, value]) => `${name}=${value}`).join('; '),
-      ),
+      fc
+        .array(fc.tuple(fc.constantFrom('__session', '__session.0', '__session.1', '__a0_tx.abc', 'x'), byteString), { maxLength: 6 })
+        .map((pairs) => pairs.map(([name, value]) => `${name}=${value}`).join('; ')),
     )
     await fc.assert(
       fc.asyncProperty(header, async (cookie) => {

@@ -36,7 +36,14 @@ describe('Deno: configuration from Deno.env', () => {
   const runConfigApp = async (permissions: string[]) => {
     const { stdout } = await promisify(execFile)(deno, [...RUN, ...permissions, 'test/runtime/apps/deno-config-error.ts'], {
       cwd: root,
-      env: { ...process.env, ...offline, AUTH0_DOMAIN: 'tenant.example.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret', AUTH0_SECRET: 'x'.repeat(32) },
+      env: {
+        ...process.env,
+        ...offline,
+        AUTH0_DOMAIN: 'tenant.example.com',
+        AUTH0_CLIENT_ID: 'id',
+        AUTH0_CLIENT_SECRET: 'secret',
+        AUTH0_SECRET: 'x'.repeat(32),
+      },
       timeout: 30_000,
     })
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>

@@ -4,7 +4,13 @@ import { optionsFromEnv, readRecord } from '../../adapters/env.js'
 
 describe('optionsFromEnv', () => {
   it('fills each missing option from its variable', () => {
-    const env = { AUTH0_DOMAIN: 'tenant.example.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'shh', AUTH0_SECRET: 's'.repeat(32), APP_BASE_URL: 'https://app.example.com' }
+    const env = {
+      AUTH0_DOMAIN: 'tenant.example.com',
+      AUTH0_CLIENT_ID: 'id',
+      AUTH0_CLIENT_SECRET: 'shh',
+      AUTH0_SECRET: 's'.repeat(32),
+      APP_BASE_URL: 'https://app.example.com',
+    }
     expect(optionsFromEnv({}, readRecord(env))).toEqual({
       domain: 'tenant.example.com',
       clientId: 'id',

@@ -14,12 +14,30 @@ const EXAMPLES = [
   {
     runtime: 'deno',
     command: bin('deno'),
-    args: ['run', '--no-prompt', '--cached-only', '--node-modules-dir=manual', '--allow-read', '--allow-env', '--allow-net=127.0.0.1', 'examples/deno/server.ts'],
+    args: [
+      'run',
+      '--no-prompt',
+      '--cached-only',
+      '--node-modules-dir=manual',
+      '--allow-read',
+      '--allow-env',
+      '--allow-net=127.0.0.1',
+      'examples/deno/server.ts',
+    ],
   },
 ]
 
 // Nothing from the test process's environment may point the example at a tenant.
-const noTenant = { AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '', AUTH0_SECRET: '', APP_BASE_URL: '', PORT: '0', HOST: '127.0.0.1', DENO_NO_UPDATE_CHECK: '1' }
+const noTenant = {
+  AUTH0_DOMAIN: '',
+  AUTH0_CLIENT_ID: '',
+  AUTH0_CLIENT_SECRET: '',
+  AUTH0_SECRET: '',
+  APP_BASE_URL: '',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DENO_NO_UPDATE_CHECK: '1',
+}
 
 /** Submits the emulator page's form whose button has `decision=approve` (for `userId` on the sign-in page). */
 async function approve(browser: HttpBrowser, page: HttpVisit, userId?: string): Promise<HttpVisit> {
@@ -28,7 +46,8 @@ async function approve(browser: HttpBrowser, page: HttpVisit, userId?: string): 
   const form = forms.find((candidate) => candidate.includes('value="approve"') && (!userId || candidate.includes(`value="${userId}"`)))
   if (!form) throw new Error(`no approve form on ${page.url.href}:\n${html}`)
   const fields = new URLSearchParams({ decision: 'approve' })
-  for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(name!, value!.replace(/&amp;/g, '&'))
+  for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields.set(name!, value!.replace(/&amp;/g, '&'))
   return browser.navigate(new URL('/authorize/decision', page.url), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,7 +1,7 @@
 // The Node adapter in this process, over real node:http: the connect-style middleware in a tiny
 // connect chain (as Express and Connect run it), and the Node ↔ Web translation edge by edge.
 
-import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
+import http, { type IncomingMessage, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { authMiddleware, createAuth, type NodeMiddleware, toNodeListener } from '../../adapters/node.js'
@@ -62,7 +62,10 @@ afterEach(async () => {
 })
 
 const authFor = (overrides: Partial<AuthOptions> = {}) =>
-  createAuth({ domain: tenant.origin, clientId: tenant.emulator.clientId, clientSecret: tenant.emulator.clientSecret, secret: SECRET, ...overrides }, {})
+  createAuth(
+    { domain: tenant.origin, clientId: tenant.emulator.clientId, clientSecret: tenant.emulator.clientSecret, secret: SECRET, ...overrides },
+    {},
+  )
 
 /** The app behind the middleware: `/me` shows `req.auth0`, `/echo` reads the body itself. */
 const appLayer: NodeMiddleware = (req, res, next) => {
@@ -115,7 +118,11 @@ describe('authMiddleware in a connect chain', () => {
         }
       },
     )
-    const response = await rawRequest(`${baseUrl}/echo`, { method: 'POST', headers: { 'content-type': 'text/plain' } }, 'a body for the app')
+    const response = await rawRequest(
+      `${baseUrl}/echo`,
+      { method: 'POST', headers: { 'content-type': 'text/plain' } },
+      'a body for the app',
+    )
     expect(response.text).toBe('echo:a body for the app')
     expect(constructed.filter((url) => url.startsWith(baseUrl))).toEqual([])
   })
@@ -260,7 +267,9 @@ describe('toNodeListener', () => {
   })
 
   it('passes a POST body through and answers HEAD without one', async () => {
-    const baseUrl = await serve(toNodeListener(async (request) => new Response(`${request.method}:${request.method === 'POST' ? await request.text() : ''}`)))
+    const baseUrl = await serve(
+      toNodeListener(async (request) => new Response(`${request.method}:${request.method === 'POST' ? await request.text() : ''}`)),
+    )
     expect((await rawRequest(baseUrl, { method: 'POST' }, 'connection=github')).text).toBe('POST:connection=github')
     const head = await rawRequest(baseUrl, { method: 'HEAD' })
     expect([head.statusCode, head.text]).toEqual([200, ''])

@@ -4,11 +4,11 @@
 
 import type { Cookies, RequestEvent } from '@sveltejs/kit'
 import { describe, expect, it, vi } from 'vitest'
-import { auth0Handle, type Auth0Locals, createAuth } from '../../adapters/sveltekit.js'
+import { type Auth0Locals, auth0Handle, createAuth } from '../../adapters/sveltekit.js'
 import { type Auth, ConfigurationError, MissingSessionError } from '../../core/index.js'
+import { flowContextOf } from '../../core/server-client.js'
 import { signedInBrowser } from '../support/flows.js'
 import { authOptions, createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
-import { flowContextOf } from '../../core/server-client.js'
 
 const tenant = useMockedTenant()
 

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpBrowser, runBehaviourSuite, setCookieName, type StartedApp, startSpawnedApp } from './harness.js'
+import { HttpBrowser, runBehaviourSuite, type StartedApp, setCookieName, startSpawnedApp } from './harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const exampleDir = fileURLToPath(new URL('../../examples/sveltekit/', import.meta.url))
@@ -19,7 +19,10 @@ let tool: ChildProcess | undefined
 /** Runs a node script from the root's node_modules in the example folder; rejects with its output. */
 function runInExample(script: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}node_modules/${script}`, ...args], { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [`${root}node_modules/${script}`, ...args], {
+      cwd: exampleDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     tool = child
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -39,9 +42,15 @@ afterAll(() => {
   if (tool?.pid !== undefined) process.kill(tool.pid, 'SIGKILL')
 })
 
-it('type-checks the example, App.Locals typing of locals.auth included (svelte-check)', async () => {
-  await expect(runInExample('svelte-check/bin/svelte-check', ['--tsconfig', './tsconfig.json', '--fail-on-warnings'])).resolves.toBeUndefined()
-}, BUILD_TIMEOUT_MS)
+it(
+  'type-checks the example, App.Locals typing of locals.auth included (svelte-check)',
+  async () => {
+    await expect(
+      runInExample('svelte-check/bin/svelte-check', ['--tsconfig', './tsconfig.json', '--fail-on-warnings']),
+    ).resolves.toBeUndefined()
+  },
+  BUILD_TIMEOUT_MS,
+)
 
 const startBuiltApp = () => startSpawnedApp({ command: process.execPath, args: ['serve.js'], cwd: exampleDir })
 
@@ -66,7 +75,11 @@ describe('SvelteKit locals.auth in form actions', () => {
   const postAction = (browser: HttpBrowser, action: string, connection: string, headers: Record<string, string> = {}) =>
     browser.send(`/?/${action}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', ...headers },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
+        ...headers,
+      },
       body: new URLSearchParams({ connection }).toString(),
     })
 
@@ -123,7 +136,11 @@ describe('SvelteKit locals.auth in form actions', () => {
     const { baseUrl, emulator } = started()
     const browser = new HttpBrowser(baseUrl)
     await browser.navigate('/auth/login?returnTo=/')
-    const response = await postAction(browser, 'link', 'github', { origin: baseUrl, accept: 'application/json', 'x-sveltekit-action': 'true' })
+    const response = await postAction(browser, 'link', 'github', {
+      origin: baseUrl,
+      accept: 'application/json',
+      'x-sveltekit-action': 'true',
+    })
     expect(response.status).toBe(200)
     const body = (await response.json()) as { type: string; status: number; location: string }
     expect(body).toMatchObject({ type: 'redirect', status: 303 })

@@ -99,7 +99,10 @@ describe('scripts/build-quiet.mjs', () => {
   })
 
   it('builds a Vite app with --app in one line too', () => {
-    const dir = sandboxWith('vite', '[ "$1" = build ] && pwd > built-here && echo "vite v8 building for production..." && echo "✓ 120 modules transformed."')
+    const dir = sandboxWith(
+      'vite',
+      '[ "$1" = build ] && pwd > built-here && echo "vite v8 building for production..." && echo "✓ 120 modules transformed."',
+    )
     mkdirSync(join(dir, 'examples/app'), { recursive: true })
     const result = runScript(dir, ['--app', 'examples/app'])
     expect(result.status, result.stderr).toBe(0)

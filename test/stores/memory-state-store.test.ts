@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemorySessionBackend, type SessionData, statefulStateStore } from '../../core/index.js'
 import { signedInBrowser } from '../support/flows.js'
-import { APP_ORIGIN, SECRET, authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
-import { SESSION_COOKIE, behavesAsStatefulSessionStore, sessionFor, statefulAuth } from './stateful-store-behaviours.js'
+import { APP_ORIGIN, authOptions, createTestAuth, SECRET, useMockedTenant } from '../support/tenant.js'
+import { behavesAsStatefulSessionStore, SESSION_COOKIE, sessionFor, statefulAuth } from './stateful-store-behaviours.js'
 
 const tenant = useMockedTenant()
 

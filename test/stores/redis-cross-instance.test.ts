@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type EmulatorServer, HttpBrowser, type SpawnedServer, appEnv, spawnServer, startEmulatorServer } from '../runtime/harness.js'
+import { appEnv, type EmulatorServer, HttpBrowser, type SpawnedServer, spawnServer, startEmulatorServer } from '../runtime/harness.js'
 import { type RunningRedis, startRedisServer, stopRedisServer } from './redis-server.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -12,15 +12,26 @@ let tenant: EmulatorServer | undefined
 const instances: { a?: SpawnedServer; b?: SpawnedServer } = {}
 
 beforeAll(async () => {
-  if (!existsSync(`${root}dist/redis.js`)) throw new Error('dist/redis.js is missing: run `npm run build` first (the app instances import the built package)')
+  if (!existsSync(`${root}dist/redis.js`))
+    throw new Error('dist/redis.js is missing: run `npm run build` first (the app instances import the built package)')
   redis = await startRedisServer()
   // Rotation with reuse detection, and access tokens inside the renewal leeway: every token
   // read is a refresh, and a refresh token sent twice would revoke the grant, as at Auth0.
   tenant = await startEmulatorServer({ refreshTokenRotation: true, accessTokenTtl: 5 })
   // Instances behind one load balancer share the secret (to read each other's cookies) and Redis.
-  const shared = { ...appEnv(tenant.emulator, tenant.origin), AUTH0_SECRET: randomBytes(32).toString('base64url'), REDIS_URL: redis.url, REDIS_PREFIX: 'cross:' }
+  const shared = {
+    ...appEnv(tenant.emulator, tenant.origin),
+    AUTH0_SECRET: randomBytes(32).toString('base64url'),
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: 'cross:',
+  }
   const start = (name: string, client: string) =>
-    spawnServer({ command: process.execPath, args: ['test/stores/redis-app.mjs'], cwd: root, env: { ...shared, INSTANCE_NAME: name, REDIS_CLIENT: client } })
+    spawnServer({
+      command: process.execPath,
+      args: ['test/stores/redis-app.mjs'],
+      cwd: root,
+      env: { ...shared, INSTANCE_NAME: name, REDIS_CLIENT: client },
+    })
   // Each is recorded as soon as it runs, so afterAll stops it even when the other fails to start.
   await Promise.all([
     start('a', 'node-redis').then((server) => (instances.a = server)),
@@ -40,13 +51,20 @@ afterAll(async () => {
 /** What `/auth/profile` of an instance answers for a browser's cookies. */
 async function profileAt(instance: SpawnedServer, browser: HttpBrowser): Promise<{ status: number; sub?: string }> {
   const response = await fetch(`${instance.baseUrl}/auth/profile`, { headers: { cookie: browser.cookieHeader() } })
-  const body = response.status === 200 ? ((await response.json()) as { sub: string }) : (await response.body?.cancel(), undefined)
-  return { status: response.status, ...(body ? { sub: body.sub } : {}) }
+  if (response.status !== 200) {
+    await response.body?.cancel()
+    return { status: response.status }
+  }
+  const body = (await response.json()) as { sub: string }
+  return { status: response.status, sub: body.sub }
 }
 
 async function postLogoutToken(instance: SpawnedServer, claims: { sub?: string; sid?: string }): Promise<number> {
   const logoutToken = await tenant!.emulator.createLogoutToken(claims)
-  const response = await fetch(`${instance.baseUrl}/auth/backchannel-logout`, { method: 'POST', body: new URLSearchParams({ logout_token: logoutToken }) })
+  const response = await fetch(`${instance.baseUrl}/auth/backchannel-logout`, {
+    method: 'POST',
+    body: new URLSearchParams({ logout_token: logoutToken }),
+  })
   await response.body?.cancel()
   return response.status
 }

@@ -24,7 +24,9 @@ function redisServerPath(): string {
   } catch {
     // Not a skip: these tests are how the Redis store is known to work. The global setup installs
     // it (root with apt-get) or stops the run first, so this is reached only by other routes.
-    throw new Error('redis-server is not installed: run `apt-get update && apt-get install -y redis-server` (npm test does this when run as root with apt-get)')
+    throw new Error(
+      'redis-server is not installed: run `apt-get update && apt-get install -y redis-server` (npm test does this when run as root with apt-get)',
+    )
   }
 }
 

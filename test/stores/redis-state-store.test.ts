@@ -4,9 +4,9 @@ import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RedisClient, RedisSessionBackend, redisStateStore } from '../../adapters/redis.js'
 import { signedInBrowser } from '../support/flows.js'
-import { authOptions, createTestAuth, useMockedTenant } from '../support/tenant.js'
+import { createTestAuth, useMockedTenant } from '../support/tenant.js'
 import { type RunningRedis, startRedisServer, stopRedisServer } from './redis-server.js'
-import { SESSION_COOKIE, behavesAsStatefulSessionStore, sessionFor } from './stateful-store-behaviours.js'
+import { behavesAsStatefulSessionStore, SESSION_COOKIE, sessionFor } from './stateful-store-behaviours.js'
 
 const tenant = useMockedTenant()
 

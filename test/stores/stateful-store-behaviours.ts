@@ -4,12 +4,16 @@ import { flowContextOf } from '../../core/server-client.js'
 import type { Auth0Emulator } from '../../testing/index.js'
 import { TestBrowser } from '../support/browser.js'
 import { signedInBrowser } from '../support/flows.js'
-import { APP_ORIGIN, type MockedTenant, authOptions, createTestAuth } from '../support/tenant.js'
+import { APP_ORIGIN, createTestAuth, type MockedTenant } from '../support/tenant.js'
 
 export const SESSION_COOKIE = '__session'
 
 /** An app whose sessions live in `backend` through a `StatefulStateStore`, and that store. */
-export function statefulAuth(emulator: Auth0Emulator, backend: SessionBackend, session: { rolling?: boolean; inactivityDuration?: number; absoluteDuration?: number } = {}) {
+export function statefulAuth(
+  emulator: Auth0Emulator,
+  backend: SessionBackend,
+  session: { rolling?: boolean; inactivityDuration?: number; absoluteDuration?: number } = {},
+) {
   const auth = createTestAuth(emulator, { session, stateStore: statefulStateStore(backend) })
   return { auth, stateStore: flowContextOf(auth.client).stateStore }
 }

@@ -1,7 +1,7 @@
-import { env } from '$env/dynamic/private'
 import { type Handle, redirect } from '@sveltejs/kit'
 import { sequence } from '@sveltejs/kit/hooks'
 import { auth0Handle, createAuth } from 'auth0-link-kit/sveltekit'
+import { env } from '$env/dynamic/private'
 
 // AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET and APP_BASE_URL, read at run
 // time; a missing one fails with a ConfigurationError naming the option. `npm run
