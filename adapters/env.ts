@@ -15,7 +15,8 @@ export type EnvReader = (name: string) => string | undefined
  *
  * @example
  * ```ts
- * ENV_OPTIONS.AUTH0_DOMAIN // 'domain'
+ * // tell the operator which variables configure the app
+ * const help = Object.entries(ENV_OPTIONS).map(([variable, option]) => `${variable} sets ${option}`).join('\n')
  * ```
  */
 export const ENV_OPTIONS = {

@@ -27,8 +27,11 @@ import { optionsFromEnv, readRecord } from './env.js'
  * export const handle = auth0Handle(createAuth({}, env))
  * ```
  */
-export function createAuth<TAppState = unknown>(options: Partial<AuthOptions>, env: Record<string, string | undefined>): Auth<TAppState> {
-  return createCoreAuth<TAppState>(optionsFromEnv(options, readRecord(env)))
+export function createAuth<TAppState = unknown>(
+  options: Partial<AuthOptions> | undefined,
+  env: Record<string, string | undefined>,
+): Auth<TAppState> {
+  return createCoreAuth<TAppState>(optionsFromEnv(options ?? {}, readRecord(env)))
 }
 
 /**
