@@ -4,15 +4,17 @@
  * through `next/headers`, Server Actions that start a link or unlink, and a `proxy.ts` /
  * `middleware.ts` helper. Web APIs only, so it runs in the Node.js and the Edge runtime alike.
  */
-// `.js` subpaths: `next` has no `exports` map, so only these resolve under Node's own ESM rules
-// as well as in Next's bundlers.
-import { cookies, headers } from 'next/headers.js'
-import { redirect } from 'next/navigation.js'
-import { NextResponse } from 'next/server.js'
+// Bare specifiers, not `next/headers.js`: Next's bundlers map exactly these names to the build
+// for each layer (a Route Handler's `next/navigation` is not the client's); a `.js` path skips
+// that mapping and fails `next build`. The adapter is only ever loaded through those bundlers.
+import { cookies, headers } from 'next/headers'
+import { redirect } from 'next/navigation'
+import { NextResponse } from 'next/server'
 import {
   type AccessTokenResult,
   type Auth,
   type AuthOptions,
+  ConfigurationError,
   createAuth,
   DEFAULT_ROUTES,
   MissingSessionError,
@@ -193,15 +195,17 @@ function isSpeculativeRequest(request: Request): boolean {
 const noStore = (status: number) => new Response(null, { status, headers: { 'cache-control': 'no-store' } })
 
 /**
- * The origin Next itself gives the current request: the `Host` header and `X-Forwarded-Proto`,
- * which `next start` fills from the socket when no proxy sent one (Next builds a Route Handler's
- * `request.url` from the same two). Used only when `appBaseUrl` is not configured; set it in
- * production, as everywhere.
+ * The origin the browser addressed: the `Host` header, and `X-Forwarded-Proto`, which `next start`
+ * fills from the socket when no proxy sent one. Not a Route Handler's `request.url`: Next builds
+ * that from the address it listens on (`http://localhost:3000` even when the browser asked for
+ * `127.0.0.1`), so a callback URL derived from it would land where the browser has no cookies.
+ * Used only when `appBaseUrl` is not configured; set it in production, as everywhere.
  */
-function requestOrigin(headerList: Headers): string {
-  const proto = headerList.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http'
+function requestOrigin(headerList: Headers, nextUrl?: URL): string {
   const host = headerList.get('host') ?? ''
-  return `${proto}://${/^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : 'localhost'}`
+  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return nextUrl?.origin ?? 'http://localhost'
+  const proto = headerList.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? nextUrl?.protocol.slice(0, -1)
+  return `${proto === 'https' ? 'https' : 'http'}://${host}`
 }
 
 /** Cookie writes Next refused because this is a Server Component render. */
@@ -304,20 +308,32 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
     redirect(url.href)
   }
 
-  async function routeHandler(request: Request): Promise<Response> {
-    const { pathname } = new URL(request.url)
-    if (flowRoutes.has(pathname) && isSpeculativeRequest(request)) return noStore(204)
-    let auth: Auth<TAppState>
+  /** The instance, or the 500 a misconfiguration answers: it names the option (the message does; it holds no secret). */
+  function getAuthOrFailure(): Auth<TAppState> | Response {
     try {
-      auth = getAuth()
+      return getAuth()
     } catch (error) {
-      // Misconfiguration: a 500 that names the option (the message does; it holds no secret).
-      const message = error instanceof Error ? error.message : String(error)
-      return new Response(`Auth0 is not configured: ${message}\n`, {
+      if (!(error instanceof ConfigurationError)) throw error
+      return new Response(`Auth0 is not configured: ${error.message}\n`, {
         status: 500,
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       })
     }
+  }
+
+  async function routeHandler(nextRequest: Request): Promise<Response> {
+    const nextUrl = new URL(nextRequest.url)
+    const { pathname, search } = nextUrl
+    const request = new Request(`${requestOrigin(nextRequest.headers, nextUrl)}${pathname}${search}`, {
+      method: nextRequest.method,
+      headers: nextRequest.headers,
+      signal: nextRequest.signal,
+      // Streamed on, not read here: the core bounds how much of a form it reads.
+      ...(nextRequest.body ? { body: nextRequest.body, duplex: 'half' } : {}),
+    } as RequestInit)
+    if (flowRoutes.has(pathname) && isSpeculativeRequest(request)) return noStore(204)
+    const auth = getAuthOrFailure()
+    if (auth instanceof Response) return auth
     return (await auth.handler(request)) ?? noStore(404)
   }
 
@@ -327,9 +343,13 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       protect.some((rule) =>
         typeof rule === 'string' ? pathname === rule || pathname.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(pathname),
       )
-    return async (request) => {
-      const url = new URL(request.url)
-      const auth = getAuth()
+    return async (nextRequest) => {
+      const nextUrl = new URL(nextRequest.url)
+      const url = new URL(`${nextUrl.pathname}${nextUrl.search}`, requestOrigin(nextRequest.headers, nextUrl))
+      // Headers only: the body is still Next's to hand to the page or Server Action.
+      const request = new Request(url, { headers: nextRequest.headers })
+      const auth = getAuthOrFailure()
+      if (auth instanceof Response) return auth
       // The auth routes read and write their own cookies; reading them here would only cost.
       if (auth.routePaths.has(url.pathname)) return undefined
       const responseHeaders = new Headers()

@@ -28,7 +28,7 @@ const current = {
 const READONLY_MESSAGE =
   'Cookies can only be modified in a Server Action or Route Handler. Read more: https://nextjs.org/docs/app/api-reference/functions/cookies#options'
 
-vi.mock('next/headers.js', () => ({
+vi.mock('next/headers', () => ({
   cookies: async () => ({
     getAll: () => [...current.cookies].map(([name, value]) => ({ name, value })),
     set: (name: string, value: string, options: Record<string, unknown>) => {
@@ -48,12 +48,12 @@ class RedirectSignal extends Error {
     super('NEXT_REDIRECT')
   }
 }
-vi.mock('next/navigation.js', () => ({
+vi.mock('next/navigation', () => ({
   redirect: (url: string) => {
     throw new RedirectSignal(url)
   },
 }))
-vi.mock('next/server.js', () => ({
+vi.mock('next/server', () => ({
   NextResponse: { next: () => new Response(null, { headers: { 'x-middleware-next': '1' } }) },
 }))
 
@@ -164,6 +164,15 @@ describe('route handlers', () => {
     expect((await handlers.POST(new Request(`${APP_ORIGIN}/auth/nothing`, { method: 'POST' }))).status).toBe(404)
   })
 
+  it('builds the callback URL from the Host the browser used, not the address Next listens on', async () => {
+    const { appBaseUrl: _derived, ...options } = authOptions(tenant.emulator)
+    const { handlers } = createNextAuth(options)
+    // Next gives a Route Handler `http://localhost:<port>` whatever the browser addressed.
+    const login = await handlers.GET(new Request('http://localhost:3000/auth/login', { headers: { host: '127.0.0.1:4000' } }))
+    const authorize = new URL(login.headers.get('location')!)
+    expect(authorize.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:4000/auth/callback')
+  })
+
   it.each([
     ['Next-Router-Prefetch', { 'next-router-prefetch': '1', rsc: '1' }],
     ['an RSC navigation fetch', { rsc: '1' }],
@@ -187,6 +196,10 @@ describe('route handlers', () => {
     expect(response.status).toBe(500)
     expect(await response.text()).toMatch(/clientSecret/)
     expect(() => nextAuth.auth).toThrow(ConfigurationError)
+    // Through the proxy, every page shows the same 500 instead of Next's anonymous one.
+    const page = await nextAuth.authMiddleware()(new Request(`${APP_ORIGIN}/`))
+    expect(page?.status).toBe(500)
+    expect(await page?.text()).toMatch(/clientSecret/)
   })
 })
 
@@ -196,6 +209,8 @@ describe('authMiddleware', () => {
     const response = await middleware(new Request(`${APP_ORIGIN}/account/linked?tab=github`, { headers: { accept: 'text/html' } }))
     expect(response?.status).toBe(303)
     expect(response?.headers.get('location')).toBe(`${APP_ORIGIN}/auth/login?returnTo=%2Faccount%2Flinked%3Ftab%3Dgithub`)
+    const viaHost = await middleware(new Request('http://localhost:3000/account', { headers: { host: '127.0.0.1:4000' } }))
+    expect(viaHost?.headers.get('location')).toBe('http://127.0.0.1:4000/auth/login?returnTo=%2Faccount')
     expect(await middleware(new Request(`${APP_ORIGIN}/accounts`))).toBeUndefined()
   })
 
@@ -240,7 +255,7 @@ describe('the built auth0-link-kit/next', () => {
         }
       }
       expect([...external].filter((specifier) => specifier.startsWith('node:')), entry).toEqual([])
-      expect([...external].sort(), entry).toEqual(['jose', 'next/headers.js', 'next/navigation.js', 'next/server.js', 'oauth4webapi'])
+      expect([...external].sort(), entry).toEqual(['jose', 'next/headers', 'next/navigation', 'next/server', 'oauth4webapi'])
     }
   })
 })
