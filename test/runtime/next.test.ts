@@ -4,10 +4,13 @@
 // as Next's own client sends them (an action id and a Flight body no test should hand-craft).
 
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SessionData } from '../../core/index.js'
+import { CookieCodec } from '../../core/cookies/codec.js'
 import { HttpBrowser, runBehaviourSuite, type SpawnedServer, type StartedApp, setCookieName, startSpawnedApp } from './harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -49,18 +52,19 @@ afterAll(() => {
   if (build?.pid !== undefined) process.kill(build.pid, 'SIGKILL')
 })
 
-const startBuiltApp = () => startSpawnedApp({ command: process.execPath, args: ['start.js'], cwd: exampleDir, timeout: 60_000 })
+const startBuiltApp = (env: Record<string, string> = {}) =>
+  startSpawnedApp({ command: process.execPath, args: ['start.js'], cwd: exampleDir, timeout: 60_000, env })
 
-runBehaviourSuite('Next.js 16 (App Router, next build + next start)', startBuiltApp, { runtime: 'next' })
+runBehaviourSuite('Next.js 16 (App Router, next build + next start)', () => startBuiltApp(), { runtime: 'next' })
 
 const connections = (app: StartedApp) => app.emulator.getUser('auth0|alice')?.identities.map((identity) => identity.connection) ?? []
 const isSessionCookie = (name: string) => name === '__session' || name.startsWith('__session.')
 
 /** One app for a describe: started before it, stopped after it, also when a test fails. */
-function useApp(): () => StartedApp & { server: SpawnedServer } {
+function useApp(env: Record<string, string> = {}): () => StartedApp & { server: SpawnedServer } {
   let app: (StartedApp & { server: SpawnedServer }) | undefined
   beforeAll(async () => {
-    app = await startBuiltApp()
+    app = await startBuiltApp(env)
   }, 90_000)
   afterAll(async () => {
     await app?.stop()
@@ -72,7 +76,30 @@ function useApp(): () => StartedApp & { server: SpawnedServer } {
 }
 
 describe('Next.js: Server Components, the Edge route and the proxy over HTTP', () => {
-  const started = useApp()
+  // Known to the test, so it can age a session the way two idle minutes would.
+  const secret = randomBytes(32).toString('base64url')
+  const started = useApp({ AUTH0_SECRET: secret })
+
+  it('keeps a rolling session fresh from proxy.ts: a page request re-issues a session idle for two minutes', async () => {
+    const { baseUrl } = started()
+    const browser = new HttpBrowser(baseUrl)
+    await browser.navigate('/auth/login?returnTo=/')
+    expect([...browser.cookies.keys()].filter(isSessionCookie)).toEqual(['__session'])
+    const codec = new CookieCodec([secret], 'session')
+    const session = (await codec.decrypt<SessionData>(browser.cookies.get('__session')!))!.payload
+    const twoMinutesAgo = Math.floor(Date.now() / 1000) - 120
+    const aged = await codec.encrypt({ ...session, internal: { ...session.internal, updatedAt: twoMinutesAgo } }, twoMinutesAgo + 86_400)
+    browser.cookies.set('__session', aged)
+
+    const page = await browser.send('/')
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('alice@example.com')
+    const rolled = page.headers.getSetCookie().find((cookie) => setCookieName(cookie) === '__session')
+    expect(rolled).toMatch(/; HttpOnly/i)
+    const renewed = (await codec.decrypt<SessionData>(browser.cookies.get('__session')!))!.payload
+    expect(renewed.internal.updatedAt).toBeGreaterThan(twoMinutesAgo + 60)
+    expect(renewed.user.sub).toBe('auth0|alice')
+  })
 
   it('reads the session in a Server Component behind proxy.ts: /account sends a signed-out user to login and back', async () => {
     const { baseUrl } = started()
