@@ -31,13 +31,13 @@ if (!useTenant) {
   const { server, setHandler } = await listen(Number(process.env.EMULATOR_PORT ?? 0), '127.0.0.1')
   emulatorServer = server
   const origin = `http://127.0.0.1:${server.address().port}`
-  const emulator = await createAuth0Emulator({ origin, interaction: process.env.EMULATOR_INTERACTION === 'auto' ? 'auto' : 'page' })
+  const emulator = await createAuth0Emulator({ origin, interaction: 'page' })
   setHandler((request) => emulator.handle(request))
   process.env.AUTH0_DOMAIN = origin
   process.env.AUTH0_CLIENT_ID = emulator.clientId
   process.env.AUTH0_CLIENT_SECRET = emulator.clientSecret
-  // A fresh secret per run: the example's sessions need not outlive it.
-  process.env.AUTH0_SECRET ??= crypto.randomUUID() + crypto.randomUUID()
+  // A fresh secret per run (an empty variable counts as unset): the example's sessions need not outlive it.
+  if (!process.env.AUTH0_SECRET) process.env.AUTH0_SECRET = crypto.randomUUID() + crypto.randomUUID()
   console.log(`Auth0 emulator on ${origin} (users: alice@example.com, bob@example.com)`)
 }
 

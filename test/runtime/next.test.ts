@@ -11,7 +11,7 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SessionData } from '../../core/index.js'
 import { CookieCodec } from '../../core/cookies/codec.js'
-import { HttpBrowser, runBehaviourSuite, type SpawnedServer, type StartedApp, setCookieName, startSpawnedApp } from './harness.js'
+import { HttpBrowser, runBehaviourSuite, type SpawnedServer, type StartedApp, setCookieName, spawnServer, startSpawnedApp } from './harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const exampleDir = fileURLToPath(new URL('../../examples/next/', import.meta.url))
@@ -271,6 +271,31 @@ describe('Next.js: Server Actions clicked in Chromium', () => {
       await page.context().close()
     }
   })
+
+  it('runs with the built-in emulator when AUTH0_* is unset, as npm run example:next does: sign in and link by clicking', async () => {
+    // Nothing from the test process's environment may point the example at a tenant.
+    const noTenant = { AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '', AUTH0_SECRET: '', APP_BASE_URL: '', PORT: '0', HOST: '127.0.0.1' }
+    const example = await spawnServer({ command: process.execPath, args: ['start.js'], cwd: exampleDir, env: noTenant, timeout: 60_000 })
+    const page = await chrome!.newContext().then((context) => context.newPage())
+    try {
+      expect(example.output()).toMatch(/Auth0 emulator on http:\/\/127\.0\.0\.1:\d+/)
+      await page.goto(`${example.baseUrl}/`)
+      await page.getByRole('link', { name: 'Sign in' }).click()
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 })
+      expect(new URL(page.url()).origin).not.toBe(example.baseUrl)
+      await page.getByRole('button', { name: /Alice Example/ }).click()
+      await page.waitForURL(`${example.baseUrl}/`)
+      expect(await page.getByTestId('email').textContent()).toBe('alice@example.com')
+
+      await page.getByRole('button', { name: 'Link github', exact: true }).click()
+      await page.getByRole('button', { name: 'Continue', exact: true }).click()
+      await page.getByRole('button', { name: 'Unlink github', exact: true }).waitFor({ timeout: 15_000 })
+      expect((await identities(page)).some((text) => text.startsWith('github'))).toBe(true)
+    } finally {
+      await page.context().close()
+      await example.stop()
+    }
+  }, 60_000)
 
   it('throws MissingSessionError from a Server Action called without a session, starting nothing', async () => {
     const app = started()
