@@ -61,6 +61,9 @@ const child = spawn(process.execPath, [nextBin, 'start', '--port', String(port),
   env: process.env,
 })
 
+// Whoever started us can clean up after a SIGKILL, which we cannot pass on to next start.
+console.log(`next start pid ${child.pid}`)
+
 let stopping = false
 function stop(code) {
   if (stopping) return

@@ -47,13 +47,43 @@ function nextBuild(): Promise<void> {
   })
 }
 
+/**
+ * The `next start` processes start.js spawned. start.js stops its child when it is stopped, but a
+ * SIGKILL (the harness's last resort, or a dying test run) cannot be passed on, so the pids
+ * start.js prints are killed here too.
+ */
+const nextServerPids = new Set<number>()
+function killNextServers(): void {
+  for (const pid of nextServerPids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Already gone: start.js stopped it.
+    }
+  }
+  nextServerPids.clear()
+}
+process.on('exit', killNextServers)
+
+/** Notes the pid of the `next start` a spawned start.js launched. */
+function trackNextServer(server: SpawnedServer): SpawnedServer {
+  const pid = /^next start pid (\d+)$/m.exec(server.output())?.[1]
+  if (!pid) throw new Error(`start.js did not print the pid of next start:\n${server.output()}`)
+  nextServerPids.add(Number(pid))
+  return server
+}
+
 beforeAll(nextBuild, BUILD_TIMEOUT_MS)
 afterAll(() => {
   if (build?.pid !== undefined) process.kill(build.pid, 'SIGKILL')
+  killNextServers()
 })
 
-const startBuiltApp = (env: Record<string, string> = {}) =>
-  startSpawnedApp({ command: process.execPath, args: ['start.js'], cwd: exampleDir, timeout: 60_000, env })
+const startBuiltApp = async (env: Record<string, string> = {}) => {
+  const app = await startSpawnedApp({ command: process.execPath, args: ['start.js'], cwd: exampleDir, timeout: 60_000, env })
+  trackNextServer(app.server)
+  return app
+}
 
 runBehaviourSuite('Next.js 16 (App Router, next build + next start)', () => startBuiltApp(), { runtime: 'next' })
 
@@ -234,8 +264,16 @@ describe('Next.js: Server Actions clicked in Chromium', () => {
     await chrome?.close().catch(() => {})
   })
 
-  async function signedInPage(baseUrl: string): Promise<Page> {
+  /** A page in a fresh context whose waits give up in time, so a failing test ends (and cleans up). */
+  async function newPage(): Promise<Page> {
     const page = await chrome!.newContext().then((context) => context.newPage())
+    page.setDefaultTimeout(15_000)
+    page.setDefaultNavigationTimeout(15_000)
+    return page
+  }
+
+  async function signedInPage(baseUrl: string): Promise<Page> {
+    const page = await newPage()
     await page.goto(`${baseUrl}/`)
     await page.getByRole('link', { name: 'Sign in' }).click()
     await page.waitForURL(`${baseUrl}/`)
@@ -275,8 +313,8 @@ describe('Next.js: Server Actions clicked in Chromium', () => {
   it('runs with the built-in emulator when AUTH0_* is unset, as npm run example:next does: sign in and link by clicking', async () => {
     // Nothing from the test process's environment may point the example at a tenant.
     const noTenant = { AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '', AUTH0_SECRET: '', APP_BASE_URL: '', PORT: '0', HOST: '127.0.0.1' }
-    const example = await spawnServer({ command: process.execPath, args: ['start.js'], cwd: exampleDir, env: noTenant, timeout: 60_000 })
-    const page = await chrome!.newContext().then((context) => context.newPage())
+    const example = trackNextServer(await spawnServer({ command: process.execPath, args: ['start.js'], cwd: exampleDir, env: noTenant, timeout: 60_000 }))
+    const page = await newPage()
     try {
       expect(example.output()).toMatch(/Auth0 emulator on http:\/\/127\.0\.0\.1:\d+/)
       await page.goto(`${example.baseUrl}/`)
