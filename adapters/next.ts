@@ -208,15 +208,12 @@ function requestOrigin(headerList: Headers, nextUrl?: URL): string {
   return `${proto === 'https' ? 'https' : 'http'}://${host}`
 }
 
-/** Cookie writes Next refused because this is a Server Component render. */
-type WriteBack = 'written' | 'read-only'
-
 /**
  * Replays the core's `Set-Cookie` headers onto Next's `cookies()`. The values are base64url JWE
  * already, which Next's `encodeURIComponent` leaves as they are; `secure` is passed as the core
  * decided (plain-http loopback gets none), never Next's defaults.
  */
-function writeCookies(responseHeaders: Headers, cookieStore: Awaited<ReturnType<typeof cookies>>): WriteBack {
+function writeCookies(responseHeaders: Headers, cookieStore: Awaited<ReturnType<typeof cookies>>): void {
   try {
     for (const header of responseHeaders.getSetCookie()) {
       const cookie = parseSetCookie(header)
@@ -231,12 +228,10 @@ function writeCookies(responseHeaders: Headers, cookieStore: Awaited<ReturnType<
       if (cookie.maxAge <= 0) cookieStore.set(cookie.name, '', { ...options, maxAge: 0, expires: new Date(0) })
       else cookieStore.set(cookie.name, cookie.value, { ...options, maxAge: cookie.maxAge })
     }
-    return 'written'
   } catch (error) {
     // A Server Component render: the cookie still read fine; the next writable request (the
     // proxy, a Route Handler, a Server Action) rolls or re-encrypts it instead.
-    if (isReadonlyCookiesError(error)) return 'read-only'
-    throw error
+    if (!isReadonlyCookiesError(error)) throw error
   }
 }
 
@@ -300,6 +295,7 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
             `show the button only when getUser() returns one, or send the user to ${routes.login} first`,
         )
       }
+      // The shared callback route reads `returnTo` from the appState to send the browser back.
       const appState = { returnTo: safeReturnTo(returnTo, origin) } as TAppState
       return flow === 'link'
         ? auth.client.startLinkUser({ connection, ...(connectionScope ? { connectionScope } : {}), appState }, storeOptions)
