@@ -7,6 +7,7 @@ export default defineConfig({
     bun: 'adapters/bun.ts',
     deno: 'adapters/deno.ts',
     sveltekit: 'adapters/sveltekit.ts',
+    next: 'adapters/next.ts',
     redis: 'adapters/redis.ts',
     testing: 'testing/index.ts',
   },

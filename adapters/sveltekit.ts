@@ -11,6 +11,7 @@ import {
   type UserClaims,
 } from '../core/index.js'
 import { optionsFromEnv, readRecord } from './env.js'
+import { parseSetCookie } from './set-cookie.js'
 
 /**
  * Creates the auth instance with every option not passed filled from `env` (`AUTH0_DOMAIN`,
@@ -70,49 +71,6 @@ export interface Auth0Locals<TAppState = unknown> {
   startUnlinkUser(options: StartUnlinkUserOptions<TAppState>): Promise<URL>
   /** An access token for `audience` (default: the configured one), refreshed when it has expired. */
   getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
-}
-
-/** One `Set-Cookie` header as the core's cookie stores write it. */
-interface SetCookie {
-  name: string
-  value: string
-  maxAge: number
-  secure: boolean
-  sameSite: 'lax' | 'none' | 'strict'
-  domain: string | undefined
-}
-
-function parseSetCookie(header: string): SetCookie | undefined {
-  const [pair = '', ...attributes] = header.split(';')
-  const eq = pair.indexOf('=')
-  if (eq <= 0) return undefined
-  const cookie: SetCookie = {
-    name: pair.slice(0, eq).trim(),
-    value: pair.slice(eq + 1).trim(),
-    maxAge: 0,
-    secure: false,
-    sameSite: 'lax',
-    domain: undefined,
-  }
-  for (const attribute of attributes) {
-    const [key = '', ...rest] = attribute.split('=')
-    const value = rest.join('=').trim()
-    switch (key.trim().toLowerCase()) {
-      case 'max-age':
-        cookie.maxAge = Number(value)
-        break
-      case 'secure':
-        cookie.secure = true
-        break
-      case 'samesite':
-        cookie.sameSite = value.toLowerCase() === 'none' ? 'none' : value.toLowerCase() === 'strict' ? 'strict' : 'lax'
-        break
-      case 'domain':
-        cookie.domain = value
-        break
-    }
-  }
-  return cookie
 }
 
 /**

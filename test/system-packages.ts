@@ -29,7 +29,7 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     command: 'chromium',
     aptPackage: 'chromium',
     why: "the browser end-to-end test drives Debian's Chromium (playwright-core downloads no browser)",
-    neededBy: /(^|\/)test\/e2e\/demo\.test\.ts$/,
+    neededBy: /(^|\/)test\/(e2e\/demo|runtime\/next)\.test\.ts$/,
   },
 ]
 

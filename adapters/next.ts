@@ -1,0 +1,395 @@
+/**
+ * @module `auth0-link-kit/next`: the Next.js App Router adapter (Next 15 and 16). Route Handlers
+ * for the auth routes, session reads for Server Components, Route Handlers and Server Actions
+ * through `next/headers`, Server Actions that start a link or unlink, and a `proxy.ts` /
+ * `middleware.ts` helper. Web APIs only, so it runs in the Node.js and the Edge runtime alike.
+ */
+// Bare specifiers, not `next/headers.js`: Next's bundlers map exactly these names to the build
+// for each layer (a Route Handler's `next/navigation` is not the client's); a `.js` path skips
+// that mapping and fails `next build`. The adapter is only ever loaded through those bundlers.
+import { cookies, headers } from 'next/headers'
+import { redirect } from 'next/navigation'
+import { NextResponse } from 'next/server'
+import {
+  type AccessTokenResult,
+  type Auth,
+  type AuthOptions,
+  ConfigurationError,
+  createAuth,
+  DEFAULT_ROUTES,
+  MissingSessionError,
+  type SessionData,
+  type StoreOptions,
+  safeReturnTo,
+  type UserClaims,
+} from '../core/index.js'
+import { optionsFromEnv, readRecord } from './env.js'
+import { parseSetCookie } from './set-cookie.js'
+
+/**
+ * Options of {@link NextAuth.startLinkUser}, what a "Link your GitHub account" button sends.
+ *
+ * @example
+ * ```ts
+ * const options: NextStartLinkUserOptions = { connection: 'github', returnTo: '/settings' }
+ * ```
+ */
+export interface NextStartLinkUserOptions {
+  /** The Auth0 connection to link, e.g. `github` or `google-oauth2`. */
+  connection: string
+  /** Scopes to request from the linked identity provider (`requested_connection_scope`). */
+  connectionScope?: string
+  /** Where the callback sends the user afterwards: a path on this app (anything else becomes `/`). */
+  returnTo?: string
+}
+
+/**
+ * Options of {@link NextAuth.startUnlinkUser}.
+ *
+ * @example
+ * ```ts
+ * const options: NextStartUnlinkUserOptions = { connection: 'github', returnTo: '/settings' }
+ * ```
+ */
+export interface NextStartUnlinkUserOptions {
+  /** The Auth0 connection to unlink. */
+  connection: string
+  /** Where the callback sends the user afterwards: a path on this app (anything else becomes `/`). */
+  returnTo?: string
+}
+
+/**
+ * Options of {@link NextAuth.authMiddleware}.
+ *
+ * @example
+ * ```ts
+ * const options: AuthMiddlewareOptions = { protect: ['/account', /^\/settings(\/|$)/] }
+ * ```
+ */
+export interface AuthMiddlewareOptions {
+  /**
+   * Paths that need a session. A string protects that path and everything below it (`/account`
+   * covers `/account/linked` but not `/accounts`); a RegExp is tested against the pathname.
+   * Signed out, a page request is redirected (303) to the login route with `returnTo` set to the
+   * requested path, and a request that accepts only JSON gets a 401.
+   */
+  protect?: ReadonlyArray<string | RegExp>
+}
+
+/**
+ * A `proxy.ts` (Next 16) or `middleware.ts` (Next 15) function: a `Response` to send or to
+ * continue with (`NextResponse.next()` carrying cookies), or `undefined` to let Next go on.
+ *
+ * @example
+ * ```ts
+ * // proxy.ts
+ * import { nextAuth } from './lib/auth'
+ * export const proxy: AuthMiddleware = nextAuth.authMiddleware({ protect: ['/account'] })
+ * ```
+ */
+export type AuthMiddleware = (request: Request) => Promise<Response | undefined>
+
+/**
+ * The Route Handlers of the catch-all auth route. `HEAD` is derived from `GET` by Next.
+ *
+ * @example
+ * ```ts
+ * // app/auth/[...auth0]/route.ts
+ * import { nextAuth } from '@/lib/auth'
+ * export const { GET, POST } = nextAuth.handlers
+ * ```
+ */
+export interface NextAuthHandlers {
+  /** Login, callback, logout, link and unlink started by a link, profile, access token. */
+  GET(request: Request): Promise<Response>
+  /** The same routes for posted forms (link, unlink, logout) and the back-channel logout. */
+  POST(request: Request): Promise<Response>
+}
+
+/**
+ * What {@link createNextAuth} returns. Every method but `handlers` and `authMiddleware` reads the
+ * current request through `next/headers`, so call them inside a request: a Server Component, a
+ * Route Handler or a Server Action.
+ *
+ * Where Next lets the response carry cookies (Route Handlers, Server Actions) a read writes what
+ * it changed: a rolling session's new expiry, a cookie re-encrypted under a rotated secret, a
+ * refreshed token set. In a Server Component Next forbids cookie writes; the read still answers,
+ * and the change is left for the next request that can write one (the `authMiddleware` proxy
+ * does on every navigation). The one change that cannot wait is a refresh under refresh-token
+ * rotation: call {@link NextAuth.getAccessToken} from a Route Handler or Server Action, or let
+ * the proxy run first, when the access token may have expired.
+ *
+ * @example
+ * ```ts
+ * // lib/auth.ts
+ * import { createNextAuth } from 'auth0-link-kit/next'
+ * export const nextAuth = createNextAuth() // AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET, APP_BASE_URL
+ *
+ * // app/page.tsx (a Server Component)
+ * export default async function Home() {
+ *   const user = await nextAuth.getUser()
+ *   return user ? <p>Signed in as {user.email}</p> : <a href="/auth/login">Sign in</a>
+ * }
+ * ```
+ */
+export interface NextAuth<TAppState = unknown> {
+  /**
+   * The core auth instance (`auth.client` for the full programmatic API), created on first use so
+   * that `next build` needs none of the `AUTH0_*` variables. Throws `ConfigurationError` naming
+   * the option when one is missing or invalid.
+   */
+  readonly auth: Auth<TAppState>
+  /** `GET` and `POST` for `app/auth/[...auth0]/route.ts`; 404 for a path that is not an auth route. */
+  readonly handlers: NextAuthHandlers
+  /** The session, or `undefined` when signed out (a tampered or expired cookie counts as signed out). */
+  getSession(): Promise<SessionData | undefined>
+  /** The signed-in user's claims, or `undefined`. */
+  getUser(): Promise<UserClaims | undefined>
+  /**
+   * An access token for `audience` (default: the configured one), refreshed when it has expired.
+   * Throws `MissingSessionError` when signed out.
+   */
+  getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
+  /**
+   * For a Server Action: starts linking `connection` to the signed-in user, writes the
+   * transaction cookie and `redirect()`s to Auth0 (so it never returns). Signed out, it throws
+   * `MissingSessionError` before writing anything: render the button only for a signed-in user.
+   */
+  startLinkUser(options: NextStartLinkUserOptions): Promise<never>
+  /** For a Server Action: as {@link NextAuth.startLinkUser}, for unlinking `connection`. */
+  startUnlinkUser(options: NextStartUnlinkUserOptions): Promise<never>
+  /**
+   * Runs `call` with `storeOptions` for the current request and writes back the cookies it
+   * changed, as the methods above do: the way to any `auth.client` method this object does not
+   * wrap (`getIdentities`, and what later versions add).
+   */
+  withStoreOptions<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T>
+  /** A `proxy.ts` / `middleware.ts` function that keeps rolling sessions fresh and guards `protect`. */
+  authMiddleware(options?: AuthMiddlewareOptions): AuthMiddleware
+}
+
+/** Next's own message when a cookie is written during a Server Component render. */
+const READONLY_COOKIES_MESSAGE = /^Cookies can only be modified in a Server Action or Route Handler/
+
+/**
+ * True for Next's "cookies are read-only here" error. Next does not export the error class, and
+ * its name does not survive minification, so the message (stable since Next 13.4) identifies it.
+ */
+function isReadonlyCookiesError(error: unknown): boolean {
+  return error instanceof Error && READONLY_COOKIES_MESSAGE.test(error.message)
+}
+
+/**
+ * Requests no user asked for as such: the ones Next's client router makes on its own (`<Link>`
+ * prefetches with `Next-Router-Prefetch`, the RSC fetch of a soft navigation with `RSC: 1`) and
+ * the browser's speculative loads (`Sec-Purpose: prefetch`, which the core refuses too). Answered
+ * with 204 and no Flight payload, Next's router falls back to a full page load, and that plain
+ * request runs the flow exactly once.
+ */
+function isSpeculativeRequest(request: Request): boolean {
+  if (request.headers.has('next-router-prefetch') || request.headers.get('rsc') === '1') return true
+  const purpose = request.headers.get('sec-purpose') ?? request.headers.get('purpose')
+  return purpose !== null && /prefetch|prerender/i.test(purpose)
+}
+
+const noStore = (status: number) => new Response(null, { status, headers: { 'cache-control': 'no-store' } })
+
+/**
+ * The origin the browser addressed: the `Host` header, and `X-Forwarded-Proto`, which `next start`
+ * fills from the socket when no proxy sent one. Not a Route Handler's `request.url`: Next builds
+ * that from the address it listens on (`http://localhost:3000` even when the browser asked for
+ * `127.0.0.1`), so a callback URL derived from it would land where the browser has no cookies.
+ * Used only when `appBaseUrl` is not configured; set it in production, as everywhere.
+ */
+function requestOrigin(headerList: Headers, nextUrl?: URL): string {
+  const host = headerList.get('host') ?? ''
+  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return nextUrl?.origin ?? 'http://localhost'
+  const proto = headerList.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? nextUrl?.protocol.slice(0, -1)
+  return `${proto === 'https' ? 'https' : 'http'}://${host}`
+}
+
+/**
+ * Replays the core's `Set-Cookie` headers onto Next's `cookies()`. The values are base64url JWE
+ * already, which Next's `encodeURIComponent` leaves as they are; `secure` is passed as the core
+ * decided (plain-http loopback gets none), never Next's defaults.
+ */
+function writeCookies(responseHeaders: Headers, cookieStore: Awaited<ReturnType<typeof cookies>>): void {
+  try {
+    for (const header of responseHeaders.getSetCookie()) {
+      const cookie = parseSetCookie(header)
+      if (!cookie) continue
+      const options = {
+        path: cookie.path,
+        httpOnly: cookie.httpOnly,
+        secure: cookie.secure,
+        sameSite: cookie.sameSite,
+        ...(cookie.domain ? { domain: cookie.domain } : {}),
+      }
+      if (cookie.maxAge <= 0) cookieStore.set(cookie.name, '', { ...options, maxAge: 0, expires: new Date(0) })
+      else cookieStore.set(cookie.name, cookie.value, { ...options, maxAge: cookie.maxAge })
+    }
+  } catch (error) {
+    // A Server Component render: the cookie still read fine; the next writable request (the
+    // proxy, a Route Handler, a Server Action) rolls or re-encrypts it instead.
+    if (!isReadonlyCookiesError(error)) throw error
+  }
+}
+
+/**
+ * Creates the Next.js adapter. Options not passed are read from the environment at first use
+ * (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`), so
+ * one `next build` runs against any tenant. Create it once in a module of its own and import it
+ * wherever it is used.
+ *
+ * @example
+ * ```ts
+ * // lib/auth.ts
+ * import { createNextAuth } from 'auth0-link-kit/next'
+ * export const nextAuth = createNextAuth({ authorizationParams: { scope: 'openid profile email offline_access' } })
+ *
+ * // app/auth/[...auth0]/route.ts
+ * export const { GET, POST } = nextAuth.handlers
+ *
+ * // app/actions.ts
+ * 'use server'
+ * export async function linkGitHub() {
+ *   await nextAuth.startLinkUser({ connection: 'github', returnTo: '/' })
+ * }
+ * ```
+ */
+export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions> = {}): NextAuth<TAppState> {
+  let instance: Auth<TAppState> | undefined
+  // Not cached on failure: a ConfigurationError answers every request until the config is fixed.
+  const getAuth = (): Auth<TAppState> =>
+    (instance ??= createAuth<TAppState>(optionsFromEnv(options, readRecord(globalThis.process?.env ?? {}))))
+  const routes = { ...DEFAULT_ROUTES, ...options.routes }
+  // The routes a prefetch or an RSC fetch must never run: each starts or ends a flow.
+  const flowRoutes = new Set([routes.login, routes.logout, routes.link, routes.unlink])
+
+  async function withStoreOptions<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T> {
+    const [cookieStore, headerList] = await Promise.all([cookies(), headers()])
+    // From cookies(), not the Cookie header: in a Server Action it already holds what the
+    // action wrote earlier.
+    const cookieHeader = cookieStore
+      .getAll()
+      .map(({ name, value }) => `${name}=${value}`)
+      .join('; ')
+    const request = new Request(`${requestOrigin(headerList)}/`, { headers: cookieHeader ? { cookie: cookieHeader } : {} })
+    const storeOptions: StoreOptions = { request, response: { headers: new Headers() } }
+    try {
+      return await call(storeOptions)
+    } finally {
+      // Cookies written before a failure (a rotated session) still belong on the response.
+      writeCookies(storeOptions.response.headers, cookieStore)
+    }
+  }
+
+  /** Starts a link or unlink and redirects; `redirect()` throws Next's redirect signal, outside any catch. */
+  async function startAccountFlow(
+    flow: 'link' | 'unlink',
+    connection: string,
+    connectionScope: string | undefined,
+    returnTo: string | undefined,
+  ): Promise<never> {
+    const auth = getAuth()
+    const url = await withStoreOptions(async (storeOptions) => {
+      const origin = new URL(storeOptions.request.url)
+      if (!(await auth.client.getSession(storeOptions))) {
+        throw new MissingSessionError(
+          `${flow === 'link' ? 'startLinkUser' : 'startUnlinkUser'}({ connection: '${connection}' }) needs a signed-in user; ` +
+            `show the button only when getUser() returns one, or send the user to ${routes.login} first`,
+        )
+      }
+      // The shared callback route reads `returnTo` from the appState to send the browser back.
+      const appState = { returnTo: safeReturnTo(returnTo, origin) } as TAppState
+      return flow === 'link'
+        ? auth.client.startLinkUser({ connection, ...(connectionScope ? { connectionScope } : {}), appState }, storeOptions)
+        : auth.client.startUnlinkUser({ connection, appState }, storeOptions)
+    })
+    redirect(url.href)
+  }
+
+  /** The instance, or the 500 a misconfiguration answers: it names the option (the message does; it holds no secret). */
+  function getAuthOrFailure(): Auth<TAppState> | Response {
+    try {
+      return getAuth()
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error
+      return new Response(`Auth0 is not configured: ${error.message}\n`, {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      })
+    }
+  }
+
+  async function routeHandler(nextRequest: Request): Promise<Response> {
+    const nextUrl = new URL(nextRequest.url)
+    const { pathname, search } = nextUrl
+    const request = new Request(`${requestOrigin(nextRequest.headers, nextUrl)}${pathname}${search}`, {
+      method: nextRequest.method,
+      headers: nextRequest.headers,
+      signal: nextRequest.signal,
+      // Streamed on, not read here: the core bounds how much of a form it reads.
+      ...(nextRequest.body ? { body: nextRequest.body, duplex: 'half' } : {}),
+    } as RequestInit)
+    if (flowRoutes.has(pathname) && isSpeculativeRequest(request)) return noStore(204)
+    const auth = getAuthOrFailure()
+    if (auth instanceof Response) return auth
+    return (await auth.handler(request)) ?? noStore(404)
+  }
+
+  function authMiddleware(middlewareOptions: AuthMiddlewareOptions = {}): AuthMiddleware {
+    const protect = middlewareOptions.protect ?? []
+    const isProtected = (pathname: string) =>
+      protect.some((rule) =>
+        typeof rule === 'string' ? pathname === rule || pathname.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(pathname),
+      )
+    return async (nextRequest) => {
+      const nextUrl = new URL(nextRequest.url)
+      const url = new URL(`${nextUrl.pathname}${nextUrl.search}`, requestOrigin(nextRequest.headers, nextUrl))
+      // Headers only: the body is still Next's to hand to the page or Server Action.
+      const request = new Request(url, { headers: nextRequest.headers })
+      const auth = getAuthOrFailure()
+      if (auth instanceof Response) return auth
+      // The auth routes read and write their own cookies; reading them here would only cost.
+      if (auth.routePaths.has(url.pathname)) return undefined
+      const responseHeaders = new Headers()
+      const session = await auth.getSession(request, responseHeaders)
+      if (!session && isProtected(url.pathname)) {
+        const accept = request.headers.get('accept') ?? ''
+        if (accept.includes('application/json') && !accept.includes('text/html')) {
+          return Response.json(
+            { error: MissingSessionError.code, message: 'Not signed in' },
+            { status: 401, headers: { 'cache-control': 'no-store' } },
+          )
+        }
+        const login = new URL(routes.login, url)
+        login.searchParams.set('returnTo', `${url.pathname}${url.search}`)
+        return new Response(null, { status: 303, headers: { location: login.href, 'cache-control': 'no-store' } })
+      }
+      const setCookies = responseHeaders.getSetCookie()
+      if (setCookies.length === 0) return undefined
+      // Continue to the page, and send the rolled session cookie along with whatever it renders.
+      const response = NextResponse.next()
+      for (const cookie of setCookies) response.headers.append('set-cookie', cookie)
+      return response
+    }
+  }
+
+  return {
+    get auth() {
+      return getAuth()
+    },
+    handlers: { GET: routeHandler, POST: routeHandler },
+    getSession: () => withStoreOptions((storeOptions) => getAuth().client.getSession(storeOptions)),
+    getUser: () => withStoreOptions((storeOptions) => getAuth().client.getUser(storeOptions)),
+    getAccessToken: (accessTokenOptions = {}) =>
+      withStoreOptions((storeOptions) => getAuth().client.getAccessToken(accessTokenOptions, storeOptions)),
+    startLinkUser: ({ connection, connectionScope, returnTo }) => startAccountFlow('link', connection, connectionScope, returnTo),
+    startUnlinkUser: ({ connection, returnTo }) => startAccountFlow('unlink', connection, undefined, returnTo),
+    withStoreOptions,
+    authMiddleware,
+    // Connected accounts (startConnectAccount, getAccessTokenForConnection, …) join here once the
+    // core has them: each is one more withStoreOptions call, and connect a third startAccountFlow.
+  }
+}
