@@ -2,7 +2,7 @@ import type { OperationName } from './flows.js'
 import type { HttpMeasurement } from './http.js'
 import { HTTP_TARGETS } from './http.js'
 import type { MemoryMeasurement } from './memory.js'
-import { OPERATION_TARGETS, type OperationMeasurement } from './operations.js'
+import { FLOOR, FLOOR_TARGETS, OPERATION_TARGETS, type OperationMeasurement } from './operations.js'
 
 export interface Environment {
   date: string
@@ -22,6 +22,8 @@ export interface BenchReport {
   httpSkipped: string[]
   http: HttpMeasurement[]
   memory: MemoryMeasurement[]
+  /** Plaintext bytes the floor encrypts, as ours stores them. */
+  floorSizes?: { session: number; transaction: number }
 }
 
 export interface OperationComparison {
@@ -50,6 +52,34 @@ export function compareOperations(measurements: readonly OperationMeasurement[],
     })
   }
   return comparisons
+}
+
+export interface FloorComparison {
+  operation: OperationName
+  callers: number
+  ours: OperationMeasurement
+  floor: OperationMeasurement
+  /** Our time per call ÷ the floor's: 1 is the floor itself. */
+  ratio: number
+  target: number
+}
+
+export function compareFloor(measurements: readonly OperationMeasurement[], ours: string): FloorComparison[] {
+  return measurements.flatMap((mine) => {
+    if (mine.library !== ours) return []
+    const floor = measurements.find((m) => m.library === FLOOR && m.operation === mine.operation && m.callers === mine.callers)
+    if (!floor) return []
+    return [
+      {
+        operation: mine.operation,
+        callers: mine.callers,
+        ours: mine,
+        floor,
+        ratio: floor.opsPerSecond / mine.opsPerSecond,
+        target: FLOOR_TARGETS[mine.operation],
+      },
+    ]
+  })
 }
 
 export function compareHttp(measurements: readonly HttpMeasurement[]) {
@@ -108,6 +138,27 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
         ),
       )
     }
+  }
+  const floors = compareFloor(report.operations, ours)
+  if (floors.length > 0) {
+    parts.push('## Against the crypto floor (same process, same round, same sizes)')
+    parts.push(
+      `The floor of an operation is the Web Crypto work it cannot avoid, run back to back with keys imported once (bench/floor.ts: ${report.floorSizes ? `a ${report.floorSizes.transaction}-byte transaction and a ${report.floorSizes.session}-byte session, ` : ''}AES-256-GCM, RS256 verify of the tenant's ID token, SHA-256 for PKCE, 32-byte random values). ours/floor is our time per call over the floor's; lower is better, 1.0× is the floor.`,
+    )
+    parts.push(
+      table(
+        ['operation', 'callers', `${ours} p50`, 'floor p50', 'ours/floor', 'target', ''],
+        floors.map((c) => [
+          c.operation,
+          String(c.callers),
+          ms(c.ours.p50),
+          ms(c.floor.p50),
+          ratio(c.ratio),
+          `≤ ${c.target}×`,
+          c.ratio <= c.target ? 'met' : 'MISSED',
+        ]),
+      ),
+    )
   }
   if (report.http.length > 0 || report.httpSkipped.length > 0) {
     parts.push('## HTTP on 127.0.0.1 (autocannon, session-read route unless "no crypto")')

@@ -12,11 +12,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createAuth0ServerJs, createLinkKit } from './contenders.js'
-import { checkOperations, OPERATIONS, type OperationName } from './flows.js'
+import { CryptoFloor } from './floor.js'
+import { checkOperations, OPERATIONS, type OperationName, signIn } from './flows.js'
 import { type Executables, HTTP_SCENARIOS, type HttpMeasurement, measureHttp, type Runtime, runtimeAvailable } from './http.js'
 import { measureMemory } from './memory.js'
 import { measureOperations } from './operations.js'
-import { type BenchReport, compareHttp, compareOperations, renderMarkdown } from './report.js'
+import { type BenchReport, compareFloor, compareHttp, compareOperations, renderMarkdown } from './report.js'
 import { BenchTenant } from './tenant.js'
 
 const args = process.argv.slice(2)
@@ -82,10 +83,12 @@ if (sections.has('operations')) {
   log('checking that every operation works for both libraries…')
   await checkOperations(ours, tenant)
   await checkOperations(theirs, tenant)
+  const floor = await CryptoFloor.create(tenant, (storeOptions) => ours.getSession(storeOptions), await signIn(ours, tenant))
+  report.floorSizes = floor.sizes
   const times = quick ? { time: 100, warmupTime: 30, rounds: 1 } : { time: 200, warmupTime: 80, rounds: 2 }
   for (const callers of [1, 16]) {
     log(`library operations, ${callers === 1 ? 'sequential' : `${callers} concurrent callers`}…`)
-    report.operations.push(...(await measureOperations(tenant, [ours, theirs], callers, times, operations)))
+    report.operations.push(...(await measureOperations(tenant, [ours, theirs], callers, times, operations, floor)))
   }
 }
 
@@ -117,6 +120,12 @@ const markdown = renderMarkdown(report, ours.name, theirs.name)
 if (json) {
   const ratios = {
     operations: compareOperations(report.operations, ours.name, theirs.name).map(({ operation, callers, ratio, target }) => ({
+      operation,
+      callers,
+      ratio,
+      target,
+    })),
+    floor: compareFloor(report.operations, ours.name).map(({ operation, callers, ratio, target }) => ({
       operation,
       callers,
       ratio,

@@ -36,6 +36,7 @@ export type {
   Continuation,
   FlowKind,
   LogoutTokenClaims,
+  PreparedSessionWrite,
   SharedRefresh,
   StateStore,
   StateStoreFactory,

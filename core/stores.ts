@@ -191,10 +191,30 @@ export interface StateStore {
   /** Ends every session matching the claims (backchannel logout). */
   deleteByLogoutToken(claims: LogoutTokenClaims, storeOptions?: StoreOptions): Promise<void>
   /**
+   * Optional: the expensive part of {@link set} (encrypting) done now, the write left to
+   * `commit()`. The callback uses it to encrypt the new session while the ID token's signature
+   * is checked, and commits only once that check passed; a store without it is written with
+   * `set` after the check.
+   */
+  prepare?(session: SessionData, storeOptions: StoreOptions, options?: StateStoreSetOptions): Promise<PreparedSessionWrite>
+  /**
    * Present on stores shared by several instances: lets one instance refresh a session's
    * tokens while the others wait for its result, so a rotating refresh token is used once.
    */
   readonly sharedRefresh?: SharedRefresh
+}
+
+/**
+ * A session write made ready by {@link StateStore.prepare}; nothing is written until `commit()`.
+ *
+ * @example
+ * ```ts
+ * const write = await stateStore.prepare!(session, storeOptions)
+ * if (signatureValid) await write.commit() // else drop it: nothing was written
+ * ```
+ */
+export interface PreparedSessionWrite {
+  commit(): Promise<void>
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SessionTooLargeError } from '../errors.js'
 import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
-import type { LogoutTokenClaims, StateStore, StoreConfig, StoreOptions } from '../stores.js'
+import type { LogoutTokenClaims, PreparedSessionWrite, StateStore, StoreConfig, StoreOptions } from '../stores.js'
 import { CookieCodec } from './codec.js'
 import { CookieJar } from './jar.js'
 
@@ -75,6 +75,11 @@ export class CookieStateStore implements StateStore {
   }
 
   async set(session: SessionData, storeOptions: StoreOptions): Promise<void> {
+    await (await this.prepare(session, storeOptions)).commit()
+  }
+
+  /** Encrypts the session (checking its size) now; `commit()` writes the cookies. */
+  async prepare(session: SessionData, storeOptions: StoreOptions): Promise<PreparedSessionWrite> {
     const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
     const expiresAt = this.#expiresAt(updated)
     const value = await this.#codec.encrypt(updated, expiresAt)
@@ -84,7 +89,9 @@ export class CookieStateStore implements StateStore {
         `The encrypted session is ${value.length} characters, over session.maxCookieSize (${maxCookieSize}); trim claims in beforeSessionSaved or use a stateful store`,
       )
     }
-    this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds())
+    return {
+      commit: async () => this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds()),
+    }
   }
 
   async delete(storeOptions: StoreOptions): Promise<void> {

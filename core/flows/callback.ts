@@ -114,7 +114,7 @@ export async function completeAuthorization(
   }
 
   const { tenant } = context
-  const { tokens, claims } = await requestTokens(
+  const { tokens, claims, idTokenChecked } = await requestTokens(
     context,
     storeOptions.request.signal,
     (options) =>
@@ -135,12 +135,28 @@ export async function completeAuthorization(
       }),
   )
   if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
-  if (existing && claims.sub !== existing.user.sub) {
-    throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
+  const sameUser = () => {
+    if (existing && claims.sub !== existing.user.sub) {
+      throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
+    }
   }
   let { session } = applyTokenResponse(existing, tokens, claims, transaction.audience)
-  if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, userFromIdTokenClaims(claims))
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
-  await context.stateStore.set(session, storeOptions, { rotate: true, updatesExisting: existing !== undefined })
+  const writeOptions = { rotate: true, updatesExisting: existing !== undefined }
+  const { stateStore } = context
+  if (context.config.beforeSessionSaved || !stateStore.prepare) {
+    // A hook only ever sees claims whose signature was checked.
+    await idTokenChecked
+    sameUser()
+    if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, userFromIdTokenClaims(claims))
+    await stateStore.set(session, storeOptions, writeOptions)
+  } else {
+    // Encrypt the session while the signature is checked; write it only once every check passed.
+    const [checked, prepared] = await Promise.allSettled([idTokenChecked, stateStore.prepare(session, storeOptions, writeOptions)])
+    if (checked.status === 'rejected') throw checked.reason
+    sameUser()
+    if (prepared.status === 'rejected') throw prepared.reason
+    await prepared.value.commit()
+  }
   return { flow: transaction.flow, appState: transaction.appState, session, continuation: transaction.continuation }
 }

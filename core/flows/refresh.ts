@@ -11,7 +11,7 @@ import { type RefreshOutcome, ROTATION_MEMORY_MS } from '../refresh-coordinator.
 import { applyTokenResponse, DEFAULT_AUDIENCE, type SessionData, type TokenSet } from '../session.js'
 import type { SharedRefresh, StoreOptions } from '../stores.js'
 import type { FlowContext } from './context.js'
-import { requestTokens } from './token-request.js'
+import { requestCheckedTokens } from './token-request.js'
 
 /** How often an instance that lost the cross-instance claim looks for the winner's result. */
 const SHARED_POLL_MS = 50
@@ -30,7 +30,7 @@ async function sendRefresh(
 ): Promise<RefreshOutcome> {
   const { tenant } = context
   const as = await tenant.metadata(signal)
-  const { tokens, claims } = await requestTokens(
+  const { tokens, claims } = await requestCheckedTokens(
     context,
     signal,
     (options) =>

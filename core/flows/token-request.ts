@@ -41,10 +41,35 @@ function classify(error: unknown): Auth0LinkKitError {
   return new TokenExchangeError('The token endpoint could not be reached or answered invalidly', { cause: error })
 }
 
+/** A processed token response whose ID token (if any) is still being checked. */
+export interface TokenResponse {
+  tokens: oauth.TokenEndpointResponse
+  /** The ID token's claims as oauth4webapi validated them; its signature is {@link idTokenChecked}'s. */
+  claims: oauth.IDToken | undefined
+  /**
+   * Settles once the ID token's signature and `iat` are checked (at once without an ID token).
+   * Nothing may be written, nor any hook called, before it resolved; a caller may prepare work
+   * meanwhile and throw that work away when it rejects.
+   */
+  idTokenChecked: Promise<void>
+}
+
+async function checkIdToken(context: FlowContext, idToken: string, claims: oauth.IDToken | undefined): Promise<void> {
+  try {
+    await context.keySet.verifySignature(idToken)
+  } catch (error) {
+    if (error instanceof Auth0LinkKitError) throw error
+    throw new IdTokenError('The ID token signature is invalid', { cause: error })
+  }
+  if (claims && claims.iat > nowInSeconds() + MAX_IAT_SKEW) throw new IdTokenError('The ID token was issued in the future')
+}
+
 /**
  * Sends one token request and processes the answer: oauth4webapi checks the response and the
  * ID token claims (`iss`, `aud`, `azp`, `exp`, `nonce`, `auth_time`); we add the signature,
  * verified against the tenant key set, and a bound on `iat`, which oauth4webapi leaves open.
+ * The signature check runs in the background as `idTokenChecked`, so the caller can encrypt
+ * the new session at the same time; {@link requestCheckedTokens} waits for it.
  *
  * @throws {TokenExchangeError} when the token endpoint refused or answered invalidly.
  * @throws {IdTokenError} when the ID token failed a check.
@@ -56,7 +81,7 @@ export async function requestTokens(
   signal: AbortSignal | undefined,
   send: (options: HttpOptions) => Promise<Response>,
   process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
-): Promise<{ tokens: oauth.TokenEndpointResponse; claims: oauth.IDToken | undefined }> {
+): Promise<TokenResponse> {
   let tokens: oauth.TokenEndpointResponse
   try {
     tokens = await context.tenant.call('The token endpoint', signal, async (options) => process(await send(options)))
@@ -65,14 +90,20 @@ export async function requestTokens(
     throw classify(error)
   }
   const claims = oauth.getValidatedIdTokenClaims(tokens)
-  if (tokens.id_token !== undefined) {
-    try {
-      await context.keySet.verifySignature(tokens.id_token)
-    } catch (error) {
-      if (error instanceof Auth0LinkKitError) throw error
-      throw new IdTokenError('The ID token signature is invalid', { cause: error })
-    }
-    if (claims && claims.iat > nowInSeconds() + MAX_IAT_SKEW) throw new IdTokenError('The ID token was issued in the future')
-  }
+  const idTokenChecked = tokens.id_token === undefined ? Promise.resolve() : checkIdToken(context, tokens.id_token, claims)
+  // Marked handled here: every caller awaits it, but may first start work of its own.
+  idTokenChecked.catch(() => {})
+  return { tokens, claims, idTokenChecked }
+}
+
+/** {@link requestTokens}, resolving only once the ID token is checked. */
+export async function requestCheckedTokens(
+  context: FlowContext,
+  signal: AbortSignal | undefined,
+  send: (options: HttpOptions) => Promise<Response>,
+  process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
+): Promise<{ tokens: oauth.TokenEndpointResponse; claims: oauth.IDToken | undefined }> {
+  const { tokens, claims, idTokenChecked } = await requestTokens(context, signal, send, process)
+  await idTokenChecked
   return { tokens, claims }
 }
