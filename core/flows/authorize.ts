@@ -91,13 +91,16 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   ])
 
   const url = new URL(as.authorization_endpoint)
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value)
-  url.searchParams.set('client_id', config.clientId)
-  url.searchParams.set('redirect_uri', redirectUri)
-  url.searchParams.set('response_type', 'code')
-  url.searchParams.set('code_challenge', codeChallenge)
-  url.searchParams.set('code_challenge_method', 'S256')
-  url.searchParams.set('state', state)
-  url.searchParams.set('nonce', nonce)
+  // Built apart and assigned once: each set() on url.searchParams re-serialises the whole URL.
+  const query = new URLSearchParams(url.search)
+  for (const [key, value] of Object.entries(params)) query.set(key, value)
+  query.set('client_id', config.clientId)
+  query.set('redirect_uri', redirectUri)
+  query.set('response_type', 'code')
+  query.set('code_challenge', codeChallenge)
+  query.set('code_challenge_method', 'S256')
+  query.set('state', state)
+  query.set('nonce', nonce)
+  url.search = query.toString()
   return url
 }
