@@ -28,6 +28,8 @@ export interface Contender {
   startLinkUser(storeOptions: StoreOptions): Promise<URL>
   completeLinkUser(url: URL, storeOptions: StoreOptions): Promise<unknown>
   getSession(storeOptions: StoreOptions): Promise<unknown>
+  /** The default audience's access token; refreshes it when it has expired. */
+  getAccessToken(storeOptions: StoreOptions): Promise<unknown>
 }
 
 /** Our options for the bench tenant, shared by the library contender and the HTTP servers. */
@@ -53,6 +55,7 @@ export function createLinkKit(tenant: BenchTenant): Contender {
     startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),
     completeLinkUser: (url, storeOptions) => client.completeLinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
+    getAccessToken: (storeOptions) => client.getAccessToken({}, storeOptions),
   }
 }
 
@@ -99,5 +102,6 @@ export function createAuth0ServerJs(tenant: BenchTenant): Contender {
     startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),
     completeLinkUser: (url, storeOptions) => client.completeLinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
+    getAccessToken: (storeOptions) => client.getAccessToken(storeOptions),
   }
 }

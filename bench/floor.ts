@@ -21,6 +21,8 @@ export const FLOOR_STEPS: Readonly<Record<OperationName, readonly FloorStep[]>> 
   // The transaction and the session it must match, the ID token, the updated session.
   completeLinkUser: ['decryptTransaction', 'decryptSession', 'verifyIdToken', 'encryptSession'],
   getSession: ['decryptSession'],
+  // The expired session, the refreshed ID token's signature, the session written back.
+  refreshAccessToken: ['decryptSession', 'verifyIdToken', 'encryptSession'],
 }
 
 export type FloorStep =

@@ -6,7 +6,13 @@ import type { BenchTenant } from './tenant.js'
 /** One prepared call: its inputs are built, only the library call is left to run (and time). */
 export type PreparedCall = () => Promise<unknown>
 
-export type OperationName = 'startInteractiveLogin' | 'completeInteractiveLogin' | 'startLinkUser' | 'completeLinkUser' | 'getSession'
+export type OperationName =
+  | 'startInteractiveLogin'
+  | 'completeInteractiveLogin'
+  | 'startLinkUser'
+  | 'completeLinkUser'
+  | 'getSession'
+  | 'refreshAccessToken'
 
 export const OPERATIONS: readonly OperationName[] = [
   'startInteractiveLogin',
@@ -14,6 +20,7 @@ export const OPERATIONS: readonly OperationName[] = [
   'startLinkUser',
   'completeLinkUser',
   'getSession',
+  'refreshAccessToken',
 ]
 
 function storeOptions(jar: BrowserJar, url: string | URL): StoreOptions & { response: Response } {
@@ -21,12 +28,16 @@ function storeOptions(jar: BrowserJar, url: string | URL): StoreOptions & { resp
 }
 
 /** A browser with a session: a full login through the library and the tenant. */
-export async function signIn(contender: Contender, tenant: BenchTenant): Promise<BrowserJar> {
+export async function signIn(
+  contender: Contender,
+  tenant: BenchTenant,
+  options: { accessTokenLifetime?: number } = {},
+): Promise<BrowserJar> {
   const jar = new BrowserJar()
   const start = storeOptions(jar, `${APP_ORIGIN}/auth/login`)
   const authorizeUrl = await contender.startInteractiveLogin(start)
   jar.store(start.response.headers)
-  const callback = await tenant.authorize(authorizeUrl)
+  const callback = await tenant.authorize(authorizeUrl, options)
   const complete = storeOptions(jar, callback)
   await contender.completeInteractiveLogin(callback, complete)
   jar.store(complete.response.headers)
@@ -72,6 +83,13 @@ export async function prepareCall(
       const callback = await callbackFor(contender, tenant, jar, 'link')
       const options = storeOptions(jar, callback)
       return () => contender.completeLinkUser(callback, options)
+    }
+    case 'refreshAccessToken': {
+      // A session whose access token has expired (and whose refresh the tenant signed ahead): the
+      // call refreshes it, verifies the new ID token and writes the session back.
+      const jar = await signIn(contender, tenant, { accessTokenLifetime: 0 })
+      const options = storeOptions(jar, `${APP_ORIGIN}/api`)
+      return () => contender.getAccessToken(options)
     }
     case 'getSession': {
       const options = storeOptions(session, `${APP_ORIGIN}/home`)

@@ -14,6 +14,7 @@ export const FLOOR_TARGETS: Readonly<Record<OperationName, number>> = {
   startLinkUser: 1.3,
   completeLinkUser: 1.5,
   getSession: 1.3,
+  refreshAccessToken: 1.5,
 }
 
 /** What the issue asks of us, as a multiple of @auth0/auth0-server-js's ops/s. */
@@ -23,6 +24,8 @@ export const OPERATION_TARGETS: Readonly<Record<OperationName, number>> = {
   startLinkUser: 4,
   completeLinkUser: 3,
   getSession: 8,
+  // Not in the first round's targets; the same bar as the other completions.
+  refreshAccessToken: 3,
 }
 
 export interface OperationMeasurement {

@@ -65,6 +65,8 @@ function randomToken(bytes: number): string {
 export class BenchTenant {
   readonly emulator: Auth0Emulator
   readonly #prepared = new Map<string, PreparedExchange>()
+  /** Refresh token → the answer to its one refresh, signed ahead (untimed) like the code exchanges'. */
+  readonly #refreshes = new Map<string, string>()
   readonly #tokenEndpoint: string
   readonly #jwksUri: string
   readonly #key: SigningKey
@@ -114,17 +116,52 @@ export class BenchTenant {
    * What the browser's trip to `/authorize` produces: the callback URL with `code` and `state`.
    * Untimed: the ID token for this exchange is signed here, carrying the library's `nonce`.
    */
-  async authorize(authorizeUrl: URL): Promise<URL> {
+  async authorize(authorizeUrl: URL, options: { accessTokenLifetime?: number } = {}): Promise<URL> {
     const params = authorizeUrl.searchParams
     const redirectUri = params.get('redirect_uri')
     const codeChallenge = params.get('code_challenge')
     if (!redirectUri || !codeChallenge || params.get('code_challenge_method') !== 'S256') {
       throw new Error(`not a PKCE authorize URL: ${authorizeUrl.href}`)
     }
+    const nonce = params.get('nonce')
+    const idToken = await this.#idToken(nonce)
+    const refreshToken = randomToken(32)
+    const expiresIn = options.accessTokenLifetime ?? 86_400
+    const body = JSON.stringify({
+      access_token: this.#accessToken,
+      id_token: idToken,
+      refresh_token: refreshToken,
+      scope: params.get('scope') ?? 'openid',
+      expires_in: expiresIn,
+      token_type: 'Bearer',
+    })
+    // A session born expired is one a refresh is measured on: sign that refresh's answer now.
+    if (expiresIn === 0) {
+      this.#refreshes.set(
+        refreshToken,
+        JSON.stringify({
+          access_token: this.#accessToken,
+          id_token: await this.#idToken(null),
+          refresh_token: randomToken(32),
+          scope: params.get('scope') ?? 'openid',
+          expires_in: 86_400,
+          token_type: 'Bearer',
+        }),
+      )
+    }
+    const code = randomToken(24)
+    this.#prepared.set(code, { redirectUri, codeChallenge, body })
+    const callback = new URL(redirectUri)
+    callback.searchParams.set('code', code)
+    const state = params.get('state')
+    if (state) callback.searchParams.set('state', state)
+    return callback
+  }
+
+  #idToken(nonce: string | null): Promise<string> {
     const { emulator } = this
     const now = Math.floor(Date.now() / 1000)
-    const nonce = params.get('nonce')
-    const idToken = await new SignJWT({
+    return new SignJWT({
       ...USER,
       picture: PICTURE,
       updated_at: '2026-01-01T00:00:00.000Z',
@@ -138,21 +175,6 @@ export class BenchTenant {
       .setIssuedAt(now)
       .setExpirationTime(now + 36_000)
       .sign(this.#key.privateKey)
-    const body = JSON.stringify({
-      access_token: this.#accessToken,
-      id_token: idToken,
-      refresh_token: randomToken(32),
-      scope: params.get('scope') ?? 'openid',
-      expires_in: 86_400,
-      token_type: 'Bearer',
-    })
-    const code = randomToken(24)
-    this.#prepared.set(code, { redirectUri, codeChallenge, body })
-    const callback = new URL(redirectUri)
-    callback.searchParams.set('code', code)
-    const state = params.get('state')
-    if (state) callback.searchParams.set('state', state)
-    return callback
   }
 
   async #replayToken({ form, authorization: basic }: TokenRequest): Promise<Response> {
@@ -163,6 +185,13 @@ export class BenchTenant {
           .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
       : [form.get('client_id'), form.get('client_secret')]
     if (id !== emulator.clientId || secret !== emulator.clientSecret) return oauthError(401, 'invalid_client')
+    if (form.get('grant_type') === 'refresh_token') {
+      const refreshToken = form.get('refresh_token') ?? ''
+      const answer = this.#refreshes.get(refreshToken)
+      this.#refreshes.delete(refreshToken)
+      if (!answer) return oauthError(403, 'invalid_grant')
+      return new Response(answer, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
+    }
     if (form.get('grant_type') !== 'authorization_code') return oauthError(400, 'unsupported_grant_type')
     const code = form.get('code') ?? ''
     const prepared = this.#prepared.get(code)
