@@ -1,3 +1,4 @@
+import type { BreakdownRow } from './breakdown.js'
 import type { OperationName } from './flows.js'
 import type { HttpMeasurement } from './http.js'
 import { HTTP_TARGETS } from './http.js'
@@ -22,6 +23,8 @@ export interface BenchReport {
   httpSkipped: string[]
   http: HttpMeasurement[]
   memory: MemoryMeasurement[]
+  /** Primitive by primitive: bare and as the library reaches it. */
+  breakdown?: BreakdownRow[]
   /** Plaintext bytes the floor encrypts, as ours stores them. */
   floorSizes?: { session: number; transaction: number }
 }
@@ -156,6 +159,20 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
           ratio(c.ratio),
           `≤ ${c.target}×`,
           c.ratio <= c.target ? 'met' : 'MISSED',
+        ]),
+      ),
+    )
+  }
+  if (report.breakdown && report.breakdown.length > 0) {
+    parts.push('### Where the time goes beyond the floor (sequential, per call)')
+    parts.push(
+      table(
+        ['primitive', 'bare', 'as the library reaches it', 'extra'],
+        report.breakdown.map((row) => [
+          row.what,
+          `${row.bare.toFixed(0)} µs`,
+          `${row.library.toFixed(0)} µs`,
+          `+${(row.library - row.bare).toFixed(0)} µs`,
         ]),
       ),
     )

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { measureBreakdown } from './breakdown.js'
 import { createAuth0ServerJs, createLinkKit } from './contenders.js'
 import { CryptoFloor } from './floor.js'
 import { checkOperations, OPERATIONS, type OperationName, signIn } from './flows.js'
@@ -85,6 +86,8 @@ if (sections.has('operations')) {
   await checkOperations(theirs, tenant)
   const floor = await CryptoFloor.create(tenant, (storeOptions) => ours.getSession(storeOptions), await signIn(ours, tenant))
   report.floorSizes = floor.sizes
+  log('where the time goes beyond the floor (bare Web Crypto vs jose, JSON vs undici)…')
+  report.breakdown = await measureBreakdown(floor.sizes, quick ? 300 : 2000)
   const times = quick ? { time: 100, warmupTime: 30, rounds: 1 } : { time: 200, warmupTime: 80, rounds: 2 }
   for (const callers of [1, 16]) {
     log(`library operations, ${callers === 1 ? 'sequential' : `${callers} concurrent callers`}…`)
