@@ -8,6 +8,7 @@ export default defineConfig({
     deno: 'adapters/deno.ts',
     sveltekit: 'adapters/sveltekit.ts',
     redis: 'adapters/redis.ts',
+    hono: 'adapters/hono.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],
