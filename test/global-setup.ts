@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SOURCES = ['core', 'adapters', 'testing', 'tsup.config.ts', 'package.json']
-const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'redis', 'hono', 'testing'].map((entry) => `dist/${entry}.js`)
+const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'redis', 'hono', 'cloudflare', 'testing'].map((entry) => `dist/${entry}.js`)
 
 function newestMtime(target: string): number {
   const stat = statSync(target)
