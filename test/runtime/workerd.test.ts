@@ -4,10 +4,15 @@
 // loopback (the Worker's network allows loopback only). Each passes the shared auth-route suite;
 // the Hono one the Hono behaviours too. workerd is checked gone after each app stops.
 
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Auth0Emulator } from '../../testing/index.js'
 import { runHonoSuite } from './hono-behaviours.js'
-import { runBehaviourSuite, type StartedApp, startSpawnedApp } from './harness.js'
+import { appEnv, type EmulatorServer, HttpBrowser, runBehaviourSuite, type StartedApp, spawnServer, startEmulatorServer, startSpawnedApp } from './harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -47,3 +52,64 @@ async function startWorker(worker: 'hono' | 'fetch'): Promise<StartedApp> {
 runBehaviourSuite('workerd: Hono Worker (examples/workers/hono-worker.js)', () => startWorker('hono'), { runtime: 'workerd' })
 runHonoSuite('workerd: Hono Worker, c.var.auth, requiresAuth, cookies, refusals', () => startWorker('hono'))
 runBehaviourSuite('workerd: export default { fetch } Worker (examples/workers/fetch-worker.js)', () => startWorker('fetch'), { runtime: 'workerd' })
+
+/** A browser whose trips to the tenant go to the emulator in process (this process does not trust the test CA). */
+class PrivateCaBrowser extends HttpBrowser {
+  constructor(
+    baseUrl: string,
+    readonly emulator: Auth0Emulator,
+  ) {
+    super(baseUrl)
+  }
+  protected override transport(request: Request): Promise<Response> {
+    return new URL(request.url).origin === this.appOrigin ? super.transport(request) : this.emulator.handle(request)
+  }
+}
+
+describe('workerd: a tenant behind a private CA (NODE_EXTRA_CA_CERTS → trustedCertificates)', () => {
+  let dir = ''
+  let tenant: EmulatorServer | undefined
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'auth0-link-kit-ca-'))
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=auth0-link-kit test CA')
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tenant.key', '-out', 'tenant.csr', '-subj', '/CN=127.0.0.1')
+    writeFileSync(path.join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
+    openssl('x509', '-req', '-in', 'tenant.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tenant.pem', '-days', '2', '-extfile', 'san.cnf')
+    tenant = await startEmulatorServer({}, { key: readFileSync(path.join(dir, 'tenant.key'), 'utf8'), cert: readFileSync(path.join(dir, 'tenant.pem'), 'utf8') })
+  })
+  afterAll(async () => {
+    await tenant?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const startWith = (extra: Record<string, string>) =>
+    spawnServer({ command: process.execPath, args: ['examples/workers/serve.mjs'], cwd: root, env: { ...appEnv(tenant!.emulator, tenant!.origin), ...extra }, timeout: 60_000 })
+
+  it('signs in against an https tenant whose CA is only in NODE_EXTRA_CA_CERTS', async () => {
+    expect(tenant!.origin).toMatch(/^https:\/\/127\.0\.0\.1:/)
+    const server = await startWith({ NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') })
+    try {
+      const browser = new PrivateCaBrowser(server.baseUrl, tenant!.emulator)
+      const { url } = await browser.navigate('/auth/login?returnTo=/me')
+      expect(url.pathname).toBe('/me')
+      expect(await (await browser.send('/me')).json()).toMatchObject({ sub: 'auth0|alice' })
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('cannot reach the same tenant without it: an error page, no redirect and no session', async () => {
+    const server = await startWith({ NODE_EXTRA_CA_CERTS: '' })
+    try {
+      const browser = new PrivateCaBrowser(server.baseUrl, tenant!.emulator)
+      const login = await browser.send('/auth/login?returnTo=/me', { headers: { accept: 'application/json' } })
+      expect(login.status).toBe(502)
+      expect(await login.json()).toMatchObject({ error: 'discovery_failed' })
+      expect(login.headers.get('location')).toBeNull()
+      expect((await browser.send('/auth/profile')).status).toBe(401)
+    } finally {
+      await server.stop()
+    }
+  })
+})
