@@ -1,8 +1,9 @@
 // One Hono benchmark server per process: the same Hono app with our middleware or with
 // @auth0/auth0-hono, against the same in-process tenant, on Node (@hono/node-server) or Bun.
-// argv: <ours|theirs>. Routes: the libraries' own /auth/login and /auth/callback, GET /home (the
-// session read: 200 with the user's id, 401 without), and POST /__bench/authorize, which plays the
-// browser's untimed trip to Auth0 (the tenant answers an /authorize URL with its callback URL).
+// argv: <ours|theirs|bare> (bare: Hono alone, the ceiling). Routes: the libraries' own
+// /auth/login and /auth/callback, GET /home (the session read: 200 with the user's id, 401
+// without), and POST /__bench/authorize, which plays the browser's untimed trip to Auth0 (the
+// tenant answers an /authorize URL with its callback URL).
 import { auth as auth0Hono, type OIDCEnv } from '@auth0/auth0-hono'
 import { Hono } from 'hono'
 import { auth0, createAuth, type Variables } from '../../adapters/hono.js'
@@ -10,7 +11,7 @@ import { linkKitOptions, SECRET } from '../contenders.js'
 import { BenchTenant } from '../tenant.js'
 import type { ServerReady } from './fixtures.js'
 
-export const HONO_LIBRARIES = ['ours', 'theirs'] as const
+export const HONO_LIBRARIES = ['ours', 'theirs', 'bare'] as const
 export type HonoLibrary = (typeof HONO_LIBRARIES)[number]
 
 type FetchHandler = (request: Request) => Response | Promise<Response>
@@ -55,9 +56,17 @@ function theirsApp(tenant: BenchTenant, origin: string): Hono {
   return app as unknown as Hono
 }
 
+/** The ceiling: Hono with no auth at all, a fixed redirect and a fixed text on the same paths. */
+function bareApp(): Hono {
+  const app = new Hono()
+  app.get('/auth/login', (c) => c.redirect('https://tenant.example/authorize'))
+  app.get('/home', (c) => c.text('auth0|alice'))
+  return app
+}
+
 /** The app: only the middleware and the one call that reads the session differ. */
 function createBenchApp(library: HonoLibrary, tenant: BenchTenant, origin: string): Hono {
-  const app = library === 'ours' ? oursApp(tenant, origin) : theirsApp(tenant, origin)
+  const app = library === 'ours' ? oursApp(tenant, origin) : library === 'theirs' ? theirsApp(tenant, origin) : bareApp()
   const bench = new Hono()
   bench.post('/__bench/authorize', async (c) => c.text((await tenant.authorize(new URL(await c.req.text()))).href))
   bench.route('/', app)
@@ -105,6 +114,6 @@ const port = await new Promise<number>((resolve) => {
 const origin = `http://127.0.0.1:${port}`
 const tenant = await BenchTenant.create()
 const app = createBenchApp(library, tenant, origin)
-const cookie = await signIn(app, origin)
+const cookie = library === 'bare' ? '' : await signIn(app, origin)
 handle = (request) => app.fetch(request)
 process.stdout.write(`${JSON.stringify({ port, cookie } satisfies ServerReady)}\n`)
