@@ -9,6 +9,8 @@ export default defineConfig({
     sveltekit: 'adapters/sveltekit.ts',
     next: 'adapters/next.ts',
     redis: 'adapters/redis.ts',
+    hono: 'adapters/hono.ts',
+    cloudflare: 'adapters/cloudflare.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -14,7 +14,7 @@ await build({
   ...common,
   platform: 'node',
   packages: 'external',
-  entryPoints: { run: 'bench/run.ts', 'node-server': 'bench/servers/node-server.ts' },
+  entryPoints: { run: 'bench/run.ts', 'node-server': 'bench/servers/node-server.ts', 'hono-server': 'bench/servers/hono-server.ts' },
   outdir,
   outExtension: { '.js': '.mjs' },
 })
@@ -26,6 +26,18 @@ await build({
   conditions: ['import'],
   external: ['node:*'],
   entryPoints: { 'web-server': 'bench/servers/web-server.ts' },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+})
+// The Hono server for Bun: @hono/node-server is only imported on Node, so it stays out;
+// @auth0/auth0-hono imports async_hooks (AsyncLocalStorage), which Bun provides.
+await build({
+  ...common,
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  conditions: ['import'],
+  external: ['node:*', 'async_hooks', '@hono/node-server'],
+  entryPoints: { 'hono-web-server': 'bench/servers/hono-server.ts' },
   outdir,
   outExtension: { '.js': '.mjs' },
 })

@@ -1,5 +1,6 @@
 import type { BreakdownRow } from './breakdown.js'
 import type { OperationName } from './flows.js'
+import { compareHono, type HonoMeasurement } from './hono.js'
 import type { HttpMeasurement } from './http.js'
 import { HTTP_TARGETS } from './http.js'
 import type { MemoryMeasurement } from './memory.js'
@@ -14,6 +15,8 @@ export interface Environment {
   bun: string | undefined
   deno: string | undefined
   auth0ServerJs: string
+  auth0Hono: string
+  hono: string
 }
 
 export interface BenchReport {
@@ -22,12 +25,16 @@ export interface BenchReport {
   /** Runtimes whose HTTP scenarios were skipped, and why. */
   httpSkipped: string[]
   http: HttpMeasurement[]
+  /** Our Hono adapter against @auth0/auth0-hono, per runtime and operation. */
+  hono: HonoMeasurement[]
   memory: MemoryMeasurement[]
   /** Primitive by primitive: bare and as the library reaches it. */
   breakdown?: BreakdownRow[]
   /** Plaintext bytes the floor encrypts, as ours stores them. */
   floorSizes?: { session: number; transaction: number }
 }
+
+export { compareHono }
 
 export interface OperationComparison {
   operation: OperationName
@@ -203,6 +210,29 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
       }
     }
     for (const skipped of report.httpSkipped) parts.push(`Skipped: ${skipped}`)
+  }
+  const hono = compareHono(report.hono)
+  if (hono.length > 0) {
+    parts.push(
+      `## Hono over HTTP: our middleware vs @auth0/auth0-hono ${env.auth0Hono} (Hono ${env.hono}, same app, same runtime, same tenant)\n\n` +
+        'Login start and session read under autocannon (16 connections); callbacks prepared untimed (a login start and the ' +
+        "tenant's answer each), then sent by 16 concurrent callers. Ours also verifies the ID token's RS256 signature against the tenant's JWKS on every callback.",
+    )
+    parts.push(
+      table(
+        ['runtime', 'operation', 'ours req/s', '@auth0/auth0-hono req/s', 'Hono alone req/s (ceiling)', 'ours/theirs', 'target', ''],
+        hono.map((c) => [
+          c.runtime,
+          c.operation,
+          integer(c.ours),
+          integer(c.theirs),
+          c.bare === undefined ? '–' : integer(c.bare),
+          ratio(c.ratio),
+          `≥ ${c.target}×`,
+          verdict(c.ratio, c.target),
+        ]),
+      ),
+    )
   }
   if (report.memory.length > 0) {
     parts.push('## Memory (heap used after a full GC)')

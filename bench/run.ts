@@ -3,7 +3,7 @@
 //
 //   --json        print the report as JSON only (for machines)
 //   --quick       shorter runs, for checking the harness (RESULTS.md is left alone)
-//   --only=a,b    sections to run: operations, http, memory (RESULTS.md is left alone)
+//   --only=a,b    sections to run: operations, http, hono, memory (RESULTS.md is left alone)
 //   --ops=a,b     library operations to run (default: all five; RESULTS.md is left alone)
 //   --servers=a,b HTTP scenarios to run, by id prefix (node-, node-listener, bun-…; RESULTS.md is left alone)
 //   --no-write    do not regenerate bench/RESULTS.md
@@ -15,17 +15,18 @@ import { measureBreakdown } from './breakdown.js'
 import { createAuth0ServerJs, createLinkKit } from './contenders.js'
 import { CryptoFloor } from './floor.js'
 import { checkOperations, OPERATIONS, type OperationName, signIn } from './flows.js'
+import { measureHono } from './hono.js'
 import { type Executables, HTTP_SCENARIOS, type HttpMeasurement, measureHttp, type Runtime, runtimeAvailable } from './http.js'
 import { measureMemory } from './memory.js'
 import { measureOperations } from './operations.js'
-import { type BenchReport, compareFloor, compareHttp, compareOperations, renderMarkdown } from './report.js'
+import { type BenchReport, compareFloor, compareHono, compareHttp, compareOperations, renderMarkdown } from './report.js'
 import { BenchTenant } from './tenant.js'
 
 const args = process.argv.slice(2)
 const json = args.includes('--json')
 const quick = args.includes('--quick')
 const onlyArg = args.find((arg) => arg.startsWith('--only='))
-const sections = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['operations', 'http', 'memory'])
+const sections = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['operations', 'http', 'hono', 'memory'])
 const opsArg = args.find((arg) => arg.startsWith('--ops='))
 const operations = opsArg ? (opsArg.slice('--ops='.length).split(',') as OperationName[]) : OPERATIONS
 const serversArg = args.find((arg) => arg.startsWith('--servers='))
@@ -55,9 +56,9 @@ function version(file: string, flag: string[]): string | undefined {
   }
 }
 
-const auth0ServerJsVersion = (
-  JSON.parse(readFileSync(`${root}/node_modules/@auth0/auth0-server-js/package.json`, 'utf8')) as { version: string }
-).version
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(`${root}/node_modules/${name}/package.json`, 'utf8')) as { version: string }).version
+const auth0ServerJsVersion = versionOf('@auth0/auth0-server-js')
 
 const report: BenchReport = {
   environment: {
@@ -69,10 +70,13 @@ const report: BenchReport = {
     bun: runtimeAvailable('bun', executables) ? version(executables.bun, ['--version']) : undefined,
     deno: runtimeAvailable('deno', executables) ? version(executables.deno, ['--version']) : undefined,
     auth0ServerJs: auth0ServerJsVersion,
+    auth0Hono: versionOf('@auth0/auth0-hono'),
+    hono: versionOf('hono'),
   },
   operations: [],
   httpSkipped: [],
   http: [],
+  hono: [],
   memory: [],
 }
 
@@ -113,6 +117,19 @@ if (sections.has('http')) {
   report.http.push(...measured)
 }
 
+if (sections.has('hono')) {
+  const runtimes = (['node', 'bun'] as const).filter((runtime) => {
+    if (runtimeAvailable(runtime, executables)) return true
+    report.httpSkipped.push(`Hono on ${runtime}: ${executables[runtime]} not found`)
+    return false
+  })
+  const settings = quick
+    ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1, callbacks: 200 }
+    : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 2, callbacks: 1000 }
+  log(`Hono: ours vs @auth0/auth0-hono on ${runtimes.join(', ')}, ${settings.rounds} rounds…`)
+  report.hono.push(...(await measureHono(runtimes, settings, executables, bundleDir)))
+}
+
 if (sections.has('memory')) {
   const counts = quick ? { reads: 10_000, flows: 500 } : { reads: 100_000, flows: 10_000 }
   log(`memory: ${counts.reads} getSession calls and ${counts.flows} login flows…`)
@@ -135,6 +152,7 @@ if (json) {
       target,
     })),
     http: compareHttp(report.http).map(({ name, ratio, target }) => ({ name, ratio, target })),
+    hono: compareHono(report.hono).map(({ runtime, operation, ratio, target }) => ({ runtime, operation, ratio, target })),
   }
   process.stdout.write(`${JSON.stringify({ ...report, ratios }, null, 2)}\n`)
 } else process.stdout.write(markdown)

@@ -355,6 +355,12 @@ export class SessionStoreError extends Auth0LinkKitError {
   override readonly name = 'SessionStoreError'
   override readonly code = SessionStoreError.code
   override readonly status = 503
+  /** The backend call that failed, when the backend says (`get`, `put`, `list`, …). */
+  readonly operation: string | undefined
+  constructor(message: string, options?: { cause?: unknown; operation?: string }) {
+    super(message, options)
+    this.operation = options?.operation
+  }
 }
 
 /**

@@ -13,7 +13,9 @@ import { planProvisioning, provision, runVisibly, thisMachine } from './system-p
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SOURCES = ['core', 'adapters', 'testing', 'tsup.config.ts', 'package.json']
-const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'testing'].map((entry) => `dist/${entry}.js`)
+const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'hono', 'cloudflare', 'testing'].map(
+  (entry) => `dist/${entry}.js`,
+)
 
 function newestMtime(target: string): number {
   const stat = statSync(target)

@@ -148,8 +148,8 @@ describe('the tools table', () => {
   })
 
   it('spells the root and non-root install commands', () => {
-    expect(installCommand(SYSTEM_TOOLS, true)).toBe('apt-get update && apt-get install -y redis-server chromium')
-    expect(installCommand(SYSTEM_TOOLS, false)).toBe('sudo apt-get update && sudo apt-get install -y redis-server chromium')
+    expect(installCommand(SYSTEM_TOOLS, true)).toBe('apt-get update && apt-get install -y redis-server openssl chromium')
+    expect(installCommand(SYSTEM_TOOLS, false)).toBe('sudo apt-get update && sudo apt-get install -y redis-server openssl chromium')
   })
 })
 

@@ -26,6 +26,12 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     neededBy: /(^|\/)test\/stores\/redis-[^/]*\.test\.ts$/,
   },
   {
+    command: 'openssl',
+    aptPackage: 'openssl',
+    why: 'the Workers suite makes a private test CA to prove NODE_EXTRA_CA_CERTS reaches workerd',
+    neededBy: /(^|\/)test\/runtime\/workerd\.test\.ts$/,
+  },
+  {
     command: 'chromium',
     aptPackage: 'chromium',
     why: "the browser end-to-end test drives Debian's Chromium (playwright-core downloads no browser)",

@@ -49,8 +49,9 @@ const idsWrittenDuringRequest = new WeakMap<Request, string | null>()
  * backchannel logout ends the session everywhere the backend is shared, and the id is replaced
  * after login and after link/unlink completion (session fixation defence).
  *
- * A backend that fails (Redis down, KV unreachable) surfaces as `SessionStoreError` (503); the
- * session stays in the backend, untouched. Built by {@link statefulStateStore} for `createAuth`.
+ * A backend that fails (Redis down, KV unreachable) reads as signed out for that request, with
+ * the id cookie kept, and a write that fails throws `SessionStoreError` (503): the session stays
+ * in the backend, untouched, for when it answers again. Built by {@link statefulStateStore} for `createAuth`.
  *
  * @example
  * ```ts
@@ -121,7 +122,15 @@ export class StatefulStateStore implements StateStore {
   async get(storeOptions: StoreOptions): Promise<SessionData | undefined> {
     const current = await this.#sessionId(storeOptions)
     if (!current) return undefined
-    const session = await this.#backend.get(current.id)
+    let session: SessionData | undefined
+    try {
+      session = await this.#backend.get(current.id)
+    } catch (error) {
+      // The backend failed (Redis down, KV unreachable): signed out for this request only. The
+      // cookie stays, so the session is back as soon as the backend is.
+      if (error instanceof SessionStoreError) return undefined
+      throw error
+    }
     if (!session || this.#expiresAt(session) <= nowInSeconds()) {
       // Ended by logout, expiry or eviction: the id names nothing any more.
       this.#clearCookie(storeOptions)
@@ -129,7 +138,12 @@ export class StatefulStateStore implements StateStore {
     }
     if (shouldTouch(session, this.#config.session)) {
       const touched: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
-      if (!(await this.#writeRecord(current.id, touched, true))) {
+      const kept = await this.#writeRecord(current.id, touched, true).catch((error: unknown) => {
+        // A keep-alive that failed to write leaves the session as it was; the next read tries again.
+        if (error instanceof SessionStoreError) return true
+        throw error
+      })
+      if (!kept) {
         this.#clearCookie(storeOptions)
         return undefined
       }

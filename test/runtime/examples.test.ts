@@ -25,6 +25,10 @@ const EXAMPLES = [
       'examples/deno/server.ts',
     ],
   },
+  { runtime: 'hono', command: process.execPath, args: ['examples/hono/server.js'] },
+  // workerd, with the emulator in the Node process beside it.
+  { runtime: 'workers', command: process.execPath, args: ['examples/workers/serve.mjs'] },
+  { runtime: 'workers', command: process.execPath, args: ['examples/workers/serve.mjs'], env: { WORKER: 'fetch' } },
 ]
 
 // Nothing from the test process's environment may point the example at a tenant.
@@ -61,11 +65,16 @@ const form = (connection: string) => ({
   body: new URLSearchParams({ connection, returnTo: '/' }).toString(),
 })
 
-for (const { runtime, command, args } of EXAMPLES) {
-  describe(`examples/${runtime} with the built-in emulator`, () => {
+for (const { runtime, command, args, env } of EXAMPLES as Array<{
+  runtime: string
+  command: string
+  args: string[]
+  env?: Record<string, string>
+}>) {
+  describe(`examples/${runtime}${env?.WORKER ? ` (WORKER=${env.WORKER})` : ''} with the built-in emulator`, () => {
     let server: SpawnedServer | undefined
     beforeAll(async () => {
-      server = await spawnServer({ command, args, cwd: root, env: noTenant })
+      server = await spawnServer({ command, args, cwd: root, env: { ...noTenant, ...env } })
     })
     afterAll(async () => {
       await server?.stop()

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Auth0Emulator, type Auth0EmulatorOptions, createAuth0Emulator } from '../../testing/index.js'
@@ -28,9 +29,12 @@ export interface EmulatorServer {
  * `AUTH0_DOMAIN=origin`. Its own tiny Node ↔ Web conversion keeps it independent of the adapter
  * under test.
  */
-export async function startEmulatorServer(options: Auth0EmulatorOptions = {}): Promise<EmulatorServer> {
+export async function startEmulatorServer(
+  options: Auth0EmulatorOptions = {},
+  tls?: { key: string; cert: string },
+): Promise<EmulatorServer> {
   let emulator: Auth0Emulator | undefined
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     void (async () => {
       try {
         if (!emulator) throw new Error('emulator not ready')
@@ -42,7 +46,7 @@ export async function startEmulatorServer(options: Auth0EmulatorOptions = {}): P
           for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
         }
         const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-        const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`), {
+        const request = new Request(new URL(req.url ?? '/', `${tls ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`), {
           method: req.method ?? 'GET',
           headers,
           ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
@@ -58,12 +62,14 @@ export async function startEmulatorServer(options: Auth0EmulatorOptions = {}): P
         res.end(`emulator server failed: ${String(error)}`)
       }
     })()
-  })
+  }
+  // With `tls`, an https tenant (a private CA's certificate, as behind a corporate proxy).
+  const server = tls ? https.createServer(tls, listener) : http.createServer(listener)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const origin = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`
   emulator = await createAuth0Emulator({ ...options, origin })
   return {
     emulator,

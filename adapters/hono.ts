@@ -1,0 +1,317 @@
+// `auth0-link-kit/hono`: the auth routes and `c.var.auth` as Hono middleware, on any runtime Hono
+// runs on (Workers, Node, Bun, Deno). Translation only: every decision is the core's; this file
+// moves a Request in and Set-Cookie headers out, and reads options from Workers bindings.
+
+import type { Context, Env, MiddlewareHandler } from 'hono'
+import {
+  type AccessTokenResult,
+  type Auth,
+  Auth0LinkKitError,
+  type AuthOptions,
+  ConfigurationError,
+  createAuth as createCoreAuth,
+  DEFAULT_ROUTES,
+  type Identity,
+  type SessionData,
+  type StartLinkUserOptions,
+  type StartUnlinkUserOptions,
+  type StoreOptions,
+  safeReturnTo,
+  type UserClaims,
+} from '../core/index.js'
+import { ENV_OPTIONS, optionsFromEnv } from './env.js'
+
+/**
+ * What {@link auth0} puts on `c.var.auth`: the session of this request's cookies and the calls
+ * that start account flows. Cookies a call writes (a rolling session extended, a link's
+ * transaction) are added to the response the handler returns, whatever it is.
+ *
+ * @example
+ * ```ts
+ * app.get('/settings', async (c) => {
+ *   const user = await c.var.auth.getUser()
+ *   return user ? c.text(`Hello ${user.name}`) : c.redirect('/auth/login?returnTo=/settings')
+ * })
+ * ```
+ */
+export interface RequestAuth<TAppState = unknown> {
+  /** The session, or `undefined` when signed out. A rolling session is kept alive by reading it. */
+  getSession(): Promise<SessionData | undefined>
+  /** The signed-in user's claims, or `undefined`. */
+  getUser(): Promise<UserClaims | undefined>
+  /**
+   * The signed-in user's linked identities from Auth0's Management API (the app needs its
+   * `read:users` grant); throws `MissingSessionError` when signed out.
+   */
+  getIdentities(): Promise<Identity[]>
+  /** An access token for `audience` (default: the configured one), refreshed when it has expired. */
+  getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
+  /**
+   * Starts linking `connection` to the signed-in user and returns Auth0's `/authorize` URL to
+   * redirect to; throws `MissingSessionError` when signed out.
+   */
+  startLinkUser(options: StartLinkUserOptions<TAppState>): Promise<URL>
+  /** Starts unlinking `connection`; returns Auth0's `/authorize` URL to redirect to. */
+  startUnlinkUser(options: StartUnlinkUserOptions<TAppState>): Promise<URL>
+}
+
+/**
+ * The Hono `Variables` {@link auth0} sets. Put it in the app's env type so `c.var.auth` is typed.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import type { Variables } from 'auth0-link-kit/hono'
+ *
+ * const app = new Hono<{ Bindings: Record<string, string>; Variables: Variables }>()
+ * app.get('/', async (c) => c.text((await c.var.auth.getUser())?.email ?? 'signed out'))
+ * ```
+ */
+export interface Variables<TAppState = unknown> {
+  auth: RequestAuth<TAppState>
+}
+
+/**
+ * Builds (or finds) the auth instance for a request, typically from Workers bindings on `c.env`.
+ *
+ * @example
+ * ```ts
+ * const factory: AuthFactory = authFromBindings()
+ * app.use(auth0(factory))
+ * ```
+ */
+export type AuthFactory<E extends Env = Env, TAppState = unknown> = (c: Context<E>) => Auth<TAppState>
+
+/**
+ * The app's Hono env with {@link Variables} added: what {@link auth0} and {@link requiresAuth}
+ * run under.
+ *
+ * @example
+ * ```ts
+ * type Bindings = { AUTH0_DOMAIN: string; AUTH0_CLIENT_ID: string; AUTH0_CLIENT_SECRET: string; AUTH0_SECRET: string }
+ * const app = new Hono<AuthEnv<{ Bindings: Bindings }>>()
+ * ```
+ */
+export type AuthEnv<E extends Env = Env, TAppState = unknown> = E & { Variables: Variables<TAppState> }
+
+/** Login paths of the auth instances this file built, for {@link requiresAuth}'s redirect. */
+const loginPaths = new WeakMap<object, string>()
+/** The login path of the instance behind each `c.var.auth`. */
+const loginPathOfRequest = new WeakMap<object, string>()
+
+// The bindings the core cannot run without; `clientSecret` unless a signing key replaces it.
+const REQUIRED = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_SECRET'] as const
+
+function createNamedAuth<TAppState>(options: Partial<AuthOptions>, read: (name: string) => string | undefined): Auth<TAppState> {
+  const merged = optionsFromEnv(options, read)
+  const required: Array<keyof typeof ENV_OPTIONS> = [...REQUIRED]
+  if (merged.clientAssertionSigningKey === undefined) required.push('AUTH0_CLIENT_SECRET')
+  for (const variable of required) {
+    const option = ENV_OPTIONS[variable]
+    if (merged[option] === undefined) {
+      throw new ConfigurationError(
+        option,
+        `is missing: set the ${variable} binding (a secret, or a var for non-secret values), or pass ${option}`,
+      )
+    }
+  }
+  const auth = createCoreAuth<TAppState>(merged)
+  loginPaths.set(auth, options.routes?.login ?? DEFAULT_ROUTES.login)
+  return auth
+}
+
+/**
+ * Creates the auth instance with every option not passed filled from an env record
+ * (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`):
+ * `process.env` on Node, `Bun.env`, `Deno.env.toObject()`. A missing one is a
+ * `ConfigurationError` naming the variable. On Workers use {@link authFromBindings} instead.
+ *
+ * @example
+ * ```ts
+ * import { serve } from '@hono/node-server'
+ * import { Hono } from 'hono'
+ * import { auth0, createAuth, type Variables } from 'auth0-link-kit/hono'
+ *
+ * const app = new Hono<{ Variables: Variables }>()
+ * app.use(auth0(createAuth({}, process.env)))
+ * serve({ fetch: app.fetch, port: 3000 })
+ * ```
+ */
+export function createAuth<TAppState = unknown>(options: Partial<AuthOptions>, env: Record<string, string | undefined>): Auth<TAppState> {
+  return createNamedAuth<TAppState>(options, (name) => env[name])
+}
+
+/**
+ * An {@link AuthFactory} for Cloudflare Workers: reads `AUTH0_*` and `APP_BASE_URL` from the
+ * bindings on `c.env` and builds the auth instance once per bindings object, so once per
+ * isolate (a new bindings object, as in a test or after a deploy, builds a new one). Pass the
+ * options that are not strings, such as a KV session store, as a function of the bindings.
+ * A missing binding is a `ConfigurationError` naming it; {@link auth0} answers it with a 500 page
+ * that shows the binding's name and never a value.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { auth0, authFromBindings, type Variables } from 'auth0-link-kit/hono'
+ *
+ * type Bindings = { AUTH0_DOMAIN: string; AUTH0_CLIENT_ID: string; AUTH0_CLIENT_SECRET: string; AUTH0_SECRET: string }
+ * const app = new Hono<{ Bindings: Bindings; Variables: Variables }>()
+ * app.use(auth0(authFromBindings()))
+ * export default app
+ * ```
+ */
+export function authFromBindings<E extends Env = Env, TAppState = unknown>(
+  options: Partial<AuthOptions> | ((bindings: E['Bindings']) => Partial<AuthOptions>) = {},
+): AuthFactory<E, TAppState> {
+  const built = new WeakMap<object, Auth<TAppState>>()
+  return (c) => {
+    const bindings: unknown = c.env
+    if (typeof bindings !== 'object' || bindings === null) {
+      throw new ConfigurationError('domain', 'is missing: no bindings on c.env (pass them as app.fetch(request, env))')
+    }
+    let auth = built.get(bindings)
+    if (!auth) {
+      const record = bindings as Record<string, unknown>
+      const read = (name: string) => (typeof record[name] === 'string' ? (record[name] as string) : undefined)
+      auth = createNamedAuth<TAppState>(typeof options === 'function' ? options(bindings as E['Bindings']) : options, read)
+      built.set(bindings, auth)
+    }
+    return auth
+  }
+}
+
+/** `c.var.auth` for one request: every call shares the request and one Headers for its cookies. */
+function requestAuth<TAppState>(auth: Auth<TAppState>, request: Request, cookies: Headers): RequestAuth<TAppState> {
+  const storeOptions: StoreOptions = { request, response: { headers: cookies } }
+  const { client } = auth
+  return {
+    getSession: () => client.getSession(storeOptions),
+    getUser: () => client.getUser(storeOptions),
+    getIdentities: () => client.getIdentities(storeOptions),
+    getAccessToken: (options = {}) => client.getAccessToken(options, storeOptions),
+    startLinkUser: (options) => client.startLinkUser(options, storeOptions),
+    startUnlinkUser: (options) => client.startUnlinkUser(options, storeOptions),
+  }
+}
+
+function wantsJson(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? ''
+  return accept.includes('application/json') && !accept.includes('text/html')
+}
+
+const NO_STORE = { 'cache-control': 'no-store' }
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+
+/**
+ * The answer when the auth instance cannot be built (a missing binding): the error's status and
+ * code with our own message, which names options and bindings but never holds a value.
+ */
+function setupFailure(error: Auth0LinkKitError, request: Request): Response {
+  if (wantsJson(request)) return Response.json({ error: error.code, message: error.message }, { status: error.status, headers: NO_STORE })
+  const html = `<!doctype html><meta charset="utf-8"><title>Sign-in is not set up</title><h1>Sign-in is not set up</h1><p>${escapeHtml(error.code)}: ${escapeHtml(error.message)}</p>`
+  return new Response(html, { status: error.status, headers: { ...NO_STORE, 'content-type': 'text/html; charset=utf-8' } })
+}
+
+/** Adds the cookies `c.var.auth` wrote to the response, copying it first when its headers are frozen. */
+function appendCookies(c: Context, cookies: string[]): void {
+  try {
+    for (const cookie of cookies) c.res.headers.append('set-cookie', cookie)
+  } catch {
+    // A fetched or Response.redirect() response has immutable headers. Clearing c.res first
+    // stops Hono from copying the old response's Set-Cookie over the new one's.
+    const copy = new Response(c.res.body, c.res)
+    for (const cookie of cookies) copy.headers.append('set-cookie', cookie)
+    c.res = undefined
+    c.res = copy
+  }
+}
+
+/**
+ * Hono middleware: answers the auth routes (`/auth/login`, `/auth/callback`, `/auth/link`, …)
+ * with the core's responses, and gives every other request `c.var.auth` ({@link RequestAuth}).
+ * Takes an auth instance, or a factory `(c) => auth` such as {@link authFromBindings} for Workers.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { auth0, authFromBindings, requiresAuth, type Variables } from 'auth0-link-kit/hono'
+ *
+ * const app = new Hono<{ Variables: Variables }>()
+ * app.use(auth0(authFromBindings()))
+ * app.post('/settings/link-github', requiresAuth(), async (c) =>
+ *   c.redirect(await c.var.auth.startLinkUser({ connection: 'github', appState: { returnTo: '/settings' } })),
+ * )
+ * export default app
+ * ```
+ */
+export function auth0<E extends Env = Env, TAppState = unknown>(
+  source: Auth<TAppState> | AuthFactory<E, TAppState>,
+): MiddlewareHandler<AuthEnv<E, TAppState>> {
+  return async (c, next) => {
+    let auth: Auth<TAppState>
+    try {
+      auth = typeof source === 'function' ? source(c as unknown as Context<E>) : source
+    } catch (error) {
+      if (error instanceof Auth0LinkKitError) return setupFailure(error, c.req.raw)
+      throw error
+    }
+    const routed = await auth.handler(c.req.raw)
+    if (routed) return routed
+
+    const cookies = new Headers()
+    const variable = requestAuth(auth, c.req.raw, cookies)
+    loginPathOfRequest.set(variable, loginPaths.get(auth) ?? DEFAULT_ROUTES.login)
+    c.set('auth', variable)
+    await next()
+    const written = cookies.getSetCookie()
+    if (written.length > 0) appendCookies(c, written)
+  }
+}
+
+/**
+ * Options of {@link requiresAuth}.
+ *
+ * @example
+ * ```ts
+ * app.use('/account/*', requiresAuth({ loginPath: '/login' }))
+ * ```
+ */
+export interface RequiresAuthOptions {
+  /**
+   * Where pages send a signed-out visitor. Default: the login route of the instance, when
+   * {@link createAuth} or {@link authFromBindings} built it, else `/auth/login`.
+   */
+  loginPath?: string
+}
+
+/**
+ * Lets only signed-in requests through. A page gets a 302 to the login route with `returnTo`
+ * set to itself (so the user lands back there); a request that asks for JSON
+ * (`Accept: application/json`) gets 401 `{ "error": "missing_session" }`. Mount {@link auth0} first.
+ *
+ * @example
+ * ```ts
+ * app.use('/account/*', requiresAuth())
+ * app.get('/account', async (c) => c.json(await c.var.auth.getUser()))
+ * ```
+ */
+export function requiresAuth<E extends Env = Env, TAppState = unknown>(
+  options: RequiresAuthOptions = {},
+): MiddlewareHandler<AuthEnv<E, TAppState>> {
+  return async (c, next) => {
+    const auth: RequestAuth<TAppState> | undefined = c.var.auth
+    if (!auth) throw new ConfigurationError('requiresAuth', 'needs the auth0() middleware mounted before it')
+    if (await auth.getSession()) return next()
+    if (wantsJson(c.req.raw)) {
+      return c.json({ error: 'missing_session', message: 'Not signed in' }, 401, NO_STORE)
+    }
+    const url = new URL(c.req.url)
+    const loginPath = options.loginPath ?? loginPathOfRequest.get(auth) ?? DEFAULT_ROUTES.login
+    const returnTo = safeReturnTo(`${url.pathname}${url.search}`, new URL(url.origin))
+    const login = new URL(loginPath, url.origin)
+    login.searchParams.set('returnTo', returnTo)
+    c.header('cache-control', 'no-store')
+    // A relative Location keeps whatever origin the browser used (a proxy's, say).
+    return c.redirect(`${login.pathname}${login.search}`, 302)
+  }
+}

@@ -1,0 +1,225 @@
+// Hono head to head over HTTP: the same Hono app with our middleware and with @auth0/auth0-hono,
+// one server process each (bench/servers/hono-server.ts), on Node and on Bun, against the same
+// in-process tenant. Login start and session read are loaded with autocannon; a callback needs a
+// fresh transaction per request, so those are prepared first (untimed: a login start and the
+// tenant's answer each) and then sent by 16 concurrent callers, the only timed part.
+import { type ChildProcess, spawn } from 'node:child_process'
+import http from 'node:http'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
+import type { ServerReady } from './servers/fixtures.js'
+import type { HonoLibrary } from './servers/hono-server.js'
+
+export type HonoRuntime = 'node' | 'bun'
+export type HonoOperation = 'login start' | 'callback' | 'session read'
+
+export interface HonoMeasurement {
+  runtime: HonoRuntime
+  library: HonoLibrary
+  operation: HonoOperation
+  requestsPerSecond: number
+}
+
+export interface HonoSettings {
+  connections: number
+  warmupSeconds: number
+  seconds: number
+  rounds: number
+  /** Callbacks prepared and sent per round. */
+  callbacks: number
+}
+
+/** The ratios the issue asks for (ours / theirs, req/s). */
+export const HONO_TARGETS: Record<HonoOperation, number> = { 'login start': 3, callback: 3, 'session read': 8 }
+
+interface Server {
+  runtime: HonoRuntime
+  library: HonoLibrary
+  child: ChildProcess
+  origin: string
+  cookie: string
+}
+
+async function start(
+  runtime: HonoRuntime,
+  library: HonoLibrary,
+  executables: { node: string; bun: string },
+  bundleDir: string,
+): Promise<Server> {
+  const [file, args] =
+    runtime === 'node'
+      ? [executables.node, [`${bundleDir}hono-server.mjs`, library]]
+      : [executables.bun, [`${bundleDir}hono-web-server.mjs`, library]]
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout! })
+  const ready = await new Promise<ServerReady>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM')
+      reject(new Error(`${file} ${args.join(' ')} did not start within 30 s`))
+    }, 30_000)
+    child.once('exit', (code) => reject(new Error(`${file} ${args.join(' ')} exited with ${code}`)))
+    lines.on('line', (line) => {
+      if (!line.startsWith('{')) return
+      clearTimeout(timer)
+      resolve(JSON.parse(line) as ServerReady)
+    })
+  })
+  return { runtime, library, child, origin: `http://127.0.0.1:${ready.port}`, cookie: ready.cookie }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  process.kill(child.pid, 'SIGTERM')
+  await exited
+}
+
+/** autocannon on one path; every answer must have `status`, or the benchmark fails. */
+async function load(server: Server, path: string, status: 200 | 302, settings: HonoSettings, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: `${server.origin}${path}`,
+    connections: settings.connections,
+    pipelining: 1,
+    duration: seconds,
+    headers: status === 200 ? { cookie: server.cookie } : {},
+  })
+  const expected = status === 200 ? result['2xx'] : result['3xx']
+  if (result.errors > 0 || expected !== result.requests.total) {
+    throw new Error(
+      `${server.library} on ${server.runtime} ${path}: ${result.requests.total - expected} answers were not ${status}, ${result.errors} errors`,
+    )
+  }
+  return result.requests.average
+}
+
+/** One callback ready to send: its URL and the transaction cookie its login start set. */
+interface PreparedCallback {
+  /** Path and query of the callback URL. */
+  path: string
+  cookie: string
+}
+
+async function prepareCallback(server: Server): Promise<PreparedCallback> {
+  const login = await fetch(`${server.origin}/auth/login`, { redirect: 'manual' })
+  const cookie = login.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0])
+    .join('; ')
+  const authorize = await fetch(`${server.origin}/__bench/authorize`, { method: 'POST', body: login.headers.get('location') })
+  const callback = new URL(await authorize.text())
+  return { path: `${callback.pathname}${callback.search}`, cookie }
+}
+
+/** One GET over a keep-alive agent; resolves with the status and whether any cookie was set. */
+function get(agent: http.Agent, origin: URL, path: string, cookie: string): Promise<{ status: number; setsCookie: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ agent, host: origin.hostname, port: origin.port, path, headers: { cookie } }, (response) => {
+      response.resume()
+      response.once('end', () =>
+        resolve({ status: response.statusCode ?? 0, setsCookie: (response.headers['set-cookie']?.length ?? 0) > 0 }),
+      )
+    })
+    request.once('error', reject)
+    request.end()
+  })
+}
+
+/**
+ * Sends the prepared callbacks from `connections` concurrent callers over keep-alive
+ * connections (node:http, lighter than fetch; autocannon cannot give each request its own
+ * cookie and stops only on whole-second ticks). req/s over the batch.
+ */
+async function sendCallbacks(server: Server, settings: HonoSettings): Promise<number> {
+  const prepared: PreparedCallback[] = []
+  for (let i = 0; i < settings.callbacks; i++) prepared.push(await prepareCallback(server))
+  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.connections })
+  const origin = new URL(server.origin)
+  let next = 0
+  try {
+    const started = performance.now()
+    await Promise.all(
+      Array.from({ length: settings.connections }, async () => {
+        for (let item = prepared[next++]; item; item = prepared[next++]) {
+          const { status, setsCookie } = await get(agent, origin, item.path, item.cookie)
+          if (status !== 302 || !setsCookie) throw new Error(`${server.library} on ${server.runtime}: a callback answered ${status}`)
+        }
+      }),
+    )
+    return settings.callbacks / ((performance.now() - started) / 1000)
+  } finally {
+    agent.destroy()
+  }
+}
+
+/**
+ * Both libraries on each runtime, round-robin for `rounds` rounds (best round kept), so load
+ * from other processes cannot fall on one library only. Every server is stopped by its pid.
+ */
+export async function measureHono(
+  runtimes: readonly HonoRuntime[],
+  settings: HonoSettings,
+  executables: { node: string; bun: string },
+  bundleDir: string,
+): Promise<HonoMeasurement[]> {
+  const servers: Server[] = []
+  const best = new Map<string, HonoMeasurement>()
+  const record = (server: Server, operation: HonoOperation, requestsPerSecond: number) => {
+    const key = `${server.runtime}/${server.library}/${operation}`
+    const previous = best.get(key)
+    if (!previous || requestsPerSecond > previous.requestsPerSecond)
+      best.set(key, { runtime: server.runtime, library: server.library, operation, requestsPerSecond })
+  }
+  try {
+    for (const runtime of runtimes)
+      for (const library of ['ours', 'theirs', 'bare'] as const) servers.push(await start(runtime, library, executables, bundleDir))
+    // The bare app gets our session cookie too, so its session-read ceiling parses the same bytes.
+    for (const server of servers) {
+      if (server.library === 'bare')
+        server.cookie = servers.find((other) => other.runtime === server.runtime && other.library === 'ours')?.cookie ?? ''
+    }
+    for (const server of servers) {
+      await load(server, '/auth/login', 302, settings, settings.warmupSeconds)
+      await load(server, '/home', 200, settings, settings.warmupSeconds)
+    }
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const server of servers) {
+        record(server, 'login start', await load(server, '/auth/login', 302, settings, settings.seconds))
+        record(server, 'session read', await load(server, '/home', 200, settings, settings.seconds))
+        // The bare app has no callback: nothing to compare it with.
+        if (server.library !== 'bare') record(server, 'callback', await sendCallbacks(server, settings))
+      }
+    }
+  } finally {
+    await Promise.all(servers.map(({ child }) => stop(child)))
+  }
+  return [...best.values()]
+}
+
+/**
+ * Ours over theirs per runtime and operation, with the bare Hono app's req/s on the same route
+ * (the ceiling both share: where ours is near it, the ratio is bounded by Hono and the load
+ * generator, not by either library).
+ */
+export function compareHono(measurements: readonly HonoMeasurement[]) {
+  const find = (library: HonoLibrary, like: HonoMeasurement) =>
+    measurements.find((m) => m.library === library && m.runtime === like.runtime && m.operation === like.operation)
+  return measurements
+    .filter((m) => m.library === 'ours')
+    .flatMap((ours) => {
+      const theirs = find('theirs', ours)
+      const bare = find('bare', ours)
+      return theirs
+        ? [
+            {
+              runtime: ours.runtime,
+              operation: ours.operation,
+              ours: ours.requestsPerSecond,
+              theirs: theirs.requestsPerSecond,
+              bare: bare?.requestsPerSecond,
+              ratio: ours.requestsPerSecond / theirs.requestsPerSecond,
+              target: HONO_TARGETS[ours.operation],
+            },
+          ]
+        : []
+    })
+}
