@@ -17,6 +17,7 @@ export const SECRET = 'a-benchmark-secret-that-is-at-least-32-characters-long'
 /** The same input for both libraries in every run. */
 export const LOGIN_OPTIONS = { appState: { returnTo: '/home' } }
 export const LINK_OPTIONS = { connection: 'github', connectionScope: 'repo', appState: { returnTo: '/settings/accounts' } }
+export const UNLINK_OPTIONS = { connection: 'github', appState: { returnTo: '/settings/accounts' } }
 
 /** The five operations the issue compares, behind one shape so both libraries get the same inputs. */
 export interface Contender {
@@ -27,6 +28,8 @@ export interface Contender {
   completeInteractiveLogin(url: URL, storeOptions: StoreOptions): Promise<unknown>
   startLinkUser(storeOptions: StoreOptions): Promise<URL>
   completeLinkUser(url: URL, storeOptions: StoreOptions): Promise<unknown>
+  startUnlinkUser(storeOptions: StoreOptions): Promise<URL>
+  completeUnlinkUser(url: URL, storeOptions: StoreOptions): Promise<unknown>
   getSession(storeOptions: StoreOptions): Promise<unknown>
   /** The default audience's access token; refreshes it when it has expired. */
   getAccessToken(storeOptions: StoreOptions): Promise<unknown>
@@ -54,6 +57,8 @@ export function createLinkKit(tenant: BenchTenant): Contender {
     completeInteractiveLogin: (url, storeOptions) => client.completeInteractiveLogin(url, storeOptions),
     startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),
     completeLinkUser: (url, storeOptions) => client.completeLinkUser(url, storeOptions),
+    startUnlinkUser: (storeOptions) => client.startUnlinkUser(UNLINK_OPTIONS, storeOptions),
+    completeUnlinkUser: (url, storeOptions) => client.completeUnlinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
     getAccessToken: (storeOptions) => client.getAccessToken({}, storeOptions),
   }
@@ -101,6 +106,8 @@ export function createAuth0ServerJs(tenant: BenchTenant): Contender {
     completeInteractiveLogin: (url, storeOptions) => client.completeInteractiveLogin(url, storeOptions),
     startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),
     completeLinkUser: (url, storeOptions) => client.completeLinkUser(url, storeOptions),
+    startUnlinkUser: (storeOptions) => client.startUnlinkUser(UNLINK_OPTIONS, storeOptions),
+    completeUnlinkUser: (url, storeOptions) => client.completeUnlinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
     getAccessToken: (storeOptions) => client.getAccessToken(storeOptions),
   }

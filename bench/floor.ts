@@ -20,6 +20,9 @@ export const FLOOR_STEPS: Readonly<Record<OperationName, readonly FloorStep[]>> 
   startLinkUser: ['decryptSession', 'random', 'random', 'random', 'sha256', 'encryptTransaction'],
   // The transaction and the session it must match, the ID token, the updated session.
   completeLinkUser: ['decryptTransaction', 'decryptSession', 'verifyIdToken', 'encryptSession'],
+  // As link: unlink changes no more than which scope the token carries.
+  startUnlinkUser: ['decryptSession', 'random', 'random', 'random', 'sha256', 'encryptTransaction'],
+  completeUnlinkUser: ['decryptTransaction', 'decryptSession', 'verifyIdToken', 'encryptSession'],
   getSession: ['decryptSession'],
   // The expired session, the refreshed ID token's signature, the session written back.
   refreshAccessToken: ['decryptSession', 'verifyIdToken', 'encryptSession'],

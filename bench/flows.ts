@@ -11,6 +11,8 @@ export type OperationName =
   | 'completeInteractiveLogin'
   | 'startLinkUser'
   | 'completeLinkUser'
+  | 'startUnlinkUser'
+  | 'completeUnlinkUser'
   | 'getSession'
   | 'refreshAccessToken'
 
@@ -19,6 +21,8 @@ export const OPERATIONS: readonly OperationName[] = [
   'completeInteractiveLogin',
   'startLinkUser',
   'completeLinkUser',
+  'startUnlinkUser',
+  'completeUnlinkUser',
   'getSession',
   'refreshAccessToken',
 ]
@@ -45,9 +49,14 @@ export async function signIn(
 }
 
 /** Starts a flow in `jar` and returns the callback URL Auth0 would send the browser to. */
-async function callbackFor(contender: Contender, tenant: BenchTenant, jar: BrowserJar, flow: 'login' | 'link'): Promise<URL> {
+async function callbackFor(contender: Contender, tenant: BenchTenant, jar: BrowserJar, flow: 'login' | 'link' | 'unlink'): Promise<URL> {
   const start = storeOptions(jar, `${APP_ORIGIN}/auth/${flow}`)
-  const authorizeUrl = flow === 'login' ? await contender.startInteractiveLogin(start) : await contender.startLinkUser(start)
+  const authorizeUrl =
+    flow === 'login'
+      ? await contender.startInteractiveLogin(start)
+      : flow === 'link'
+        ? await contender.startLinkUser(start)
+        : await contender.startUnlinkUser(start)
   jar.store(start.response.headers)
   return tenant.authorize(authorizeUrl)
 }
@@ -83,6 +92,16 @@ export async function prepareCall(
       const callback = await callbackFor(contender, tenant, jar, 'link')
       const options = storeOptions(jar, callback)
       return () => contender.completeLinkUser(callback, options)
+    }
+    case 'startUnlinkUser': {
+      const options = storeOptions(session, `${APP_ORIGIN}/auth/unlink`)
+      return () => contender.startUnlinkUser(options)
+    }
+    case 'completeUnlinkUser': {
+      const jar = session.clone()
+      const callback = await callbackFor(contender, tenant, jar, 'unlink')
+      const options = storeOptions(jar, callback)
+      return () => contender.completeUnlinkUser(callback, options)
     }
     case 'refreshAccessToken': {
       // A session whose access token has expired (and whose refresh the tenant signed ahead): the

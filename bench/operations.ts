@@ -13,6 +13,8 @@ export const FLOOR_TARGETS: Readonly<Record<OperationName, number>> = {
   completeInteractiveLogin: 1.5,
   startLinkUser: 1.3,
   completeLinkUser: 1.5,
+  startUnlinkUser: 1.3,
+  completeUnlinkUser: 1.5,
   getSession: 1.3,
   refreshAccessToken: 1.5,
 }
@@ -23,6 +25,8 @@ export const OPERATION_TARGETS: Readonly<Record<OperationName, number>> = {
   completeInteractiveLogin: 3,
   startLinkUser: 4,
   completeLinkUser: 3,
+  startUnlinkUser: 4,
+  completeUnlinkUser: 3,
   getSession: 8,
   // Not in the first round's targets; the same bar as the other completions.
   refreshAccessToken: 3,
