@@ -102,6 +102,14 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'Your linked accounts could not be read',
     sentence: 'Auth0’s Management API refused or failed. The app may lack the permission it needs.',
   },
+  my_account_api_error: {
+    title: 'Your connected accounts could not be reached',
+    sentence: 'Auth0’s My Account API refused or failed. Nothing about your connected accounts changed; please try again.',
+  },
+  connection_token_error: {
+    title: 'That account is not available to this app',
+    sentence: 'The app could not get access to the connected account. Connect it again, then retry.',
+  },
   session_store_error: {
     title: 'Sessions are unavailable right now',
     sentence: 'The app could not reach the place it keeps sessions. Your session is safe; please try again in a moment.',
