@@ -55,6 +55,23 @@ export class RefreshCoordinator {
     return started
   }
 
+  /**
+   * The newest refresh token a remembered refresh rotated `token` into, or `undefined` when
+   * this process did not rotate it in the last {@link ROTATION_MEMORY_MS}. Lets another grant
+   * that takes the refresh token (Token Vault) send the live token instead of a retired one.
+   */
+  successor(token: string): string | undefined {
+    let current = token
+    // A few hops cover a burst of rotations; a longer chain is not worth following.
+    for (let hop = 0; hop < 3; hop++) {
+      const remembered = this.#recent.get(current)
+      const rotated = remembered && remembered.until > Date.now() ? remembered.outcome.tokens.refresh_token : undefined
+      if (rotated === undefined || rotated === current) break
+      current = rotated
+    }
+    return current === token ? undefined : current
+  }
+
   #remember(key: string, outcome: RefreshOutcome): void {
     this.#inFlight.delete(key)
     this.#recent.delete(key)

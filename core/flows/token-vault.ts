@@ -120,10 +120,13 @@ export async function accessTokenForConnection(
   const wanted = checked(request)
   const cached = session.connectionTokenSets?.find((set) => covers(set, wanted))
   if (cached) return cached
-  const refreshToken = session.refreshToken
-  if (!refreshToken) {
+  if (!session.refreshToken) {
     throw new MissingRefreshTokenError('Token Vault needs a refresh token: sign in with the offline_access scope')
   }
+  // This request's cookie may predate a rotation another request just did: sending the retired
+  // token would be a reuse, and Auth0 would revoke the whole grant.
+  const successor = context.refreshes.successor(session.refreshToken)
+  const refreshToken = successor ?? session.refreshToken
   const key = [refreshToken, wanted.connection, wanted.loginHint ?? '', wanted.scope ?? ''].join('\n')
   const outcome = await context.connectionTokens.run(key, () => exchange(context, refreshToken, wanted, storeOptions.request.signal))
   const tokenSet: ConnectionTokenSet = {
@@ -137,6 +140,7 @@ export async function accessTokenForConnection(
   const others = (session.connectionTokenSets ?? []).filter(
     (set) => set.expiresAt > nowInSeconds() && !(set.connection === tokenSet.connection && set.loginHint === tokenSet.loginHint),
   )
-  await context.stateStore.set({ ...session, connectionTokenSets: [...others, tokenSet] }, storeOptions)
+  const updated: SessionData = { ...session, ...(successor ? { refreshToken: successor } : {}), connectionTokenSets: [...others, tokenSet] }
+  await context.stateStore.set(updated, storeOptions)
   return tokenSet
 }
