@@ -88,6 +88,8 @@ function validateAuthorizationResponse(context: FlowContext, as: oauth.Authoriza
  * @throws {MissingSessionError} when a link or unlink finds the session ended meanwhile.
  * @throws {UserMismatchError} when a link or unlink comes back for another user.
  * @throws {TokenExchangeError} / {IdTokenError} / {TimeoutError} from the code exchange.
+ * @throws {MyAccountApiError} when the My Account API refuses a connect's completion (a used,
+ *   foreign or crossed `connect_code`).
  * @see [RFC 6749 §4.1.2 - Authorization Response](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2)
  * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207.html)
  */
