@@ -1,10 +1,15 @@
 import type { Cookies, Handle, RequestEvent } from '@sveltejs/kit'
 import {
+  type AccessTokenForConnectionOptions,
   type AccessTokenResult,
   type Auth,
   type AuthOptions,
+  type ConnectedAccount,
+  type ConnectionAccessTokenResult,
   createAuth as createCoreAuth,
+  type ListConnectedAccountsOptions,
   type SessionData,
+  type StartConnectAccountOptions,
   type StartLinkUserOptions,
   type StartUnlinkUserOptions,
   type StoreOptions,
@@ -71,6 +76,12 @@ export interface Auth0Locals<TAppState = unknown> {
   startUnlinkUser(options: StartUnlinkUserOptions<TAppState>): Promise<URL>
   /** An access token for `audience` (default: the configured one), refreshed when it has expired. */
   getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
+  /** Starts connecting an account (Connected Accounts); returns the URL to redirect to. */
+  startConnectAccount(options: StartConnectAccountOptions<TAppState>): Promise<URL>
+  /** The signed-in user's connected accounts (My Account API). */
+  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
+  /** A provider's access token from Token Vault for `connection`, cached in the session. */
+  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
 }
 
 /**
@@ -113,6 +124,9 @@ function createAuth0Locals<TAppState>(auth: Auth<TAppState>, event: RequestEvent
     startLinkUser: (options) => withCookies((storeOptions) => client.startLinkUser(options, storeOptions)),
     startUnlinkUser: (options) => withCookies((storeOptions) => client.startUnlinkUser(options, storeOptions)),
     getAccessToken: (options = {}) => withCookies((storeOptions) => client.getAccessToken(options, storeOptions)),
+    startConnectAccount: (options) => withCookies((storeOptions) => client.startConnectAccount(options, storeOptions)),
+    listConnectedAccounts: (options = {}) => withCookies((storeOptions) => client.listConnectedAccounts(options, storeOptions)),
+    getAccessTokenForConnection: (options) => withCookies((storeOptions) => client.getAccessTokenForConnection(options, storeOptions)),
   }
 }
 

@@ -4,8 +4,11 @@
  */
 
 import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
-import { startAuthorization } from './flows/authorize.js'
+import { isConnectionName, startAuthorization } from './flows/authorize.js'
 import { completeAuthorization } from './flows/callback.js'
+import { checkedScopes, startConnect } from './flows/connect.js'
+import { myAccountAccessToken } from './flows/my-account-token.js'
+import { CONNECTED_ACCOUNTS_SCOPES, collectPages, deleteAccount, listAccountsPage } from './my-account-api.js'
 import type { AuthOptions, Routes } from './options.js'
 import { empty, errorResponse, json, redirect } from './responses.js'
 import { isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
@@ -49,7 +52,18 @@ export interface Auth<TAppState = unknown> {
   handleBackchannelLogout: AuthHandler
   /** `GET` → `{ identities }` from the Management API, 401 when signed out; routed only with `identities.enabled`. */
   handleIdentities: AuthHandler
-  /** The paths `handler` answers (as configured; the identities route only when enabled). */
+  /**
+   * `GET` or `POST` form `connection`, `scopes` (repeated or space-separated), `returnTo`: starts
+   * connecting an account (signed out: login first, then on); routed with `connectedAccounts.enabled`.
+   */
+  handleConnect: AuthHandler
+  /** `GET` (`?connection=` filters) → `{ connectedAccounts }`; routed with `connectedAccounts.enabled`. */
+  handleConnectedAccounts: AuthHandler
+  /** `POST` form `id` (one account) or `connection` (all of it), `returnTo` → 302; routed with `connectedAccounts.enabled`. */
+  handleDisconnect: AuthHandler
+  /** `GET ?connection=` → `{ token, expiresAt, scope }`; routed with `connectedAccounts.connectionTokenRoute`. */
+  handleConnectionToken: AuthHandler
+  /** The paths `handler` answers (as configured; the optional routes only when enabled). */
   readonly routePaths: ReadonlySet<string>
   /**
    * The session for app code, or `undefined` when signed out. Pass the headers of the response
@@ -83,8 +97,21 @@ async function requestParameters(request: Request): Promise<URLSearchParams> {
   if (Number(request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) throw new InvalidRequestError('The form is too large')
   const form = await request.formData()
   const params = new URLSearchParams(query)
-  for (const [key, value] of form) if (typeof value === 'string') params.set(key, value)
+  // A form field replaces the query's of the same name; repeated fields (`scopes`) all stay.
+  const fromForm = new Set<string>()
+  for (const [key, value] of form) {
+    if (typeof value !== 'string') continue
+    if (!fromForm.has(key)) params.delete(key)
+    fromForm.add(key)
+    params.append(key, value)
+  }
   return params
+}
+
+/** `scopes=a&scopes=b` or `scopes=a b`, as one list; `undefined` when none was given. */
+function scopesOf(params: URLSearchParams): string[] | undefined {
+  const scopes = params.getAll('scopes').flatMap((value) => value.split(/\s+/).filter(Boolean))
+  return checkedScopes(scopes)
 }
 
 /**
@@ -164,24 +191,93 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     })
   }
 
+  /** The start step a signed-out request asked for, now that the login it went through completed. */
+  function continueWith(next: Continuation, session: SessionData, origin: URL, storeOptions: StoreOptions): Promise<URL> {
+    const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, origin) }
+    const { connection } = next
+    switch (next.flow) {
+      case 'link':
+        return startAuthorization(
+          context,
+          { flow: 'link', connection, connectionScope: next.connectionScope, session, appState },
+          storeOptions,
+        )
+      case 'unlink':
+        return startAuthorization(context, { flow: 'unlink', connection, session, appState }, storeOptions)
+      case 'connect':
+        return startConnect(context, { session, connection, scopes: next.scopes, appState }, storeOptions)
+    }
+  }
+
   const handleCallback = handle(async (request, storeOptions) => {
     const completed = await completeAuthorization(context, request.url, undefined, storeOptions)
     const origin = originOf(request)
     const next = completed.flow === 'login' ? completed.continuation : undefined
-    if (next) {
-      const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, origin) }
-      const { session } = completed
-      const url =
-        next.flow === 'link'
-          ? await startAuthorization(
-              context,
-              { flow: 'link', connection: next.connection, connectionScope: next.connectionScope, session, appState },
-              storeOptions,
-            )
-          : await startAuthorization(context, { flow: 'unlink', connection: next.connection, session, appState }, storeOptions)
+    if (next) return redirect(await continueWith(next, completed.session, origin, storeOptions), storeOptions.response.headers)
+    return redirect(new URL(safeReturnTo(returnToOf(completed.appState), origin), origin), storeOptions.response.headers)
+  })
+
+  const handleConnect = handle(async (request, storeOptions) => {
+    if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError('A connect must be started from this app')
+    if (isPrefetch(request)) return empty(204)
+    const params = await requestParameters(request)
+    const connection = params.get('connection')
+    if (!connection || !isConnectionName(connection)) throw new InvalidRequestError('The connect route needs a connection name')
+    const scopes = scopesOf(params)
+    const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
+    const appState: HandlerAppState = { returnTo }
+    const session = await client.getSession(storeOptions)
+    if (!session) {
+      // Sign in first; the login transaction carries the connect the callback goes straight on into.
+      const continuation: Continuation = { flow: 'connect', connection, returnTo, ...(scopes ? { scopes } : {}) }
+      const url = await startAuthorization(context, { flow: 'login', appState, continuation }, storeOptions)
       return redirect(url, storeOptions.response.headers)
     }
-    return redirect(new URL(safeReturnTo(returnToOf(completed.appState), origin), origin), storeOptions.response.headers)
+    const url = await startConnect(context, { session, connection, scopes, appState }, storeOptions)
+    return redirect(url, storeOptions.response.headers)
+  })
+
+  const handleConnectedAccounts = handle(async (request, storeOptions) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return empty(405, new Headers({ allow: 'GET, HEAD' }))
+    const connection = new URL(request.url).searchParams.get('connection') ?? undefined
+    const connectedAccounts = await client.listConnectedAccounts(connection ? { connection } : {}, storeOptions)
+    return json({ connectedAccounts }, 200, storeOptions.response.headers)
+  })
+
+  const handleDisconnect = handle(async (request, storeOptions) => {
+    if (request.method !== 'POST') return empty(405, new Headers({ allow: 'POST' }))
+    if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError('A disconnect must be started from this app')
+    const params = await requestParameters(request)
+    const id = params.get('id')
+    const connection = params.get('connection')
+    const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
+    if (id) {
+      await client.deleteConnectedAccount(id, storeOptions)
+    } else if (connection && isConnectionName(connection)) {
+      // Every account of the connection, with one token for both the list and the deletes.
+      const session = await client.getSession(storeOptions)
+      if (!session) throw new MissingSessionError('Sign in first: there is no session')
+      const scopes = [CONNECTED_ACCOUNTS_SCOPES.read, CONNECTED_ACCOUNTS_SCOPES.delete] as const
+      const { token } = await myAccountAccessToken(context, session, scopes, storeOptions)
+      const signal = request.signal
+      const accounts = await collectPages(Number.POSITIVE_INFINITY, undefined, (from, take) =>
+        listAccountsPage(context.tenant, token, { connection, from, take }, signal),
+      )
+      for (const account of accounts) await deleteAccount(context.tenant, token, account.id, signal)
+    } else {
+      throw new InvalidRequestError('The disconnect route needs an account id or a connection name')
+    }
+    return redirect(new URL(returnTo, originOf(request)), storeOptions.response.headers)
+  })
+
+  const handleConnectionToken = handle(async (request, storeOptions) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return empty(405, new Headers({ allow: 'GET, HEAD' }))
+    // A provider's token in a JSON body: no other site may even make the browser ask for it.
+    if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError('A connection token is only for this app')
+    const connection = new URL(request.url).searchParams.get('connection')
+    if (!connection) throw new InvalidRequestError('The connection-token route needs a connection parameter')
+    const result = await client.getAccessTokenForConnection({ connection }, storeOptions)
+    return json({ token: result.token, expiresAt: result.expiresAt, scope: result.scope }, 200, storeOptions.response.headers)
   })
 
   const handleLogout = handle(async (request, storeOptions) => {
@@ -227,9 +323,29 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     accessToken: handleAccessToken,
     backchannelLogout: handleBackchannelLogout,
     identities: handleIdentities,
+    connect: handleConnect,
+    connectedAccounts: handleConnectedAccounts,
+    disconnect: handleDisconnect,
+    connectionToken: handleConnectionToken,
   }
-  // The identities route costs a Management API call per request, so it answers only when turned on.
-  const routed = (Object.keys(routes) as Array<keyof Routes>).filter((key) => key !== 'identities' || config.identitiesRoute)
+  // The optional routes cost an Auth0 call per request (or hand out a provider token), so they
+  // answer only when turned on.
+  const enabled: Record<keyof Routes, boolean> = {
+    login: true,
+    callback: true,
+    logout: true,
+    link: true,
+    unlink: true,
+    profile: true,
+    accessToken: true,
+    backchannelLogout: true,
+    identities: config.identitiesRoute,
+    connect: config.connectedAccounts.routes,
+    connectedAccounts: config.connectedAccounts.routes,
+    disconnect: config.connectedAccounts.routes,
+    connectionToken: config.connectedAccounts.connectionTokenRoute,
+  }
+  const routed = (Object.keys(routes) as Array<keyof Routes>).filter((key) => enabled[key])
   const byPath = new Map<string, AuthHandler>(routed.map((key) => [routes[key], handlers[key]]))
 
   return {
@@ -248,6 +364,10 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     handleAccessToken,
     handleBackchannelLogout,
     handleIdentities,
+    handleConnect,
+    handleConnectedAccounts,
+    handleDisconnect,
+    handleConnectionToken,
     routePaths: new Set(byPath.keys()),
     getSession: (request, responseHeaders) => client.getSession(storeOptionsFor(request, responseHeaders)),
     getUser: (request, responseHeaders) => client.getUser(storeOptionsFor(request, responseHeaders)),

@@ -45,6 +45,8 @@ export interface ResolvedConfig extends StoreConfig {
   onError: ErrorHook | undefined
   managementApi: ManagementApiSettings
   identitiesRoute: boolean
+  /** Which connected-accounts routes answer. */
+  connectedAccounts: { routes: boolean; connectionTokenRoute: boolean }
 }
 
 function requireString(value: unknown, option: string): string {
@@ -192,5 +194,9 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     onError: options.onError,
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,
+    connectedAccounts: {
+      routes: options.connectedAccounts?.enabled === true,
+      connectionTokenRoute: options.connectedAccounts?.connectionTokenRoute === true,
+    },
   }
 }

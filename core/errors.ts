@@ -339,6 +339,67 @@ export class ManagementApiError extends Auth0LinkKitError {
 }
 
 /**
+ * Auth0's My Account API refused or failed a connected-accounts call, or the My Account API
+ * token could not be obtained (no Multi-Resource Refresh Token policy for
+ * `https://<domain>/me/`, MFA required, a revoked refresh token). `upstreamStatus` is the
+ * status the API answered with; `error` is the OAuth error of a refused token request.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await auth.client.listConnectedAccounts({}, { request, response })
+ * } catch (err) {
+ *   if (err instanceof MyAccountApiError && err.error === 'mfa_required') {
+ *     // the tenant asks for MFA before the My Account API: sign in again with MFA
+ *   } else if (err instanceof MyAccountApiError && err.upstreamStatus === 429) {
+ *     // rate limited: try again later
+ *   }
+ * }
+ * ```
+ */
+export class MyAccountApiError extends Auth0LinkKitError {
+  static override readonly code = 'my_account_api_error'
+  override readonly name = 'MyAccountApiError'
+  override readonly code = MyAccountApiError.code
+  override readonly status = 502
+  readonly upstreamStatus: number | undefined
+  readonly error: string | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
+    super(message, options)
+    this.error = options?.error
+    this.upstreamStatus = options?.upstreamStatus
+  }
+}
+
+/**
+ * Token Vault gave no access token for the connection: the user has not connected that
+ * account (`error` `federated_connection_refresh_token_not_found`, Auth0 answers 401), the
+ * refresh token was refused (`invalid_grant`), or the exchange failed. The session is unchanged.
+ *
+ * @example
+ * ```ts
+ * const result = await auth.client.getAccessTokenForConnection({ connection: 'google-oauth2' }, { request, response }).catch((err) => {
+ *   if (err instanceof ConnectionTokenError && err.upstreamStatus === 401) return undefined // not connected: offer /auth/connect
+ *   throw err
+ * })
+ * ```
+ */
+export class ConnectionTokenError extends Auth0LinkKitError {
+  static override readonly code = 'connection_token_error'
+  override readonly name = 'ConnectionTokenError'
+  override readonly code = ConnectionTokenError.code
+  override readonly status = 502
+  /** The OAuth `error` of the token endpoint, when it sent one. */
+  readonly error: string | undefined
+  readonly upstreamStatus: number | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
+    super(message, options)
+    this.error = options?.error
+    this.upstreamStatus = options?.upstreamStatus
+  }
+}
+
+/**
  * A session backend (Redis, Workers KV, a database) failed or did not answer. The request is
  * answered 503 and nothing was written; the user's session is still in the backend.
  *
@@ -415,6 +476,8 @@ export type AnyAuth0LinkKitError =
   | SessionTooLargeError
   | BackchannelLogoutError
   | ManagementApiError
+  | MyAccountApiError
+  | ConnectionTokenError
   | SessionStoreError
   | InvalidHostError
 

@@ -4,10 +4,12 @@ export { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
 export * from './errors.js'
 export type { CompletedAuthorization } from './flows/callback.js'
 export type { Identity } from './management-api.js'
+export type { ConnectedAccount, ConnectedAccountConnection } from './my-account-api.js'
 export {
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
+  type ConnectedAccountsOptions,
   type CookieOptions,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,
@@ -20,19 +22,26 @@ export {
 } from './options.js'
 export { safeReturnTo } from './safety.js'
 export {
+  type AccessTokenForConnectionOptions,
   type AccessTokenResult,
+  type CompleteConnectAccountResult,
   type CompleteResult,
+  type ConnectionAccessTokenResult,
   type GetAccessTokenOptions,
+  type ListConnectedAccountsOptions,
   ServerClient,
+  type StartConnectAccountOptions,
   type StartInteractiveLoginOptions,
   type StartLinkUserOptions,
   type StartUnlinkUserOptions,
 } from './server-client.js'
-export type { SessionData, TokenSet, UserClaims } from './session.js'
+export type { ConnectionTokenSet, SessionData, TokenSet, UserClaims } from './session.js'
 export { MemorySessionBackend, type MemorySessionBackendOptions } from './stores/memory-session-backend.js'
 export type { SessionBackend, SessionRecordOptions } from './stores/session-backend.js'
 export { StatefulStateStore, statefulStateStore } from './stores/stateful-state-store.js'
 export type {
+  AuthorizeTransactionData,
+  ConnectTransactionData,
   Continuation,
   FlowKind,
   LogoutTokenClaims,

@@ -51,6 +51,14 @@ export interface Routes {
   backchannelLogout: string
   /** Answered only when `identities.enabled` is on (see {@link IdentitiesRouteOptions}). */
   identities: string
+  /** Starts connecting an account (Connected Accounts); only with `connectedAccounts.enabled`. */
+  connect: string
+  /** `GET` → `{ connectedAccounts }`; only with `connectedAccounts.enabled`. */
+  connectedAccounts: string
+  /** `POST` form `id` or `connection`: disconnects; only with `connectedAccounts.enabled`. */
+  disconnect: string
+  /** `GET ?connection=` → `{ token, expiresAt, scope }`; only with `connectedAccounts.connectionTokenRoute`. */
+  connectionToken: string
 }
 
 /**
@@ -115,6 +123,25 @@ export interface ManagementApiOptions {
  */
 export interface IdentitiesRouteOptions {
   enabled?: boolean
+}
+
+/**
+ * Connected Accounts (Auth0's My Account API) and Token Vault routes. `enabled` answers
+ * `routes.connect` (`/auth/connect?connection=&scopes=&returnTo=`, GET or POST form),
+ * `routes.connectedAccounts` (`GET` → `{ connectedAccounts }`) and `routes.disconnect` (`POST`
+ * form `id` or `connection`). `connectionTokenRoute` answers `routes.connectionToken`
+ * (`GET ?connection=` → `{ token, expiresAt, scope }`): it hands a provider's access token to
+ * the browser, so it is off unless asked for. The programmatic methods work without either.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, connectedAccounts: { enabled: true } })
+ * // <a href="/auth/connect?connection=google-oauth2&scopes=https://www.googleapis.com/auth/calendar.readonly">Connect Google Calendar</a>
+ * ```
+ */
+export interface ConnectedAccountsOptions {
+  enabled?: boolean
+  connectionTokenRoute?: boolean
 }
 
 /**
@@ -192,6 +219,8 @@ export interface AuthOptions {
   managementApi?: ManagementApiOptions
   /** The `/auth/identities` route; off unless `enabled`. */
   identities?: IdentitiesRouteOptions
+  /** The connected-accounts routes (`/auth/connect`, …) and the connection-token route; off unless asked for. */
+  connectedAccounts?: ConnectedAccountsOptions
 }
 
 /**
@@ -222,7 +251,8 @@ export interface TransactionCookieOptions extends Omit<CookieOptions, 'name'> {
 export const DEFAULT_SCOPE = 'openid profile email offline_access'
 
 /**
- * Where the handlers answer unless `routes` moves them; `identities` only with `identities.enabled`.
+ * Where the handlers answer unless `routes` moves them; `identities` only with `identities.enabled`,
+ * the connected-accounts routes only with `connectedAccounts` turned on.
  *
  * @example
  * ```ts
@@ -239,4 +269,8 @@ export const DEFAULT_ROUTES: Routes = {
   accessToken: '/auth/access-token',
   backchannelLogout: '/auth/backchannel-logout',
   identities: '/auth/identities',
+  connect: '/auth/connect',
+  connectedAccounts: '/auth/connected-accounts',
+  disconnect: '/auth/disconnect',
+  connectionToken: '/auth/connection-token',
 }

@@ -9,6 +9,8 @@ import type * as oauth from 'oauth4webapi'
 export interface RefreshOutcome {
   /** The audience the new access token is for. */
   audience: string
+  /** The `scope` the refresh asked for (Multi-Resource Refresh Token), if it asked for one. */
+  scope?: string
   tokens: oauth.TokenEndpointResponse
   /** The ID token's validated claims, when the response carried one. */
   claims: oauth.IDToken | undefined
@@ -51,6 +53,23 @@ export class RefreshCoordinator {
     )
     this.#inFlight.set(key, started)
     return started
+  }
+
+  /**
+   * The newest refresh token a remembered refresh rotated `token` into, or `undefined` when
+   * this process did not rotate it in the last {@link ROTATION_MEMORY_MS}. Lets another grant
+   * that takes the refresh token (Token Vault) send the live token instead of a retired one.
+   */
+  successor(token: string): string | undefined {
+    let current = token
+    // A few hops cover a burst of rotations; a longer chain is not worth following.
+    for (let hop = 0; hop < 3; hop++) {
+      const remembered = this.#recent.get(current)
+      const rotated = remembered && remembered.until > Date.now() ? remembered.outcome.tokens.refresh_token : undefined
+      if (rotated === undefined || rotated === current) break
+      current = rotated
+    }
+    return current === token ? undefined : current
   }
 
   #remember(key: string, outcome: RefreshOutcome): void {

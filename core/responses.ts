@@ -2,7 +2,7 @@
  * @module The answers the handlers send: redirects, JSON, empty replies, and the one safe error page.
  */
 
-import { Auth0LinkKitError, type Auth0LinkKitErrorCode, AuthorizationError } from './errors.js'
+import { Auth0LinkKitError, type Auth0LinkKitErrorCode, AuthorizationError, ConnectionTokenError } from './errors.js'
 import { escapeHtml } from './safety.js'
 
 /** Every auth response carries user- or token-specific data: never cache or index it. */
@@ -102,6 +102,14 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'Your linked accounts could not be read',
     sentence: 'Auth0’s Management API refused or failed. The app may lack the permission it needs.',
   },
+  my_account_api_error: {
+    title: 'Your connected accounts could not be reached',
+    sentence: 'Auth0’s My Account API refused or failed. Nothing about your connected accounts changed; please try again.',
+  },
+  connection_token_error: {
+    title: 'That account is not available to this app',
+    sentence: 'The app could not get access to the connected account. Connect it again, then retry.',
+  },
   session_store_error: {
     title: 'Sessions are unavailable right now',
     sentence: 'The app could not reach the place it keeps sessions. Your session is safe; please try again in a moment.',
@@ -122,7 +130,8 @@ const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/
  * A safe answer for a failure, with the typed error's status (500 for anything untyped). HTML:
  * a heading and a sentence chosen by the error's code, plus the code, and never a stack, token,
  * secret or text from the request. JSON (`Accept: application/json`): `{ error, message }` with
- * our own message, and `auth0_error` (Auth0's OAuth error code) when it is a well-formed code.
+ * our own message, and `auth0_error` (Auth0's OAuth error code of a refused authorization or
+ * Token Vault exchange) when it is a well-formed code.
  * `headers` keeps cookies already set (a consumed transaction's deletion).
  */
 export function errorResponse(error: unknown, request: Request, headers = new Headers()): Response {
@@ -137,6 +146,8 @@ export function errorResponse(error: unknown, request: Request, headers = new He
     const message = typed && !(typed instanceof AuthorizationError) ? typed.message : text.sentence
     const body: Record<string, string> = { error: code, message }
     if (typed instanceof AuthorizationError && OAUTH_ERROR_CODE.test(typed.error)) body.auth0_error = typed.error
+    // Lets a page tell "not connected yet" (federated_connection_refresh_token_not_found) from an outage.
+    if (typed instanceof ConnectionTokenError && typed.error && OAUTH_ERROR_CODE.test(typed.error)) body.auth0_error = typed.error
     return json(body, status, headers)
   }
   headers.set('content-type', 'text/html; charset=utf-8')

@@ -3,14 +3,27 @@
  * from `flows/`; none holds protocol code of its own.
  */
 
-import { InvalidRequestError, MissingSessionError } from './errors.js'
-import { startAuthorization } from './flows/authorize.js'
+import { InvalidCallbackError, InvalidRequestError, MissingSessionError } from './errors.js'
+import { isConnectionName, startAuthorization } from './flows/authorize.js'
 import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
+import { startConnect } from './flows/connect.js'
 import { createFlowContext, type FlowContext } from './flows/context.js'
 import { logout } from './flows/logout.js'
+import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
+import { accessTokenForConnection } from './flows/token-vault.js'
 import type { Identity } from './management-api.js'
+import {
+  CONNECTED_ACCOUNT_ID,
+  CONNECTED_ACCOUNTS_SCOPES,
+  type ConnectedAccount,
+  type ConnectedAccountConnection,
+  collectPages,
+  deleteAccount,
+  listAccountsPage,
+  listConnectionsPage,
+} from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters } from './options.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
@@ -103,6 +116,93 @@ export interface AccessTokenResult {
 export interface GetAccessTokenOptions {
   /** The API the token is for; default the configured `authorizationParams.audience`. */
   audience?: string
+}
+
+/**
+ * Options of {@link ServerClient.startConnectAccount}.
+ *
+ * @example
+ * ```ts
+ * const options: StartConnectAccountOptions<{ returnTo: string }> = {
+ *   connection: 'google-oauth2',
+ *   scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'],
+ *   appState: { returnTo: '/calendar' },
+ * }
+ * ```
+ */
+export interface StartConnectAccountOptions<TAppState> {
+  /** The Auth0 connection whose account to connect, e.g. `google-oauth2`. */
+  connection: string
+  /** Provider scopes to ask for; default the connection's configured scopes. */
+  scopes?: string[]
+  /** Parameters for the identity provider's authorization request (`authorization_params`), e.g. `{ prompt: 'consent' }`. */
+  authorizationParams?: AuthorizationParameters
+  /** Any JSON value; returned unchanged by {@link ServerClient.completeConnectAccount}. */
+  appState?: TAppState
+}
+
+/**
+ * What {@link ServerClient.completeConnectAccount} returns.
+ *
+ * @example
+ * ```ts
+ * const { appState, connectedAccount }: CompleteConnectAccountResult<{ returnTo: string }> =
+ *   await client.completeConnectAccount(request.url, { request, response })
+ * ```
+ */
+export interface CompleteConnectAccountResult<TAppState> {
+  appState: TAppState | undefined
+  connectedAccount: ConnectedAccount
+}
+
+/**
+ * Options of {@link ServerClient.listConnectedAccounts}.
+ *
+ * @example
+ * ```ts
+ * const google = await client.listConnectedAccounts({ connection: 'google-oauth2' }, { request, response })
+ * ```
+ */
+export interface ListConnectedAccountsOptions {
+  /** Only the accounts of this connection. */
+  connection?: string
+  /** A `next` cursor the API handed out, to start from. */
+  from?: string
+  /** At most this many accounts (default: all, following `next` for up to 10 pages of 20). */
+  take?: number
+}
+
+/**
+ * Options of {@link ServerClient.getAccessTokenForConnection}.
+ *
+ * @example
+ * ```ts
+ * const options: AccessTokenForConnectionOptions = { connection: 'google-oauth2', loginHint: 'alice@gmail.com' }
+ * ```
+ */
+export interface AccessTokenForConnectionOptions {
+  /** The Auth0 connection, e.g. `google-oauth2`. */
+  connection: string
+  /** Which of the user's accounts at that connection (Auth0's `login_hint`). */
+  loginHint?: string
+  /** Scopes the token must carry; a cached token without them is exchanged anew. */
+  scope?: string
+}
+
+/**
+ * A provider's access token from Token Vault.
+ *
+ * @example
+ * ```ts
+ * const { token, expiresAt }: ConnectionAccessTokenResult = await client.getAccessTokenForConnection({ connection: 'google-oauth2' }, { request, response })
+ * ```
+ */
+export interface ConnectionAccessTokenResult {
+  token: string
+  /** Seconds since the epoch. */
+  expiresAt: number
+  scope: string | undefined
+  connection: string
 }
 
 /** Renew access tokens this many seconds before they expire, so a token handed out stays usable. */
@@ -244,8 +344,135 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async completeAuthorization(url: string | URL, storeOptions: StoreOptions): Promise<CompletedAuthorization> {
-    const { flow, appState, session }: CompletedCallback = await completeAuthorization(this.#context, url, undefined, storeOptions)
-    return { flow, appState, session }
+    const { continuation: _handlersOnly, ...completed }: CompletedCallback = await completeAuthorization(
+      this.#context,
+      url,
+      undefined,
+      storeOptions,
+    )
+    return completed
+  }
+
+  /**
+   * Starts connecting an external account (Auth0 Connected Accounts, for Token Vault) for the
+   * signed-in user and returns the URL to redirect to. Uses a My Account API token got with the
+   * session's refresh token (sign in with `offline_access`; the application needs a
+   * Multi-Resource Refresh Token policy for `https://<domain>/me/`). Throws
+   * `MissingSessionError` when signed out, `MyAccountApiError` when Auth0 refuses.
+   *
+   * @example
+   * ```ts
+   * const url = await client.startConnectAccount(
+   *   { connection: 'google-oauth2', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'], appState: { returnTo: '/calendar' } },
+   *   { request, response },
+   * )
+   * ```
+   */
+  async startConnectAccount(options: StartConnectAccountOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
+    const session = await this.#requireSession(storeOptions)
+    const { connection, scopes, authorizationParams, appState } = options
+    return startConnect(this.#context, { session, connection, scopes, authorizationParams, appState }, storeOptions)
+  }
+
+  /**
+   * Completes a connect from the callback URL (it carries `connect_code` and `state`) and
+   * returns the connected account and `appState`. The session must be the same user's.
+   *
+   * @example
+   * ```ts
+   * const { connectedAccount, appState } = await client.completeConnectAccount(request.url, { request, response })
+   * console.log(`connected ${connectedAccount.connection} with ${connectedAccount.scopes.join(' ')}`)
+   * ```
+   */
+  async completeConnectAccount(url: string | URL, storeOptions: StoreOptions): Promise<CompleteConnectAccountResult<TAppState>> {
+    const completed = await completeAuthorization(this.#context, url, 'connect', storeOptions)
+    if (completed.flow !== 'connect') throw new InvalidCallbackError('This callback does not complete a connect')
+    return { appState: completed.appState as TAppState | undefined, connectedAccount: completed.connectedAccount }
+  }
+
+  /**
+   * The signed-in user's connected accounts from the My Account API
+   * (`read:me:connected_accounts`), following `next` up to a bound (10 pages).
+   *
+   * @example
+   * ```ts
+   * const accounts = await client.listConnectedAccounts({}, { request, response })
+   * const hasCalendar = accounts.some((account) => account.connection === 'google-oauth2')
+   * ```
+   */
+  async listConnectedAccounts(options: ListConnectedAccountsOptions | undefined, storeOptions: StoreOptions): Promise<ConnectedAccount[]> {
+    const { connection, from, take } = options ?? {}
+    if (connection !== undefined && !isConnectionName(connection)) {
+      throw new InvalidRequestError('connection must be an Auth0 connection name')
+    }
+    if (take !== undefined && !(Number.isInteger(take) && take > 0)) throw new InvalidRequestError('take must be a positive integer')
+    if (from !== undefined && (typeof from !== 'string' || from.length > 2048)) throw new InvalidRequestError('from must be a next cursor')
+    const session = await this.#requireSession(storeOptions)
+    const { token } = await myAccountAccessToken(this.#context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
+    const { tenant } = this.#context
+    return collectPages(take ?? Number.POSITIVE_INFINITY, from, (cursor, pageSize) =>
+      listAccountsPage(tenant, token, { connection, from: cursor, take: pageSize }, storeOptions.request.signal),
+    )
+  }
+
+  /**
+   * Disconnects one of the signed-in user's connected accounts by its `id` (from
+   * {@link listConnectedAccounts}; `delete:me:connected_accounts`). An id that is not the user's
+   * is refused by the API (`MyAccountApiError`, `upstreamStatus` 404); a malformed one never
+   * leaves the app (`InvalidRequestError`).
+   *
+   * @example
+   * ```ts
+   * const [account] = await client.listConnectedAccounts({ connection: 'google-oauth2' }, { request, response })
+   * if (account) await client.deleteConnectedAccount(account.id, { request, response })
+   * ```
+   */
+  async deleteConnectedAccount(id: string, storeOptions: StoreOptions): Promise<void> {
+    if (typeof id !== 'string' || !CONNECTED_ACCOUNT_ID.test(id)) throw new InvalidRequestError('id must be a connected account id (cac_…)')
+    const session = await this.#requireSession(storeOptions)
+    const { token } = await myAccountAccessToken(this.#context, session, [CONNECTED_ACCOUNTS_SCOPES.delete], storeOptions)
+    await deleteAccount(this.#context.tenant, token, id, storeOptions.request.signal)
+  }
+
+  /**
+   * The connections the signed-in user may connect (`read:me:connected_accounts`).
+   *
+   * @example
+   * ```ts
+   * const connections = await client.listConnectedAccountConnections({ request, response })
+   * const offered = connections.map((connection) => connection.name)
+   * ```
+   */
+  async listConnectedAccountConnections(storeOptions: StoreOptions): Promise<ConnectedAccountConnection[]> {
+    const session = await this.#requireSession(storeOptions)
+    const { token } = await myAccountAccessToken(this.#context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
+    const { tenant } = this.#context
+    return collectPages(Number.POSITIVE_INFINITY, undefined, (from, take) =>
+      listConnectionsPage(tenant, token, { from, take }, storeOptions.request.signal),
+    )
+  }
+
+  /**
+   * A provider's access token for `connection` from Auth0 Token Vault, exchanged for the
+   * session's refresh token and cached in the session until 30 s before it expires; concurrent
+   * calls share one exchange. Throws `ConnectionTokenError` when the user has not connected
+   * that account or Token Vault refuses. Never log the token.
+   *
+   * @example
+   * ```ts
+   * const { token } = await client.getAccessTokenForConnection({ connection: 'google-oauth2' }, { request, response })
+   * const events = await fetch('https://www.googleapis.com/calendar/v3/calendars/primary/events', {
+   *   headers: { authorization: `Bearer ${token}` },
+   * })
+   * ```
+   */
+  async getAccessTokenForConnection(
+    options: AccessTokenForConnectionOptions,
+    storeOptions: StoreOptions,
+  ): Promise<ConnectionAccessTokenResult> {
+    const session = await this.#requireSession(storeOptions)
+    const tokenSet = await accessTokenForConnection(this.#context, session, options, storeOptions)
+    return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, connection: tokenSet.connection }
   }
 
   /**

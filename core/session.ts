@@ -41,6 +41,24 @@ export interface TokenSet {
 }
 
 /**
+ * A provider's access token from Token Vault for one connection (and `loginHint`), kept in the
+ * session until shortly before it expires. `expiresAt` is in seconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * const session = await auth.getSession(request)
+ * const google = session?.connectionTokenSets?.find((set) => set.connection === 'google-oauth2')
+ * ```
+ */
+export interface ConnectionTokenSet {
+  connection: string
+  loginHint?: string
+  accessToken: string
+  scope?: string
+  expiresAt: number
+}
+
+/**
  * What a session holds. The default store keeps it in an encrypted, chunked cookie.
  *
  * @example
@@ -54,6 +72,8 @@ export interface SessionData {
   idToken: string
   refreshToken?: string
   tokenSets: TokenSet[]
+  /** Provider tokens from Token Vault, one per connection asked for (`getAccessTokenForConnection`). */
+  connectionTokenSets?: ConnectionTokenSet[]
   internal: {
     /** Auth0 session id (`sid` claim), used by backchannel logout. */
     sid?: string

@@ -24,17 +24,18 @@ export interface StoreOptions {
 }
 
 /**
- * Which flow a transaction belongs to; one callback URL serves all three.
+ * Which flow a transaction belongs to; one callback URL serves them all.
  *
  * @example
  * ```ts
  * const flow: FlowKind = (await auth.client.completeAuthorization(request.url, storeOptions)).flow
  * ```
  */
-export type FlowKind = 'login' | 'link' | 'unlink'
+export type FlowKind = 'login' | 'link' | 'unlink' | 'connect'
 
 /**
- * What is kept between the redirect to Auth0 and the callback, one per `state`.
+ * What is kept between the redirect to Auth0 and the callback, one per `state`: an
+ * `/authorize` flow's record, or a Connected Accounts connect's.
  *
  * @example
  * ```ts
@@ -42,8 +43,19 @@ export type FlowKind = 'login' | 'link' | 'unlink'
  * async set(state: string, data: TransactionData) { await kv.put(`tx:${state}`, JSON.stringify(data), { expirationTtl: 3600 }) }
  * ```
  */
-export interface TransactionData {
-  flow: FlowKind
+export type TransactionData = AuthorizeTransactionData | ConnectTransactionData
+
+/**
+ * The transaction of a login, link or unlink: what the `/authorize` callback is checked against.
+ *
+ * @example
+ * ```ts
+ * const transaction = await transactionStore.get(state, storeOptions)
+ * if (transaction?.flow === 'link') console.log(transaction.connection, transaction.nonce)
+ * ```
+ */
+export interface AuthorizeTransactionData {
+  flow: 'login' | 'link' | 'unlink'
   state: string
   nonce: string
   codeVerifier: string
@@ -56,8 +68,33 @@ export interface TransactionData {
   /** For link and unlink: the user who started it, who must come back. */
   sub?: string
   connection?: string
-  /** A login started by a signed-out `/auth/link` or `/auth/unlink`: the flow the callback goes on into. */
+  /** A login started by a signed-out `/auth/link`, `/auth/unlink` or `/auth/connect`: the flow the callback goes on into. */
   continuation?: Continuation
+  createdAt: number
+}
+
+/**
+ * The transaction of a Connected Accounts connect: what completing it at the My Account API
+ * needs (`auth_session`, the PKCE verifier, the same `redirect_uri`) and whose it is.
+ *
+ * @example
+ * ```ts
+ * const transaction = await transactionStore.get(state, storeOptions)
+ * if (transaction?.flow === 'connect') console.log(`connecting ${transaction.connection} for ${transaction.sub}`)
+ * ```
+ */
+export interface ConnectTransactionData {
+  flow: 'connect'
+  state: string
+  codeVerifier: string
+  redirectUri: string
+  /** The My Account API's `auth_session` for this connect request. */
+  authSession: string
+  connection: string
+  /** The user who started it, who must come back. */
+  sub: string
+  /** The caller's own value, returned unchanged by `completeConnectAccount`; never read by the library. */
+  appState?: unknown
   createdAt: number
 }
 
@@ -73,6 +110,7 @@ export interface TransactionData {
 export type Continuation =
   | { flow: 'link'; connection: string; connectionScope?: string; returnTo: string }
   | { flow: 'unlink'; connection: string; returnTo: string }
+  | { flow: 'connect'; connection: string; scopes?: string[]; returnTo: string }
 
 /**
  * What a store gets to build itself: the secrets, session lifetime and cookie settings of the

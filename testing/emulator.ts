@@ -1,8 +1,15 @@
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, importJWK, jwtVerify } from 'jose'
-import type { EmulatorFailure } from './failures.js'
-import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
+import type { EmulatorFailure, TokenGrant } from './failures.js'
+import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isOAuthErrorFor, isTransportFailure } from './failures.js'
 import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
+import {
+  type ConnectedAccountConnection,
+  DEFAULT_CONNECTED_ACCOUNT_CONNECTIONS,
+  type EmulatedConnectedAccount,
+  MY_ACCOUNT_SCOPES,
+  MyAccountApi,
+} from './my-account.js'
 import { consentPage, messagePage, signInPage } from './pages.js'
 import type { Claims } from './tokens.js'
 import { TokenSigner, withOverrides } from './tokens.js'
@@ -54,6 +61,41 @@ export interface Auth0EmulatorOptions {
    * Default `false`, Auth0's default for regular web apps (the same token is reused).
    */
   refreshTokenRotation?: boolean
+  /**
+   * Connections that offer Connected Accounts for Token Vault. Default `google-oauth2` (Google
+   * Calendar scopes) and `github`.
+   */
+  connectedAccountConnections?: ConnectedAccountConnection[]
+  /**
+   * The scopes the application's Multi-Resource Refresh Token policy allows for the My Account
+   * API (`https://<domain>/me/`). Default all three connected-accounts scopes; `[]` is an
+   * application without that policy, which Auth0 answers with a token for the login audience.
+   */
+  myAccountScopes?: string[]
+  /** Seconds a connect ticket is valid. Default 300. */
+  connectTicketTtl?: number
+  /** Seconds a provider token from the Token Vault grant is valid. Default 3600. */
+  providerTokenTtl?: number
+}
+
+/**
+ * What the emulator knows about a provider access token it handed out through the Token Vault
+ * grant, so a test can check which account a token belongs to.
+ *
+ * @example
+ * ```ts
+ * const { token } = await auth.client.getAccessTokenForConnection({ connection: 'google-oauth2' }, storeOptions)
+ * expect(emulator.providerToken(token)?.userId).toBe('auth0|alice')
+ * ```
+ */
+export interface ProviderTokenInfo {
+  userId: string
+  connection: string
+  /** The connected account the token is for. */
+  accountId: string
+  scopes: string[]
+  /** Seconds since the epoch. */
+  expiresAt: number
 }
 
 /**
@@ -65,7 +107,16 @@ export interface Auth0EmulatorOptions {
  * expect(emulator.hits[endpoint]).toBe(1)
  * ```
  */
-export type EmulatorEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'logout' | 'userinfo' | 'management'
+export type EmulatorEndpoint =
+  | 'discovery'
+  | 'jwks'
+  | 'authorize'
+  | 'token'
+  | 'logout'
+  | 'userinfo'
+  | 'management'
+  | 'my-account'
+  | 'connect'
 
 /**
  * An Auth0 tenant in one process, as a `Request → Response` function. Made by
@@ -122,6 +173,12 @@ export interface Auth0Emulator {
   lastSid(userId: string): string | undefined
   /** The query of every `/authorize` request, oldest first (e.g. to see `requested_connection_scope`). */
   readonly authorizeRequests: readonly URLSearchParams[]
+  /** The user's connected accounts (My Account API), copies. */
+  connectedAccounts(userId: string): EmulatedConnectedAccount[]
+  /** The account behind a provider token the Token Vault grant issued, or `undefined`. */
+  providerToken(token: string): ProviderTokenInfo | undefined
+  /** The `https://<domain>/me/` audience of the My Account API. */
+  readonly myAccountAudience: string
 }
 
 /** A grant behind a refresh token; `family` ties the tokens one rotation chain produced. */
@@ -150,6 +207,9 @@ type PendingAuthorization = {
 type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
 
 const CODE_TTL_SECONDS = 600
+const TOKEN_VAULT_GRANT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
+const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token'
+const FEDERATED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token'
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
@@ -189,6 +249,9 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
 
   const userinfoAudience = `${origin}/userinfo`
   const managementAudience = `${origin}/api/v2/`
+  const myAccountAudience = `${origin}/me/`
+  const myAccountPolicy = options.myAccountScopes ?? MY_ACCOUNT_SCOPES
+  const providerTokenTtl = options.providerTokenTtl ?? 3600
   const failures = new FailureQueue()
   const hits: Record<EmulatorEndpoint, number> = {
     discovery: 0,
@@ -198,7 +261,20 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     logout: 0,
     userinfo: 0,
     management: 0,
+    'my-account': 0,
+    connect: 0,
   }
+  const myAccount = new MyAccountApi({
+    origin,
+    audience: myAccountAudience,
+    interaction,
+    domain,
+    connections: options.connectedAccountConnections ?? DEFAULT_CONNECTED_ACCOUNT_CONNECTIONS,
+    ticketTtl: options.connectTicketTtl ?? 300,
+    failures,
+    verify: (token, audience) => signer.verify(token, issuer, audience),
+  })
+  const providerTokens = new Map<string, ProviderTokenInfo>()
   const pendingAuthorizations = new Map<string, PendingAuthorization>()
   const codes = new Map<string, IssuedCode>()
   const refreshTokens = new Map<string, RefreshGrant>()
@@ -220,7 +296,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     subject_types_supported: ['public'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_VAULT_GRANT],
     code_challenge_methods_supported: ['S256'],
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
@@ -362,10 +438,20 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const clientProblem = await authenticateClient(request, form)
     if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
     const grantType = form.get('grant_type')
-    if (grantType === 'authorization_code') return exchangeCode(form)
-    if (grantType === 'refresh_token') return refresh(form.get('refresh_token') ?? '')
-    if (grantType === 'client_credentials') return managementToken(form.get('audience'))
-    return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
+    const grant: TokenGrant | undefined =
+      grantType === TOKEN_VAULT_GRANT
+        ? 'token-vault'
+        : grantType === 'authorization_code' || grantType === 'refresh_token' || grantType === 'client_credentials'
+          ? grantType
+          : undefined
+    if (!grant) return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
+    const refused = failures.take('token', isOAuthErrorFor(grant))
+    if (refused)
+      return oauthError(refused.status ?? 400, refused.oauthError, refused.errorDescription ?? 'Failure injected by the Auth0 emulator')
+    if (grant === 'authorization_code') return exchangeCode(form)
+    if (grant === 'refresh_token') return refresh(form.get('refresh_token') ?? '', form.get('audience'), form.get('scope'))
+    if (grant === 'token-vault') return tokenVault(form)
+    return managementToken(form.get('audience'))
   }
 
   async function authenticateClient(request: Request, form: URLSearchParams): Promise<string | undefined> {
@@ -413,42 +499,103 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     return issueTokens(issued.grant, issued.nonce, true)
   }
 
-  async function refresh(refreshToken: string): Promise<Response> {
+  /** The grant behind a refresh token in use; a rotated-out one is reuse, which revokes its whole family. */
+  function liveRefreshGrant(refreshToken: string): RefreshGrant | undefined {
     const reusedFamily = retiredRefreshTokens.get(refreshToken)
     if (reusedFamily !== undefined) {
       // Reuse of a rotated-out token: Auth0 treats it as theft and revokes the whole family.
       for (const [token, grant] of refreshTokens) if (grant.family === reusedFamily) refreshTokens.delete(token)
-      return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
+      return undefined
     }
-    const grant = refreshTokens.get(refreshToken)
-    if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
-    if (!rotation) return issueTokens(grant, undefined, false)
-    refreshTokens.delete(refreshToken)
-    retiredRefreshTokens.set(refreshToken, grant.family)
-    return issueTokens(grant, undefined, true, grant.family)
+    return refreshTokens.get(refreshToken)
   }
 
-  async function issueTokens(grant: Grant, nonce: string | undefined, withRefreshToken: boolean, family = randomId(8)): Promise<Response> {
+  /**
+   * What one refresh issues an access token for. Without `audience`, the login's grant. With
+   * another audience, the Multi-Resource Refresh Token policy decides: the My Account API
+   * with the requested scopes the policy allows, and, as Auth0 does for an audience outside
+   * the policy, silently the login's audience instead.
+   */
+  function refreshedAccess(grant: RefreshGrant, audience: string | null, scope: string | null): Grant {
+    const requested = scope === null ? undefined : scope.split(' ').filter(Boolean)
+    if (audience === null || audience === (grant.audience ?? null)) {
+      const granted = grant.scope.split(' ')
+      return requested ? { ...grant, scope: requested.filter((item) => granted.includes(item)).join(' ') } : grant
+    }
+    if (audience !== myAccountAudience || myAccountPolicy.length === 0) return grant
+    const allowed = requested ? requested.filter((item) => myAccountPolicy.includes(item) || item === 'openid') : myAccountPolicy
+    return { ...grant, audience, scope: allowed.join(' ') }
+  }
+
+  async function refresh(refreshToken: string, audience: string | null, scope: string | null): Promise<Response> {
+    const grant = liveRefreshGrant(refreshToken)
+    if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
+    const access = refreshedAccess(grant, audience, scope)
+    if (!rotation) return issueTokens(grant, undefined, false, undefined, access)
+    refreshTokens.delete(refreshToken)
+    retiredRefreshTokens.set(refreshToken, grant.family)
+    return issueTokens(grant, undefined, true, grant.family, access)
+  }
+
+  /** The Token Vault grant: the provider's access token of the user's connected account. */
+  async function tokenVault(form: URLSearchParams): Promise<Response> {
+    if (form.get('subject_token_type') !== REFRESH_TOKEN_TYPE) {
+      return oauthError(400, 'invalid_request', `subject_token_type must be ${REFRESH_TOKEN_TYPE}`)
+    }
+    if (form.get('requested_token_type') !== FEDERATED_TOKEN_TYPE) {
+      return oauthError(400, 'invalid_request', `requested_token_type must be ${FEDERATED_TOKEN_TYPE}`)
+    }
+    const connection = form.get('connection')
+    if (!connection) return oauthError(400, 'invalid_request', 'connection is required')
+    const grant = liveRefreshGrant(form.get('subject_token') ?? '')
+    if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
+    const account = myAccount.accountFor(grant.userId, connection)
+    // Auth0 answers 401 when no identity of the user matches the connection (and login_hint).
+    if (!account) return oauthError(401, 'federated_connection_refresh_token_not_found', 'Federated connection Refresh Token not found.')
+    const accessToken = `emu-${connection}-${randomId(24)}`
+    const expiresAt = now() + providerTokenTtl
+    providerTokens.set(accessToken, { userId: grant.userId, connection, accountId: account.id, scopes: [...account.scopes], expiresAt })
+    return json({
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: providerTokenTtl,
+      scope: account.scopes.join(' '),
+      issued_token_type: FEDERATED_TOKEN_TYPE,
+    })
+  }
+
+  /**
+   * The token response for `grant`; `access` (default the grant itself) is what the access and
+   * ID tokens are issued for, while a new refresh token always carries the whole grant.
+   */
+  async function issueTokens(
+    grant: Grant,
+    nonce: string | undefined,
+    withRefreshToken: boolean,
+    family = randomId(8),
+    access: Grant = grant,
+  ): Promise<Response> {
     const user = users.get(grant.userId)
     if (!user) return oauthError(400, 'invalid_grant', 'The user no longer exists')
     const scopes = grant.scope.split(' ')
+    const accessScopes = access.scope.split(' ')
     const iat = now()
     const body: Claims = {
       access_token: await signer.sign({
         iss: issuer,
         sub: user.user_id,
-        aud: grant.audience ? [grant.audience, userinfoAudience] : [userinfoAudience],
+        aud: access.audience ? [access.audience, userinfoAudience] : [userinfoAudience],
         azp: clientId,
-        scope: grant.scope,
+        scope: access.scope,
         iat,
         exp: iat + accessTokenTtl,
         jti: randomId(12),
       }),
       token_type: 'Bearer',
       expires_in: accessTokenTtl,
-      scope: grant.scope,
+      scope: access.scope,
     }
-    if (scopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
+    if (accessScopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
     if (withRefreshToken && scopes.includes('offline_access')) {
       const refreshToken = randomId(32)
       refreshTokens.set(refreshToken, { ...grant, family })
@@ -553,14 +700,27 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     '/userinfo': { endpoint: 'userinfo', methods: ['GET', 'POST'], run: userinfo },
     '/oidc/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'post_logout_redirect_uri') },
     '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'returnTo') },
+    '/connect': { endpoint: 'connect', methods: ['GET'], run: (_, url) => myAccount.connectPage(url) },
+    '/connect/decision': { methods: ['POST'], run: (request) => myAccount.decide(request) },
   }
   const managementRoute: Route = { endpoint: 'management', methods: ['GET'], run: management }
+  const myAccountRoute: Route = {
+    endpoint: 'my-account',
+    methods: ['GET', 'POST', 'DELETE'],
+    run: (request, url) => myAccount.handle(request, url),
+  }
 
   async function dispatch(request: Request, signal: AbortSignal | null | undefined): Promise<Response> {
     const url = new URL(request.url)
     const path = url.pathname
     // By path alone: a server in front (the demo's) may see the tenant under another host name.
-    const route = Object.hasOwn(routes, path) ? routes[path] : path.startsWith('/api/v2/') ? managementRoute : undefined
+    const route = Object.hasOwn(routes, path)
+      ? routes[path]
+      : path.startsWith('/api/v2/')
+        ? managementRoute
+        : path.startsWith('/me/v1/connected-accounts/')
+          ? myAccountRoute
+          : undefined
     if (!route) return json({ error: 'not_found', error_description: `No route for ${request.method} ${path}` }, 404)
     if (route.endpoint) {
       hits[route.endpoint]++
@@ -615,6 +775,12 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     fail: (failure) => failures.add(failure),
     clearFailures: () => failures.clear(),
     lastSid: (userId) => sessions.get(userId),
+    myAccountAudience,
+    connectedAccounts: (userId) => myAccount.accounts(userId),
+    providerToken: (token) => {
+      const info = providerTokens.get(token)
+      return info && structuredClone(info)
+    },
     async createLogoutToken(claims, overrides, options = {}) {
       const iat = now()
       const logoutClaims = withOverrides(

@@ -33,9 +33,15 @@ export type IdTokenTamper =
  *   signal's reason, as `fetch` does.
  * - `network`: `emulator.fetch` rejects with `TypeError('fetch failed')`; `handle()` resolves
  *   `Response.error()`, which MSW turns into the same rejection.
- * - `error` (authorize): redirect back with `error` / `error_description`.
+ * - `error` (authorize, connect): redirect back with `error` / `error_description`.
  * - `idToken` (token): the next ID token issued is tampered with; requests that issue no ID
  *   token don't count.
+ * - `oauthError` (token): the next token request of `grant` (any grant when omitted) is refused
+ *   with that OAuth error and `status` (default 400), e.g. `mfa_required` on the refresh that
+ *   asks for a My Account API token.
+ * - `problem` (my-account): the My Account API refuses the next call as Auth0 does, with an
+ *   `application/problem+json` body: `insufficient_scope` (403) or `invalid_token` (401).
+ * - `expiredTicket` (connect): the next connect ticket reads as expired.
  *
  * @example
  * ```ts
@@ -44,27 +50,58 @@ export type IdTokenTamper =
  * emulator.fail({ endpoint: 'jwks', network: true, times: Infinity })
  * emulator.fail({ endpoint: 'authorize', error: 'access_denied', errorDescription: 'No.' })
  * emulator.fail({ endpoint: 'token', idToken: { kid: 'unknown' } })
+ * emulator.fail({ endpoint: 'token', grant: 'refresh_token', oauthError: 'mfa_required', status: 403 })
+ * emulator.fail({ endpoint: 'my-account', problem: 'insufficient_scope' })
+ * emulator.fail({ endpoint: 'my-account', status: 429 })
+ * emulator.fail({ endpoint: 'connect', expiredTicket: true })
  * ```
  */
 export type EmulatorFailure =
   | {
-      endpoint: 'discovery' | 'jwks' | 'token' | 'userinfo' | 'management'
+      endpoint: 'discovery' | 'jwks' | 'token' | 'userinfo' | 'management' | 'my-account'
       status: number
       body?: string
       contentType?: string
       times?: number
     }
-  | { endpoint: 'discovery' | 'jwks' | 'token'; delayMs: number; times?: number }
-  | { endpoint: 'discovery' | 'jwks' | 'token'; network: true; times?: number }
-  | { endpoint: 'authorize'; error: string; errorDescription?: string; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account'; delayMs: number; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account'; network: true; times?: number }
+  | { endpoint: 'authorize' | 'connect'; error: string; errorDescription?: string; times?: number }
   | { endpoint: 'token'; idToken: IdTokenTamper; times?: number }
+  | { endpoint: 'token'; grant?: TokenGrant; oauthError: string; errorDescription?: string; status?: number; times?: number }
+  | { endpoint: 'my-account'; problem: 'insufficient_scope' | 'invalid_token'; times?: number }
+  | { endpoint: 'connect'; expiredTicket: true; times?: number }
+
+/**
+ * The grants the emulated token endpoint knows, as {@link EmulatorFailure} `grant` names them.
+ *
+ * @example
+ * ```ts
+ * const grant: TokenGrant = 'token-vault'
+ * emulator.fail({ endpoint: 'token', grant, oauthError: 'invalid_grant', status: 403 })
+ * ```
+ */
+export type TokenGrant = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'token-vault'
 
 /** The failures that replace or hold up a whole response, checked before routing. */
-export type TransportFailure = Extract<EmulatorFailure, { status: number } | { delayMs: number } | { network: true }>
+export type TransportFailure = Exclude<
+  Extract<EmulatorFailure, { status: number } | { delayMs: number } | { network: true }>,
+  { oauthError: string }
+>
 
-export const isTransportFailure = (f: EmulatorFailure): f is TransportFailure => 'status' in f || 'delayMs' in f || 'network' in f
+// An OAuth refusal has a status too, but is answered by the endpoint that knows the grant.
+export const isTransportFailure = (f: EmulatorFailure): f is TransportFailure =>
+  ('status' in f && !('oauthError' in f)) || 'delayMs' in f || 'network' in f
 export const isAuthorizeFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { error: string }> => 'error' in f
 export const isIdTokenFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { idToken: IdTokenTamper }> => 'idToken' in f
+export type OAuthErrorFailure = Extract<EmulatorFailure, { oauthError: string }>
+/** The injected OAuth refusal for a request of `grant`, if the failure is one. */
+export const isOAuthErrorFor =
+  (grant: TokenGrant) =>
+  (f: EmulatorFailure): f is OAuthErrorFailure =>
+    'oauthError' in f && (f.grant === undefined || f.grant === grant)
+export const isProblemFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { problem: string }> => 'problem' in f
+export const isExpiredTicketFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { expiredTicket: true }> => 'expiredTicket' in f
 
 /** Pending failures with their remaining counts. */
 export class FailureQueue {

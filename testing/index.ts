@@ -1,5 +1,6 @@
-export type { Auth0Emulator, Auth0EmulatorOptions, EmulatorEndpoint } from './emulator.js'
+export type { Auth0Emulator, Auth0EmulatorOptions, EmulatorEndpoint, ProviderTokenInfo } from './emulator.js'
 export { createAuth0Emulator } from './emulator.js'
-export type { EmulatorFailure, IdTokenTamper } from './failures.js'
+export type { EmulatorFailure, IdTokenTamper, TokenGrant } from './failures.js'
 export { auth0Handlers } from './msw.js'
+export type { ConnectedAccountConnection, EmulatedConnectedAccount } from './my-account.js'
 export type { EmulatedIdentity, EmulatedUser } from './users.js'

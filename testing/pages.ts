@@ -68,3 +68,16 @@ export function consentPage(domain: string, pendingId: string, kind: 'link' | 'u
 export function messagePage(domain: string, title: string, message: string): string {
   return page(title, domain, `<p>${escapeHtml(message)}</p>`)
 }
+
+/** The connect page of Connected Accounts: the provider's consent, played by the emulator. */
+export function connectConsentPage(domain: string, ticket: string, connection: string, scopes: string[]): string {
+  const items = scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')
+  return page(
+    `Connect ${connectionLabel(connection)}?`,
+    domain,
+    `<p>The application asks to use your ${escapeHtml(connectionLabel(connection))} account with these permissions:</p><ul>${items}</ul>
+<form method="post" action="/connect/decision"><input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
+<p><button class="primary" type="submit" name="decision" value="approve">Allow</button></p>
+<p><button class="secondary" type="submit" name="decision" value="cancel">Cancel</button></p></form>`,
+  )
+}

@@ -1,5 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import type { Auth, SessionData, UserClaims } from '../../core/index.js'
+import type {
+  AccessTokenForConnectionOptions,
+  Auth,
+  ConnectedAccount,
+  ConnectionAccessTokenResult,
+  ListConnectedAccountsOptions,
+  SessionData,
+  StartConnectAccountOptions,
+  StoreOptions,
+  UserClaims,
+} from '../../core/index.js'
 import { authRoutePaths } from '../auth-routes.js'
 import { InvalidHostError, requestTarget, sessionRequest, toRequest } from './request.js'
 import { sendResponse } from './response.js'
@@ -20,6 +30,30 @@ export interface RequestAuth {
   getSession(): Promise<SessionData | undefined>
   /** The signed-in user's claims, or `undefined`. */
   getUser(): Promise<UserClaims | undefined>
+  /**
+   * Starts connecting an account (Connected Accounts) and returns the URL to redirect to; the
+   * transaction cookie is set on `res`. Throws `MissingSessionError` when signed out.
+   *
+   * @example
+   * ```ts
+   * app.post('/calendar/connect', async (req, res) => {
+   *   const url = await req.auth0!.startConnectAccount({ connection: 'google-oauth2', appState: { returnTo: '/calendar' } })
+   *   res.redirect(url.href)
+   * })
+   * ```
+   */
+  startConnectAccount(options: StartConnectAccountOptions<unknown>): Promise<URL>
+  /** The user's connected accounts (My Account API); a refreshed session is set on `res`. */
+  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
+  /**
+   * A provider's access token from Token Vault; the session that caches it is set on `res`.
+   *
+   * @example
+   * ```ts
+   * const { token } = await req.auth0!.getAccessTokenForConnection({ connection: 'google-oauth2' })
+   * ```
+   */
+  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
 }
 
 declare module 'http' {
@@ -43,10 +77,31 @@ export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (
 class RequestAuthOf implements RequestAuth {
   readonly #auth: Auth<unknown>
   readonly #req: IncomingMessage
+  readonly #res: ServerResponse
   #request: Request | undefined
-  constructor(auth: Auth<unknown>, req: IncomingMessage) {
+  constructor(auth: Auth<unknown>, req: IncomingMessage, res: ServerResponse) {
     this.#auth = auth
     this.#req = req
+    this.#res = res
+  }
+  /** Runs a client call with its own `Headers`, then puts the cookies it set on `res` (also after a failure). */
+  async #withCookies<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T> {
+    const storeOptions: StoreOptions = { request: this.#asRequest(), response: { headers: new Headers() } }
+    try {
+      return await call(storeOptions)
+    } finally {
+      const cookies = storeOptions.response.headers.getSetCookie()
+      if (cookies.length > 0 && !this.#res.headersSent) this.#res.appendHeader('set-cookie', cookies)
+    }
+  }
+  startConnectAccount(options: StartConnectAccountOptions<unknown>): Promise<URL> {
+    return this.#withCookies((storeOptions) => this.#auth.client.startConnectAccount(options, storeOptions))
+  }
+  listConnectedAccounts(options: ListConnectedAccountsOptions = {}): Promise<ConnectedAccount[]> {
+    return this.#withCookies((storeOptions) => this.#auth.client.listConnectedAccounts(options, storeOptions))
+  }
+  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult> {
+    return this.#withCookies((storeOptions) => this.#auth.client.getAccessTokenForConnection(options, storeOptions))
   }
   #asRequest(): Request {
     this.#request ??= sessionRequest(this.#req)
@@ -102,13 +157,13 @@ function refuseHost(res: ServerResponse): void {
  */
 export function authMiddleware(auth: Auth<unknown>): NodeMiddleware {
   const paths = authRoutePaths(auth)
-  const passOn = (req: IncomingMessage, next: (error?: unknown) => void) => {
-    req.auth0 = new RequestAuthOf(auth, req)
+  const passOn = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    req.auth0 = new RequestAuthOf(auth, req, res)
     next()
   }
   return (req, res, next) => {
     if (!isAuthPath(paths, requestTarget(req))) {
-      passOn(req, next)
+      passOn(req, res, next)
       return
     }
     let request: Request
@@ -121,7 +176,7 @@ export function authMiddleware(auth: Auth<unknown>): NodeMiddleware {
     }
     auth
       .handler(request)
-      .then((response) => (response ? sendResponse(res, response, req.method) : passOn(req, next)))
+      .then((response) => (response ? sendResponse(res, response, req.method) : passOn(req, res, next)))
       .catch((error: unknown) => {
         if (res.headersSent) res.destroy()
         else next(error)

@@ -74,6 +74,7 @@ export class CookieJar {
   }
 
   setChunked(name: string, value: string, maxAge: number): void {
+    this.#dropEarlierWrites(name)
     const count = Math.ceil(value.length / CHUNK_SIZE)
     if (count <= 1) {
       this.set(name, value, maxAge)
@@ -85,8 +86,26 @@ export class CookieJar {
   }
 
   deleteChunked(name: string): void {
+    this.#dropEarlierWrites(name)
     if (this.#cookies.has(name)) this.delete(name)
     this.#deleteChunksFrom(name, 0)
+  }
+
+  /**
+   * Forgets what this response already set for `name` and its chunks. A second write in one
+   * response (a login's session, then the same session with a My Account API token) is computed
+   * against the request's cookies like the first; left side by side, a whole `name` from the
+   * first write would outlive the chunks of the second and be read back instead of them.
+   */
+  #dropEarlierWrites(name: string): void {
+    const written = this.#headers.getSetCookie()
+    const ours = (cookie: string) => {
+      const cookieName = cookie.slice(0, cookie.indexOf('=')).trim()
+      return cookieName === name || (cookieName.startsWith(`${name}.`) && /^\d+$/.test(cookieName.slice(name.length + 1)))
+    }
+    if (!written.some(ours)) return
+    this.#headers.delete('set-cookie')
+    for (const cookie of written) if (!ours(cookie)) this.#headers.append('set-cookie', cookie)
   }
 
   #deleteChunksFrom(name: string, first: number): void {

@@ -1,5 +1,8 @@
 import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
-import type { FlowKind } from '../stores.js'
+import type { AuthorizeTransactionData } from '../stores.js'
+
+/** The flows that go through `/authorize`. */
+type AuthorizeFlow = AuthorizeTransactionData['flow']
 
 /** The parameters a flow owns; no global or per-call value can replace them. */
 export interface FlowParameters {
@@ -17,7 +20,7 @@ function scopeTokens(scope: string | number | boolean | undefined): string[] {
  * Link and unlink always send `openid` and `link_account` / `unlink_account`, keep
  * `offline_access` when the configured scope asks for it, and add any per-call scope.
  */
-export function flowScope(flow: FlowKind, global: AuthorizationParameters, perCall: AuthorizationParameters): string {
+export function flowScope(flow: AuthorizeFlow, global: AuthorizationParameters, perCall: AuthorizationParameters): string {
   const configured = scopeTokens(global.scope ?? DEFAULT_SCOPE)
   let tokens: string[]
   if (flow === 'login') {
@@ -44,7 +47,7 @@ export function flowScope(flow: FlowKind, global: AuthorizationParameters, perCa
  * ```
  */
 export function mergeAuthorizationParams(
-  flow: FlowKind,
+  flow: AuthorizeFlow,
   global: AuthorizationParameters,
   perCall: AuthorizationParameters,
   flowParameters: FlowParameters,

@@ -7,7 +7,7 @@ import * as oauth from 'oauth4webapi'
 import { DiscoveryError, InvalidRequestError } from '../errors.js'
 import type { AuthorizationParameters } from '../options.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData } from '../session.js'
-import type { Continuation, StoreOptions, TransactionData } from '../stores.js'
+import type { AuthorizeTransactionData, Continuation, StoreOptions } from '../stores.js'
 import { appOrigin } from '../urls.js'
 import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
@@ -43,7 +43,7 @@ function flowParameters(request: AuthorizeRequest): FlowParameters {
   return parameters
 }
 
-function transactionFields(request: AuthorizeRequest): Partial<TransactionData> {
+function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransactionData> {
   if (request.flow === 'login') return request.continuation ? { continuation: request.continuation } : {}
   return { sub: request.session.user.sub, connection: request.connection }
 }
@@ -72,7 +72,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   const nonce = oauth.generateRandomNonce()
   const maxAge = params.max_age === undefined ? undefined : Number(params.max_age)
 
-  const transaction: TransactionData = {
+  const transaction: AuthorizeTransactionData = {
     flow: request.flow,
     state,
     nonce,

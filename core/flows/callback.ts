@@ -1,6 +1,7 @@
 /**
- * @module The completion step of login, link and unlink: the callback's transaction, the code
- * exchange, the ID token, and the session written only once every check passed.
+ * @module The completion step of login, link, unlink and connect: the callback's transaction,
+ * the code exchange (or, for a connect, the `connect_code` completion), the ID token, and the
+ * session written only once every check passed.
  */
 
 import * as oauth from 'oauth4webapi'
@@ -13,30 +14,30 @@ import {
   StateMismatchError,
   UserMismatchError,
 } from '../errors.js'
+import type { ConnectedAccount } from '../my-account-api.js'
 import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../session.js'
-import type { Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
+import type { AuthorizeTransactionData, Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
+import { completeConnect } from './connect.js'
 import type { FlowContext } from './context.js'
 import { requestTokens } from './token-request.js'
 
 /**
- * The outcome of a completed callback: which flow it was, its `appState`, the stored session.
+ * The outcome of a completed callback: which flow it was, its `appState`, the stored session,
+ * and for a connect the account it connected.
  *
  * @example
  * ```ts
- * const { flow, appState, session } = await auth.client.completeAuthorization(request.url, { request, response })
- * if (flow === 'link') console.log(`${session.user.sub} linked an identity`)
+ * const completed = await auth.client.completeAuthorization(request.url, { request, response })
+ * if (completed.flow === 'link') console.log(`${completed.session.user.sub} linked an identity`)
+ * if (completed.flow === 'connect') console.log(`connected ${completed.connectedAccount.connection}`)
  * ```
  */
-export interface CompletedAuthorization {
-  flow: FlowKind
-  appState: unknown
-  session: SessionData
-}
+export type CompletedAuthorization =
+  | { flow: 'login' | 'link' | 'unlink'; appState: unknown; session: SessionData }
+  | { flow: 'connect'; appState: unknown; session: SessionData; connectedAccount: ConnectedAccount }
 
 /** What the handlers get back: the completed flow and, for a handler-started login, what comes next. */
-export interface CompletedCallback extends CompletedAuthorization {
-  continuation: Continuation | undefined
-}
+export type CompletedCallback = CompletedAuthorization & { continuation: Continuation | undefined }
 
 // State values we create are base64url; anything else cannot name a transaction (nor a cookie).
 const STATE = /^[A-Za-z0-9_-]{1,128}$/
@@ -73,18 +74,22 @@ function validateAuthorizationResponse(context: FlowContext, as: oauth.Authoriza
 }
 
 /**
- * Completes login, link or unlink from the callback URL: finds the transaction by `state` (used
- * once), validates the response, exchanges the code with PKCE and nonce checks, verifies the ID
- * token, then writes the session — a new one for login, the same user's updated one for link
- * and unlink. Nothing is written unless every check passed, so a failed attempt never touches
- * an existing session.
+ * Completes login, link, unlink or connect from the callback URL: finds the transaction by
+ * `state` (used once), validates the response, then either exchanges the code with PKCE and
+ * nonce checks, verifies the ID token and writes the session — a new one for login, the same
+ * user's updated one for link and unlink — or, for a connect (`connect_code`), completes it at
+ * the My Account API. Nothing is written unless every check passed, so a failed attempt never
+ * touches an existing session.
  *
  * @throws {MissingTransactionError} when no transaction matches the `state` (expired, used, foreign).
- * @throws {InvalidCallbackError} when the callback is malformed, or completes another flow than `expectedFlow`.
+ * @throws {InvalidCallbackError} when the callback is malformed, carries both `code` and
+ *   `connect_code`, or completes another flow than `expectedFlow`.
  * @throws {AuthorizationError} when Auth0 redirected back with an OAuth error.
  * @throws {MissingSessionError} when a link or unlink finds the session ended meanwhile.
  * @throws {UserMismatchError} when a link or unlink comes back for another user.
  * @throws {TokenExchangeError} / {IdTokenError} / {TimeoutError} from the code exchange.
+ * @throws {MyAccountApiError} when the My Account API refuses a connect's completion (a used,
+ *   foreign or crossed `connect_code`).
  * @see [RFC 6749 §4.1.2 - Authorization Response](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2)
  * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207.html)
  */
@@ -95,6 +100,8 @@ export async function completeAuthorization(
   storeOptions: StoreOptions,
 ): Promise<CompletedCallback> {
   const params = callbackParameters(url)
+  // One answer is either an authorization code or a connect code; both at once is a forgery.
+  if (params.has('code') && params.has('connect_code')) throw new InvalidCallbackError('The callback carries both code and connect_code')
   const state = params.get('state')
   if (state === null || state === '') throw new InvalidCallbackError('The callback has no state parameter')
   if (!STATE.test(state)) throw new MissingTransactionError('The callback state names no transaction')
@@ -105,6 +112,21 @@ export async function completeAuthorization(
 
   const as = await context.tenant.metadata(storeOptions.request.signal)
   const validated = validateAuthorizationResponse(context, as, params, transaction.state)
+  if (transaction.flow === 'connect') {
+    const { session, connectedAccount } = await completeConnect(context, transaction, validated, storeOptions)
+    return { flow: 'connect', appState: transaction.appState, session, connectedAccount, continuation: undefined }
+  }
+  if (validated.has('connect_code')) throw new InvalidCallbackError(`A connect_code cannot complete a ${transaction.flow} flow`)
+  return completeCodeFlow(context, as, transaction, validated, storeOptions)
+}
+
+async function completeCodeFlow(
+  context: FlowContext,
+  as: oauth.AuthorizationServer,
+  transaction: AuthorizeTransactionData,
+  validated: URLSearchParams,
+  storeOptions: StoreOptions,
+): Promise<CompletedCallback> {
   if (!validated.get('code')) throw new InvalidCallbackError('The callback has no authorization code')
 
   const existing = transaction.flow === 'login' ? undefined : await context.stateStore.get(storeOptions)

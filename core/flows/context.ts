@@ -10,6 +10,7 @@ import { CookieTransactionStore } from '../cookies/cookie-transaction-store.js'
 import { ManagementApiClient } from '../management-api.js'
 import type { AuthOptions } from '../options.js'
 import { RefreshCoordinator } from '../refresh-coordinator.js'
+import { SingleFlight } from '../single-flight.js'
 import type { StateStore, TransactionStore } from '../stores.js'
 import { Tenant } from '../tenant.js'
 import { TenantKeySet } from '../tenant-key-set.js'
@@ -24,6 +25,16 @@ export interface FlowContext {
   stateStore: StateStore
   managementApi: ManagementApiClient
   refreshes: RefreshCoordinator
+  /** Token Vault exchanges in flight, by refresh token and connection: concurrent callers share one. */
+  connectionTokens: SingleFlight<ConnectionTokenOutcome>
+}
+
+/** What one Token Vault exchange produced, as every caller that shared it receives it. */
+export interface ConnectionTokenOutcome {
+  accessToken: string
+  /** Seconds since the epoch. */
+  expiresAt: number
+  scope: string | undefined
 }
 
 function build<T>(
@@ -47,5 +58,6 @@ export function createFlowContext(options: AuthOptions): FlowContext {
     stateStore: build(options.stateStore, config, (resolved) => new CookieStateStore(resolved)),
     managementApi: new ManagementApiClient(tenant, config.managementApi),
     refreshes: new RefreshCoordinator(),
+    connectionTokens: new SingleFlight(),
   }
 }

@@ -22,25 +22,42 @@ const SHARED_FAILURE_MS = 5_000
 /** What is published for the other instances: the outcome, or the failure's code. */
 type Published = { outcome: RefreshOutcome } | { failure: { code: string; error?: string } }
 
+/**
+ * What a refresh asks for: an access token for `audience`, with `scope` when given (Auth0's
+ * Multi-Resource Refresh Token: `audience` + `scope` on the refresh grant).
+ */
+export interface RefreshTarget {
+  audience: string
+  scope?: string | undefined
+}
+
+const sameTarget = (outcome: RefreshOutcome, target: RefreshTarget) =>
+  outcome.audience === target.audience && outcome.scope === target.scope
+
 async function sendRefresh(
   context: FlowContext,
   refreshToken: string,
-  audience: string,
+  target: RefreshTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   const { tenant } = context
   const as = await tenant.metadata(signal)
+  const { audience, scope } = target
+  const additionalParameters: Record<string, string> = {
+    ...(audience === DEFAULT_AUDIENCE ? {} : { audience }),
+    ...(scope === undefined ? {} : { scope }),
+  }
   const { tokens, claims } = await requestCheckedTokens(
     context,
     signal,
     (options) =>
       oauth.refreshTokenGrantRequest(as, tenant.client, tenant.clientAuth, refreshToken, {
         ...options,
-        ...(audience === DEFAULT_AUDIENCE ? {} : { additionalParameters: { audience } }),
+        ...(Object.keys(additionalParameters).length > 0 ? { additionalParameters } : {}),
       }),
     (response) => oauth.processRefreshTokenResponse(as, tenant.client, response),
   )
-  return { audience, tokens, claims }
+  return { audience, ...(scope === undefined ? {} : { scope }), tokens, claims }
 }
 
 async function sharedKey(refreshToken: string): Promise<string> {
@@ -66,7 +83,7 @@ async function refreshAcrossInstances(
   context: FlowContext,
   shared: SharedRefresh,
   refreshToken: string,
-  audience: string,
+  target: RefreshTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   const key = await sharedKey(refreshToken)
@@ -75,7 +92,7 @@ async function refreshAcrossInstances(
   const lockMs = context.config.http.timeout * 2
   if (await shared.claim(key, lockMs)) {
     try {
-      const outcome = await sendRefresh(context, refreshToken, audience, signal)
+      const outcome = await sendRefresh(context, refreshToken, target, signal)
       await shared.publish(key, JSON.stringify({ outcome } satisfies Published), ROTATION_MEMORY_MS)
       return outcome
     } catch (error) {
@@ -100,36 +117,35 @@ async function refreshAcrossInstances(
 function refreshOnce(
   context: FlowContext,
   refreshToken: string,
-  audience: string,
+  target: RefreshTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   const shared = context.stateStore.sharedRefresh
-  return shared
-    ? refreshAcrossInstances(context, shared, refreshToken, audience, signal)
-    : sendRefresh(context, refreshToken, audience, signal)
+  return shared ? refreshAcrossInstances(context, shared, refreshToken, target, signal) : sendRefresh(context, refreshToken, target, signal)
 }
 
 /**
- * The outcome of refreshing `refreshToken` for `audience`, shared with every concurrent caller.
- * When the shared refresh was for another audience and rotated the token, this goes on from the
- * new token rather than reusing the old one.
+ * The outcome of refreshing `refreshToken` for `target`, shared with every concurrent caller.
+ * When the shared refresh was for another audience (or scope) and rotated the token, this goes
+ * on from the new token rather than reusing the old one.
  */
 async function sharedRefresh(
   context: FlowContext,
   refreshToken: string,
-  audience: string,
+  target: RefreshTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   let current = refreshToken
   // Each hop follows one rotation by a concurrent refresh for another audience; three is plenty.
   for (let hop = 0; hop < 3; hop++) {
     const token = current
-    const outcome = await context.refreshes.share(token, () => refreshOnce(context, token, audience, signal))
-    if (outcome.audience === audience) return outcome
+    const outcome = await context.refreshes.share(token, () => refreshOnce(context, token, target, signal))
+    if (sameTarget(outcome, target)) return outcome
     const rotated = outcome.tokens.refresh_token
     if (rotated === undefined || rotated === token) {
-      // Not rotated: the token may be sent again, so this audience gets its own request.
-      return context.refreshes.share(`${audience}\n${token}`, () => refreshOnce(context, token, audience, signal))
+      // Not rotated: the token may be sent again, so this target gets its own request.
+      const key = `${target.audience}\n${target.scope ?? ''}\n${token}`
+      return context.refreshes.share(key, () => refreshOnce(context, token, target, signal))
     }
     current = rotated
   }
@@ -154,10 +170,29 @@ export async function refreshSession(
   audience: string,
   storeOptions: StoreOptions,
 ): Promise<TokenSet> {
+  return (await refreshSessionFor(context, session, { audience }, storeOptions)).tokenSet
+}
+
+/**
+ * {@link refreshSession} for a {@link RefreshTarget} (an audience and, for Auth0's
+ * Multi-Resource Refresh Token, a scope), returning the written session as well, so a caller
+ * that goes on in the same request (the My Account API calls) builds on it, not on the
+ * request's older cookie.
+ *
+ * @throws {MissingRefreshTokenError} when the session has no refresh token.
+ * @throws {IdTokenError} / {TokenExchangeError} / {TimeoutError} as {@link refreshSession}.
+ * @see [Auth0: Multi-Resource Refresh Token](https://auth0.com/docs/secure/tokens/refresh-tokens/multi-resource-refresh-token)
+ */
+export async function refreshSessionFor(
+  context: FlowContext,
+  session: SessionData,
+  target: RefreshTarget,
+  storeOptions: StoreOptions,
+): Promise<{ session: SessionData; tokenSet: TokenSet }> {
   if (!session.refreshToken) throw new MissingRefreshTokenError('The access token expired and the session has no refresh token')
-  const outcome = await sharedRefresh(context, session.refreshToken, audience, storeOptions.request.signal)
+  const outcome = await sharedRefresh(context, session.refreshToken, target, storeOptions.request.signal)
   if (outcome.claims && outcome.claims.sub !== session.user.sub) throw new IdTokenError('The refreshed ID token is for another user')
-  const updated = applyTokenResponse(session, outcome.tokens, outcome.claims, audience)
+  const updated = applyTokenResponse(session, outcome.tokens, outcome.claims, target.audience)
   await context.stateStore.set(updated.session, storeOptions)
-  return updated.tokenSet
+  return updated
 }

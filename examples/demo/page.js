@@ -36,12 +36,22 @@ const STYLE = `
   .alert { border-radius: 10px; padding: .9rem 1.1rem; margin-bottom: 1.25rem; display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start }
   .alert.warning { background: #fff8e6; border: 1px solid #ffe3a3; color: #7a4b00 }
   .alert a { color: inherit; font-size: .85rem; white-space: nowrap } .alert code { font-size: .8rem }
+  .alert.ok { background: #e7f5ec; border: 1px solid #b7e4c7; color: #1e5f3a }
+  ul.scopes { margin: .35rem 0 0; padding-left: 1.1rem; list-style: disc }
+  ul.identities ul.scopes li { display: list-item; border: 0; padding: .05rem 0 } ul.scopes code { font-size: .78rem; overflow-wrap: anywhere }
+  .identity { min-width: 0 } .stacked { display: flex; flex-direction: column; gap: .4rem; flex-shrink: 0; margin-left: 1rem }
+  .stacked button { white-space: nowrap; width: 100% }
 `
 
 /**
  * @typedef {{ connection: string, user_id: string, provider: string }} IdentityView
+ * @typedef {{ id: string, connection: string, scopes: string[], createdAt: string }} ConnectedAccountView
+ * @typedef {{ connection: string, label: string, scopes: string[] }} Connectable
+ * @typedef {{ connectedAccounts?: ConnectedAccountView[], connectedProblem?: { code: string, message: string },
+ *   providerToken?: { connection: string, expiresAt: number, scope?: string }, providerTokenProblem?: { code: string, auth0Error?: string },
+ *   connectable?: Connectable[] }} ConnectedView
  * @param {{ user?: Record<string, unknown>, identities?: IdentityView[], identitiesProblem?: { code: string, message: string },
- *   linkable: string[], mode: string }} view
+ *   linkable: string[], mode: string } & ConnectedView} view
  */
 export function renderPage(view) {
   const { user, linkable, mode } = view
@@ -74,7 +84,73 @@ function signedIn(user, view, linkable) {
       <div class="person">${avatar}<div><strong>${esc(name)}</strong><br><span class="muted">${esc(user.email ?? '')}</span></div></div>
       <form method="get" action="/auth/logout"><input type="hidden" name="returnTo" value="/"><button class="secondary">Log out</button></form>
     </section>`
-  return profile + identitiesCard(view) + linkCard(view.identities, linkable)
+  return profile + identitiesCard(view) + linkCard(view.identities, linkable) + connectedCard(view)
+}
+
+/**
+ * Connected accounts (Auth0 Connected Accounts + Token Vault): connect Google Calendar, see it
+ * listed with the scopes granted, fetch a provider token (only its expiry is shown), disconnect.
+ * @param {ConnectedView} view
+ */
+function connectedCard({ connectedAccounts, connectedProblem, providerToken, providerTokenProblem, connectable = [] }) {
+  const heading = '<h2 id="connected">Connected accounts</h2>'
+  if (!connectedAccounts) {
+    return `<section class="card" aria-labelledby="connected">${heading}
+      <div class="alert warning" role="status"><div><strong>The connected accounts could not be read.</strong><br>
+        ${esc(connectedProblem?.message ?? '')} <code>(${esc(connectedProblem?.code ?? 'unknown')})</code><br>
+        The app needs the My Account API activated and a Multi-Resource Refresh Token policy for it.</div></div></section>`
+  }
+  const rows = connectedAccounts
+    .map((account) => {
+      const scopes = account.scopes.map((scope) => `<li><code>${esc(scope)}</code></li>`).join('')
+      return `<li><span class="identity"><strong>${esc(offeredLabel(account.connection, connectable))}</strong>
+          <span class="muted">${esc(account.connection)} · connected ${esc(account.createdAt.slice(0, 10))}</span>
+          <ul class="scopes">${scopes}</ul></span>
+        <span class="stacked">
+          <form method="post" action="/provider-token"><input type="hidden" name="connection" value="${esc(account.connection)}">
+            <button class="secondary">Fetch a token</button></form>
+          <form method="post" action="/auth/disconnect"><input type="hidden" name="id" value="${esc(account.id)}">
+            <input type="hidden" name="returnTo" value="/"><button class="danger">Disconnect</button></form></span></li>`
+    })
+    .join('')
+  const connected = new Set(connectedAccounts.map((account) => account.connection))
+  const buttons = connectable
+    .filter((offered) => !connected.has(offered.connection))
+    .map(
+      (offered) => `<form method="post" action="/auth/connect"><input type="hidden" name="connection" value="${esc(offered.connection)}">
+        ${offered.scopes.map((scope) => `<input type="hidden" name="scopes" value="${esc(scope)}">`).join('')}
+        <input type="hidden" name="returnTo" value="/"><button>Connect ${esc(offered.label)}</button></form>`,
+    )
+    .join('')
+  return `<section class="card" aria-labelledby="connected">${heading}
+      ${tokenNotice(providerToken, providerTokenProblem)}
+      ${rows ? `<ul class="identities" id="connected-accounts">${rows}</ul>` : '<p class="muted">No account is connected yet.</p>'}
+      ${buttons ? `<div class="actions">${buttons}</div>` : ''}</section>`
+}
+
+/**
+ * @param {string} connection
+ * @param {Connectable[]} connectable
+ */
+const offeredLabel = (connection, connectable) =>
+  connectable.find((offered) => offered.connection === connection)?.label ?? label(connection)
+
+/**
+ * What the token button found out: the token's expiry, never the token.
+ * @param {ConnectedView['providerToken']} token
+ * @param {ConnectedView['providerTokenProblem']} problem
+ */
+function tokenNotice(token, problem) {
+  if (token) {
+    const expires = new Date(token.expiresAt * 1000).toISOString().replace('T', ' ').slice(0, 19)
+    return `<div class="alert ok" role="status" id="provider-token"><div><strong>Token Vault gave a ${esc(label(token.connection))} access token.</strong><br>
+      It expires at ${esc(expires)} UTC. The token stays on the server.</div></div>`
+  }
+  if (problem) {
+    return `<div class="alert warning" role="status" id="provider-token"><div><strong>No provider token.</strong>
+      <code>(${esc(problem.code)}${problem.auth0Error ? `, ${esc(problem.auth0Error)}` : ''})</code></div></div>`
+  }
+  return ''
 }
 
 /** @param {{ identities?: IdentityView[], identitiesProblem?: { code: string, message: string } }} view */

@@ -10,6 +10,10 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? 'localhost'
 const useTenant = Boolean(process.env.AUTH0_DOMAIN && process.env.AUTH0_CLIENT_ID && process.env.AUTH0_CLIENT_SECRET)
 const LINKABLE = ['github', 'google-oauth2']
+// What the "Connected accounts" card offers: Google with read access to the user's calendar.
+const CONNECTABLE = [
+  { connection: 'google-oauth2', label: 'Google Calendar', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] },
+]
 
 /**
  * Starts a node:http server whose handler can be set after it listens (the port, and so the
@@ -60,6 +64,10 @@ const auth = createAuth({
   ...authOptions,
   appBaseUrl,
   managementApi,
+  // Every optional route on, as the demo's contract says: /auth/identities, the connected-accounts
+  // routes (/auth/connect, /auth/connected-accounts, /auth/disconnect) and /auth/connection-token.
+  identities: { enabled: true },
+  connectedAccounts: { enabled: true, connectionTokenRoute: true },
   // A failed sign-in, link or unlink answers with the built-in error page: the error's own status
   // (400, 403, 502, 504…) and words chosen by its code, never text from the URL. Here we only note
   // the failure in the terminal; returning nothing keeps that page. (A styled page of your own
@@ -83,17 +91,55 @@ async function identitiesOf(storeOptions) {
   }
 }
 
+/** The user's connected accounts (My Account API), or the reason they could not be read. */
+async function connectedAccountsOf(storeOptions) {
+  try {
+    return { connectedAccounts: await auth.client.listConnectedAccounts({}, storeOptions) }
+  } catch (error) {
+    return { connectedProblem: { code: error.code ?? 'internal_error', message: error.message } }
+  }
+}
+
+/**
+ * The "fetch a provider token" button: exchanges at Token Vault and shows when the token
+ * expires. The token itself stays on the server; a real app would call Google Calendar with it.
+ */
+async function providerTokenOf(request, storeOptions) {
+  const form = await request.formData()
+  const connection = String(form.get('connection') ?? '')
+  if (!CONNECTABLE.some((offered) => offered.connection === connection)) return { providerTokenProblem: { code: 'invalid_request' } }
+  try {
+    const { expiresAt, scope } = await auth.client.getAccessTokenForConnection({ connection }, storeOptions)
+    return { providerToken: { connection, expiresAt, scope } }
+  } catch (error) {
+    return { providerTokenProblem: { code: error.code ?? 'internal_error', auth0Error: error.error } }
+  }
+}
+
+/** The POST comes from this app's own page, not from another site (Origin / Sec-Fetch-Site). */
+function fromThisApp(request) {
+  const site = request.headers.get('sec-fetch-site')
+  const origin = request.headers.get('origin')
+  return (site === null || site === 'same-origin' || site === 'none') && (origin === null || origin === new URL(appBaseUrl).origin)
+}
+
 async function app(request) {
   const url = new URL(request.url)
-  if (url.pathname !== '/') return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } })
+  const tokenButton = url.pathname === '/provider-token' && request.method === 'POST'
+  if (url.pathname !== '/' && !tokenButton) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } })
+  if (tokenButton && !fromThisApp(request)) return new Response('Forbidden', { status: 403, headers: { 'content-type': 'text/plain' } })
   const headers = new Headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
   const storeOptions = { request, response: { headers } }
   // The page reads nothing from the query string: a link to it cannot put words on it.
   const user = await auth.client.getUser(storeOptions)
+  const token = user && tokenButton ? await providerTokenOf(request, storeOptions) : {}
   const html = renderPage({
     user,
     ...(user ? await identitiesOf(storeOptions) : {}),
+    ...(user ? await connectedAccountsOf(storeOptions) : {}),
+    ...token,
     linkable: LINKABLE,
+    connectable: CONNECTABLE,
     mode: emulator ? 'built-in Auth0 emulator' : `tenant ${process.env.AUTH0_DOMAIN}`,
   })
   return new Response(html, { headers })

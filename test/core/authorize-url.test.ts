@@ -77,7 +77,7 @@ describe('the /authorize URL', () => {
       response: new Response(),
     })
     expect(transaction?.state).toBe(state)
-    expect(transaction?.nonce).toBe(url.searchParams.get('nonce'))
+    expect(transaction?.flow === 'login' && transaction.nonce).toBe(url.searchParams.get('nonce'))
     expect(await oauth.calculatePKCECodeChallenge(transaction!.codeVerifier)).toBe(url.searchParams.get('code_challenge'))
   })
 

@@ -84,6 +84,24 @@ describe('session and transaction cookies', () => {
     expect(await small.getUser(browser.request('/'))).toEqual({ sub: 'auth0|alice' })
   })
 
+  it('keeps only the last of two session writes in one response, even when the second needs chunks', async () => {
+    const { emulator } = tenant
+    const auth = createTestAuth(emulator)
+    const browser = await signedInBrowser(auth, emulator)
+    const session = (await auth.getSession(browser.request('/')))!
+    const storeOptions = { request: new Request(`${APP_ORIGIN}/`), response: new Response() }
+    const { stateStore } = flowContextOf(auth.client)
+    // A signed-out request (as a login callback sees it): first one cookie, then a session that needs two.
+    await stateStore.set(session, storeOptions)
+    await stateStore.set({ ...session, user: { ...session.user, big: 'x'.repeat(6000) } }, storeOptions)
+    const names = storeOptions.response.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')))
+    expect(names.length).toBeGreaterThan(1)
+    expect(names).toEqual(names.map((_, index) => `__session.${index}`))
+    const fresh = new TestBrowser({ auth, emulator, appOrigin: APP_ORIGIN })
+    fresh.store(storeOptions.response)
+    expect((await auth.getUser(fresh.request('/')))?.big).toBe('x'.repeat(6000))
+  })
+
   it('treats a tampered session cookie as signed out', async () => {
     const { emulator } = tenant
     const auth = createTestAuth(emulator)

@@ -164,6 +164,40 @@ describe('the demo in a real browser', () => {
     expect(readdirSync(SCREENSHOTS).filter((file) => file.endsWith('.png')).length).toBeGreaterThanOrEqual(8)
   }, 90_000)
 
+  it('connects Google Calendar, lists it with its scopes, shows a token expiry but never the token, and disconnects', async () => {
+    const page = await context!.newPage()
+    const origin = demo!.origin
+    const accounts = page.locator('#connected-accounts > li')
+    await page.goto(`${origin}/auth/login?returnTo=/`)
+    await page.getByRole('button', { name: /Alice Example/ }).click()
+    await page.waitForURL(`${origin}/`)
+    await visible(page.getByRole('heading', { name: 'Connected accounts' }))
+    await visible(page.getByText('No account is connected yet.'))
+
+    await page.getByRole('button', { name: 'Connect Google Calendar', exact: true }).click()
+    await visible(page.getByRole('heading', { name: 'Connect Google?' }))
+    expect(await page.content()).toContain('https://www.googleapis.com/auth/calendar.readonly')
+    await shot(page, '10-connect-consent')
+    await page.getByRole('button', { name: 'Allow', exact: true }).click()
+
+    await page.waitForURL(`${origin}/`)
+    await expect.poll(() => accounts.count()).toBe(1)
+    expect(await accounts.first().textContent()).toContain('https://www.googleapis.com/auth/calendar.readonly')
+    await shot(page, '11-calendar-connected')
+
+    await page.getByRole('button', { name: 'Fetch a token', exact: true }).click()
+    await visible(page.getByText(/It expires at \d{4}-\d\d-\d\d/))
+    expect(await page.content()).not.toContain('emu-google-oauth2-')
+    await shot(page, '12-provider-token-expiry')
+
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+    await page.waitForURL(`${origin}/`)
+    await visible(page.getByText('No account is connected yet.'))
+    await visible(page.getByRole('button', { name: 'Connect Google Calendar', exact: true }))
+    await shot(page, '13-calendar-disconnected')
+    await page.close()
+  }, 60_000)
+
   it('says why the identities are missing when the app has no Management API grant', async () => {
     // The emulator grants Management API tokens only for its own /api/v2/ audience, as Auth0 does.
     ungrantedDemo = await startDemo({ AUTH0_MANAGEMENT_AUDIENCE: 'https://not-granted.example.com/api/v2/' })

@@ -60,6 +60,26 @@ describe('auth0Handle', () => {
     expect((await locals.auth!.getSession())?.idToken).toBeTruthy()
   })
 
+  it('connects, lists and gets a provider token through locals.auth, cookies through event.cookies', async () => {
+    const auth = createTestAuth(tenant.emulator, { connectedAccounts: { enabled: true } })
+    const browser = await signedInBrowser(auth, tenant.emulator)
+    const start = await runHook(auth, browser.request('/settings'))
+    const url = await start.locals.auth!.startConnectAccount({ connection: 'google-oauth2', appState: { returnTo: '/settings' } })
+    expect(url.searchParams.get('ticket')).toBeTruthy()
+    const written = start.calls.filter((call) => call.op === 'set').map((call) => call.name)
+    expect(written.some((name) => name.startsWith('__a0_tx.'))).toBe(true)
+    // The start stored a My Account API token in the session too.
+    expect(written.some((name) => name === '__session' || name.startsWith('__session.'))).toBe(true)
+    for (const call of start.calls) if (call.op === 'set') browser.cookies.set(call.name, call.value!)
+    await browser.navigate(url)
+    expect(tenant.emulator.connectedAccounts('auth0|alice')).toHaveLength(1)
+
+    const { locals } = await runHook(auth, browser.request('/settings'))
+    expect((await locals.auth!.listConnectedAccounts()).map((account) => account.connection)).toEqual(['google-oauth2'])
+    const { token } = await locals.auth!.getAccessTokenForConnection({ connection: 'google-oauth2' })
+    expect(tenant.emulator.providerToken(token)?.userId).toBe('auth0|alice')
+  })
+
   it('writes the link transaction through event.cookies with explicit, unencoded options', async () => {
     const auth = createTestAuth(tenant.emulator)
     const browser = await signedInBrowser(auth, tenant.emulator)
