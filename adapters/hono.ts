@@ -4,15 +4,20 @@
 
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import {
+  type AccessTokenForConnectionOptions,
   type AccessTokenResult,
   type Auth,
   Auth0LinkKitError,
   type AuthOptions,
   ConfigurationError,
+  type ConnectedAccount,
+  type ConnectionAccessTokenResult,
   createAuth as createCoreAuth,
   DEFAULT_ROUTES,
   type Identity,
+  type ListConnectedAccountsOptions,
   type SessionData,
+  type StartConnectAccountOptions,
   type StartLinkUserOptions,
   type StartUnlinkUserOptions,
   type StoreOptions,
@@ -53,6 +58,15 @@ export interface RequestAuth<TAppState = unknown> {
   startLinkUser(options: StartLinkUserOptions<TAppState>): Promise<URL>
   /** Starts unlinking `connection`; returns Auth0's `/authorize` URL to redirect to. */
   startUnlinkUser(options: StartUnlinkUserOptions<TAppState>): Promise<URL>
+  /**
+   * Starts connecting a provider account (Connected Accounts) and returns the connect page's URL
+   * to redirect to; throws `MissingSessionError` when signed out.
+   */
+  startConnectAccount(options: StartConnectAccountOptions<TAppState>): Promise<URL>
+  /** The signed-in user's connected accounts, from Auth0's My Account API. */
+  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
+  /** A provider access token for `connection` from Token Vault, cached until shortly before it expires. */
+  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
 }
 
 /**
@@ -191,6 +205,9 @@ function requestAuth<TAppState>(auth: Auth<TAppState>, request: Request, cookies
     getAccessToken: (options = {}) => client.getAccessToken(options, storeOptions),
     startLinkUser: (options) => client.startLinkUser(options, storeOptions),
     startUnlinkUser: (options) => client.startUnlinkUser(options, storeOptions),
+    startConnectAccount: (options) => client.startConnectAccount(options, storeOptions),
+    listConnectedAccounts: (options = {}) => client.listConnectedAccounts(options, storeOptions),
+    getAccessTokenForConnection: (options) => client.getAccessTokenForConnection(options, storeOptions),
   }
 }
 

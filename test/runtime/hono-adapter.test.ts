@@ -59,6 +59,14 @@ function testApp(auth: Auth | ((c: never) => Auth), seen: string[] = []): Hono<A
     Response.redirect(await c.var.auth.startUnlinkUser({ connection: 'github', appState: { returnTo: '/done' } }), 302),
   )
   app.get('/token', async (c) => c.json({ expiresAt: (await c.var.auth.getAccessToken()).expiresAt }))
+  app.post('/connect', async (c) =>
+    c.redirect(String(await c.var.auth.startConnectAccount({ connection: 'google-oauth2', appState: { returnTo: '/calendar' } }))),
+  )
+  app.get('/calendar', async (c) => {
+    const accounts = await c.var.auth.listConnectedAccounts()
+    const { expiresAt } = await c.var.auth.getAccessTokenForConnection({ connection: 'google-oauth2' })
+    return c.json({ connections: accounts.map((account) => account.connection), expiresAt })
+  })
   app.get('/account', requiresAuth(), (c) => c.text('account page'))
   app.get('*', (c) => c.text('app page'))
   return app
@@ -110,6 +118,21 @@ describe('auth0() middleware', () => {
     const done = await browser.navigate(authorize)
     expect(done.url.pathname).toBe('/done')
     expect(connections(tenant.emulator)).toContain('github')
+  })
+
+  it('connects a provider account from app code, lists it and gets its Token Vault token through c.var.auth', async () => {
+    const browser = new HonoBrowser(testApp(createAuth({}, bindingsOf(tenant.emulator))), tenant.emulator)
+    await signIn(browser)
+    const start = await browser.send('/connect', { method: 'POST' })
+    expect(start.status).toBe(302)
+    // The connect transaction and the session holding the My Account API token ride on the redirect.
+    expect(txCookies(start)).toHaveLength(1)
+    const { url, response } = await browser.navigate(new URL(start.headers.get('location')!))
+    expect(url.pathname).toBe('/calendar')
+    const body = (await response.json()) as { connections: string[]; expiresAt: number }
+    expect(body.connections).toEqual(['google-oauth2'])
+    expect(body.expiresAt).toBeGreaterThan(Date.now() / 1000)
+    expect(tenant.emulator.connectedAccounts('auth0|alice').map((account) => account.connection)).toEqual(['google-oauth2'])
   })
 
   it('adds the cookies to a response whose headers are immutable (Response.redirect)', async () => {
