@@ -11,12 +11,16 @@ import { cookies, headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import { NextResponse } from 'next/server'
 import {
+  type AccessTokenForConnectionOptions,
   type AccessTokenResult,
   type Auth,
   type AuthOptions,
   ConfigurationError,
+  type ConnectedAccount,
+  type ConnectionAccessTokenResult,
   createAuth,
   DEFAULT_ROUTES,
+  type ListConnectedAccountsOptions,
   MissingSessionError,
   type SessionData,
   type StoreOptions,
@@ -54,6 +58,27 @@ export interface NextStartLinkUserOptions {
 export interface NextStartUnlinkUserOptions {
   /** The Auth0 connection to unlink. */
   connection: string
+  /** Where the callback sends the user afterwards: a path on this app (anything else becomes `/`). */
+  returnTo?: string
+}
+
+/**
+ * Options of {@link NextAuth.startConnectAccount}.
+ *
+ * @example
+ * ```ts
+ * const options: NextStartConnectAccountOptions = {
+ *   connection: 'google-oauth2',
+ *   scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'],
+ *   returnTo: '/calendar',
+ * }
+ * ```
+ */
+export interface NextStartConnectAccountOptions {
+  /** The Auth0 connection whose account to connect (Connected Accounts), e.g. `google-oauth2`. */
+  connection: string
+  /** Provider scopes to ask for; default the connection's configured scopes. */
+  scopes?: string[]
   /** Where the callback sends the user afterwards: a path on this app (anything else becomes `/`). */
   returnTo?: string
 }
@@ -158,6 +183,15 @@ export interface NextAuth<TAppState = unknown> {
   startLinkUser(options: NextStartLinkUserOptions): Promise<never>
   /** For a Server Action: as {@link NextAuth.startLinkUser}, for unlinking `connection`. */
   startUnlinkUser(options: NextStartUnlinkUserOptions): Promise<never>
+  /**
+   * For a Server Action: starts connecting a provider account (Connected Accounts) and
+   * `redirect()`s to Auth0's connect page. Signed out, it throws `MissingSessionError`.
+   */
+  startConnectAccount(options: NextStartConnectAccountOptions): Promise<never>
+  /** The signed-in user's connected accounts, from Auth0's My Account API. */
+  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
+  /** A provider access token for `connection` from Token Vault (call it where cookies can be written). */
+  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
   /**
    * Runs `call` with `storeOptions` for the current request and writes back the cookies it
    * changed, as the methods above do: the way to any `auth.client` method this object does not
@@ -286,25 +320,22 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
 
   /** Starts a link or unlink and redirects; `redirect()` throws Next's redirect signal, outside any catch. */
   async function startAccountFlow(
-    flow: 'link' | 'unlink',
+    method: 'startLinkUser' | 'startUnlinkUser' | 'startConnectAccount',
     connection: string,
-    connectionScope: string | undefined,
     returnTo: string | undefined,
+    start: (auth: Auth<TAppState>, appState: TAppState, storeOptions: StoreOptions) => Promise<URL>,
   ): Promise<never> {
     const auth = getAuth()
     const url = await withStoreOptions(async (storeOptions) => {
       const origin = new URL(storeOptions.request.url)
       if (!(await auth.client.getSession(storeOptions))) {
         throw new MissingSessionError(
-          `${flow === 'link' ? 'startLinkUser' : 'startUnlinkUser'}({ connection: '${connection}' }) needs a signed-in user; ` +
+          `${method}({ connection: '${connection}' }) needs a signed-in user; ` +
             `show the button only when getUser() returns one, or send the user to ${routes.login} first`,
         )
       }
       // The shared callback route reads `returnTo` from the appState to send the browser back.
-      const appState = { returnTo: safeReturnTo(returnTo, origin) } as TAppState
-      return flow === 'link'
-        ? auth.client.startLinkUser({ connection, ...(connectionScope ? { connectionScope } : {}), appState }, storeOptions)
-        : auth.client.startUnlinkUser({ connection, appState }, storeOptions)
+      return start(auth, { returnTo: safeReturnTo(returnTo, origin) } as TAppState, storeOptions)
     })
     redirect(url.href)
   }
@@ -385,11 +416,23 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
     getUser: () => withStoreOptions((storeOptions) => getAuth().client.getUser(storeOptions)),
     getAccessToken: (accessTokenOptions = {}) =>
       withStoreOptions((storeOptions) => getAuth().client.getAccessToken(accessTokenOptions, storeOptions)),
-    startLinkUser: ({ connection, connectionScope, returnTo }) => startAccountFlow('link', connection, connectionScope, returnTo),
-    startUnlinkUser: ({ connection, returnTo }) => startAccountFlow('unlink', connection, undefined, returnTo),
+    startLinkUser: ({ connection, connectionScope, returnTo }) =>
+      startAccountFlow('startLinkUser', connection, returnTo, (auth, appState, storeOptions) =>
+        auth.client.startLinkUser({ connection, ...(connectionScope ? { connectionScope } : {}), appState }, storeOptions),
+      ),
+    startUnlinkUser: ({ connection, returnTo }) =>
+      startAccountFlow('startUnlinkUser', connection, returnTo, (auth, appState, storeOptions) =>
+        auth.client.startUnlinkUser({ connection, appState }, storeOptions),
+      ),
+    startConnectAccount: ({ connection, scopes, returnTo }) =>
+      startAccountFlow('startConnectAccount', connection, returnTo, (auth, appState, storeOptions) =>
+        auth.client.startConnectAccount({ connection, ...(scopes ? { scopes } : {}), appState }, storeOptions),
+      ),
+    listConnectedAccounts: (listOptions = {}) =>
+      withStoreOptions((storeOptions) => getAuth().client.listConnectedAccounts(listOptions, storeOptions)),
+    getAccessTokenForConnection: (tokenOptions) =>
+      withStoreOptions((storeOptions) => getAuth().client.getAccessTokenForConnection(tokenOptions, storeOptions)),
     withStoreOptions,
     authMiddleware,
-    // Connected accounts (startConnectAccount, getAccessTokenForConnection, …) join here once the
-    // core has them: each is one more withStoreOptions call, and connect a third startAccountFlow.
   }
 }

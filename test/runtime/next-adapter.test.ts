@@ -144,6 +144,21 @@ describe('startLinkUser / startUnlinkUser for Server Actions', () => {
     expect(current.sets.some((set) => set.name.startsWith('__a0_tx.'))).toBe(true)
   })
 
+  it('starts a connect (Connected Accounts) the same way: the connect transaction through cookies(), a redirect to the connect page', async () => {
+    await signIn()
+    const nextAuth = createNextAuth(authOptions(tenant.emulator))
+    const signal = await nextAuth
+      .startConnectAccount({ connection: 'google-oauth2', returnTo: '/calendar' })
+      .catch((error: unknown) => error)
+    expect(signal).toBeInstanceOf(RedirectSignal)
+    const connectPage = new URL((signal as RedirectSignal).url)
+    expect(connectPage.origin).toBe(tenant.emulator.origin)
+    expect(connectPage.searchParams.get('ticket')).toEqual(expect.any(String))
+    expect(current.sets.some((set) => set.name.startsWith('__a0_tx.'))).toBe(true)
+    // Nothing is connected until the browser comes back with a connect_code.
+    expect(await nextAuth.listConnectedAccounts()).toEqual([])
+  })
+
   it('throws MissingSessionError naming the call when signed out, before writing or redirecting', async () => {
     const nextAuth = createNextAuth(authOptions(tenant.emulator))
     const error = await nextAuth.startLinkUser({ connection: 'github' }).catch((caught: unknown) => caught)
@@ -249,7 +264,7 @@ describe('the built auth0-link-kit/next', () => {
         if (seen.has(file)) continue
         seen.add(file)
         const code = await readFile(new URL(file, dist), 'utf8')
-        for (const [, specifier] of code.matchAll(/(?:from\s*|import\s*\(\s*|require\(\s*)['"]([^'"]+)['"]/g)) {
+        for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\(\s*)['"]([^'"\s]+)['"]/g)) {
           if (specifier!.startsWith('./')) pending.push(specifier!.slice(2))
           else external.add(specifier!)
         }
