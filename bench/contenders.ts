@@ -33,7 +33,13 @@ export interface Contender {
   getSession(storeOptions: StoreOptions): Promise<unknown>
   /** The default audience's access token; refreshes it when it has expired. */
   getAccessToken(storeOptions: StoreOptions): Promise<unknown>
+  /** Connected Accounts: the connect URL (absent where the library has no such call). */
+  startConnectAccount?(storeOptions: StoreOptions): Promise<URL>
+  /** Token Vault: the provider access token for Google. */
+  getAccessTokenForConnection?(storeOptions: StoreOptions): Promise<unknown>
 }
+
+export const CONNECT_OPTIONS = { connection: 'google-oauth2', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] }
 
 /** Our options for the bench tenant, shared by the library contender and the HTTP servers. */
 export function linkKitOptions(tenant: BenchTenant): AuthOptions {
@@ -61,6 +67,8 @@ export function createLinkKit(tenant: BenchTenant): Contender {
     completeUnlinkUser: (url, storeOptions) => client.completeUnlinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
     getAccessToken: (storeOptions) => client.getAccessToken({}, storeOptions),
+    startConnectAccount: (storeOptions) => client.startConnectAccount(CONNECT_OPTIONS, storeOptions),
+    getAccessTokenForConnection: (storeOptions) => client.getAccessTokenForConnection({ connection: 'google-oauth2' }, storeOptions),
   }
 }
 
@@ -110,5 +118,6 @@ export function createAuth0ServerJs(tenant: BenchTenant): Contender {
     completeUnlinkUser: (url, storeOptions) => client.completeUnlinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
     getAccessToken: (storeOptions) => client.getAccessToken(storeOptions),
+    getAccessTokenForConnection: (storeOptions) => client.getAccessTokenForConnection({ connection: 'google-oauth2' }, storeOptions),
   }
 }

@@ -26,6 +26,11 @@ export const FLOOR_STEPS: Readonly<Record<OperationName, readonly FloorStep[]>> 
   getSession: ['decryptSession'],
   // The expired session, the refreshed ID token's signature, the session written back.
   refreshAccessToken: ['decryptSession', 'verifyIdToken', 'encryptSession'],
+  // The session (its My Account API token cached), PKCE and state, the connect transaction.
+  startConnectAccount: ['decryptSession', 'random', 'random', 'sha256', 'encryptTransaction'],
+  // The session, then the session written back with the provider token in it.
+  getAccessTokenForConnection: ['decryptSession', 'encryptSession'],
+  getAccessTokenForConnectionCached: ['decryptSession'],
 }
 
 export type FloorStep =

@@ -15,6 +15,9 @@ export type OperationName =
   | 'completeUnlinkUser'
   | 'getSession'
   | 'refreshAccessToken'
+  | 'startConnectAccount'
+  | 'getAccessTokenForConnection'
+  | 'getAccessTokenForConnectionCached'
 
 export const OPERATIONS: readonly OperationName[] = [
   'startInteractiveLogin',
@@ -25,7 +28,24 @@ export const OPERATIONS: readonly OperationName[] = [
   'completeUnlinkUser',
   'getSession',
   'refreshAccessToken',
+  'startConnectAccount',
+  'getAccessTokenForConnection',
+  'getAccessTokenForConnectionCached',
 ]
+
+/** Whether `contender` has `operation` at all (auth0-server-js has no Connected Accounts start). */
+export function supports(contender: Contender, operation: OperationName): boolean {
+  if (operation === 'startConnectAccount') return contender.startConnectAccount !== undefined
+  if (operation.startsWith('getAccessTokenForConnection')) return contender.getAccessTokenForConnection !== undefined
+  return true
+}
+
+/** Runs `call` once on `jar` (untimed) and keeps the cookies it wrote: a session with a token cached. */
+async function primed(jar: BrowserJar, call: (storeOptions: StoreOptions) => Promise<unknown>): Promise<BrowserJar> {
+  const options = storeOptions(jar, `${APP_ORIGIN}/calendar`)
+  await call(options)
+  return jar.store(options.response.headers)
+}
 
 function storeOptions(jar: BrowserJar, url: string | URL): StoreOptions & { response: Response } {
   return { request: jar.request(url), response: new Response(null) }
@@ -110,6 +130,27 @@ export async function prepareCall(
       const options = storeOptions(jar, `${APP_ORIGIN}/api`)
       return () => contender.getAccessToken(options)
     }
+    case 'startConnectAccount': {
+      // The My Account API token is in the session already (as after the first connect of a
+      // visit): the call is the PKCE start, the connect request and the transaction.
+      const start = contender.startConnectAccount!.bind(contender)
+      const jar = await primed(session.clone(), start)
+      const options = storeOptions(jar, `${APP_ORIGIN}/auth/connect`)
+      return () => start(options)
+    }
+    case 'getAccessTokenForConnection': {
+      // A session of its own, with no provider token yet: the call is the Token Vault exchange
+      // and the session written back with the token in it.
+      const jar = await signIn(contender, tenant)
+      const options = storeOptions(jar, `${APP_ORIGIN}/calendar`)
+      return () => contender.getAccessTokenForConnection!(options)
+    }
+    case 'getAccessTokenForConnectionCached': {
+      const get = contender.getAccessTokenForConnection!.bind(contender)
+      const jar = await primed(await signIn(contender, tenant), get)
+      const options = storeOptions(jar, `${APP_ORIGIN}/calendar`)
+      return () => get(options)
+    }
     case 'getSession': {
       const options = storeOptions(session, `${APP_ORIGIN}/home`)
       return async () => {
@@ -126,6 +167,7 @@ export async function checkOperations(contender: Contender, tenant: BenchTenant)
   const session = await signIn(contender, tenant)
   if (session.cookieBytes(contender.sessionCookie) === 0) throw new Error(`${contender.name}: login wrote no session cookie`)
   for (const operation of OPERATIONS) {
+    if (!supports(contender, operation)) continue
     const call = await prepareCall(operation, contender, tenant, session)
     const result = await call()
     if (operation.startsWith('start') && !(result instanceof URL)) throw new Error(`${contender.name}: ${operation} returned no URL`)

@@ -67,6 +67,10 @@ export class BenchTenant {
   readonly #prepared = new Map<string, PreparedExchange>()
   /** Refresh token → the answer to its one refresh, signed ahead (untimed) like the code exchanges'. */
   readonly #refreshes = new Map<string, string>()
+  /** Every refresh token issued: the My Account API token and Token Vault answer only these. */
+  readonly #issuedRefreshTokens = new Set<string>()
+  /** The My Account API token handed out (opaque to the library, as Auth0's is to an app). */
+  readonly #myAccountToken = randomToken(48)
   readonly #tokenEndpoint: string
   readonly #jwksUri: string
   readonly #key: SigningKey
@@ -105,6 +109,7 @@ export class BenchTenant {
   readonly fetch: typeof fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     if (url === this.#tokenEndpoint) return this.#replayToken(await tokenRequest(input, init))
+    if (url === `${this.emulator.origin}/me/v1/connected-accounts/connect`) return this.#connectRequest(init)
     const response = await this.emulator.fetch(input, init)
     if (url !== this.#jwksUri || !response.ok) return response
     // Auth0 publishes its next key beside the current one; ours is that second key.
@@ -126,6 +131,7 @@ export class BenchTenant {
     const nonce = params.get('nonce')
     const idToken = await this.#idToken(nonce)
     const refreshToken = randomToken(32)
+    this.#issuedRefreshTokens.add(refreshToken)
     const expiresIn = options.accessTokenLifetime ?? 86_400
     const body = JSON.stringify({
       access_token: this.#accessToken,
@@ -177,6 +183,23 @@ export class BenchTenant {
       .sign(this.#key.privateKey)
   }
 
+  /** `POST /me/v1/connected-accounts/connect`: a ticket, after checking the bearer is the My Account API token. */
+  async #connectRequest(init: RequestInit | undefined): Promise<Response> {
+    const headers = new Headers(init?.headers)
+    if (headers.get('authorization') !== `Bearer ${this.#myAccountToken}`) return new Response(null, { status: 401 })
+    const body = JSON.parse(String(init?.body)) as { state?: string }
+    if (!body.state) return new Response(null, { status: 400 })
+    return Response.json(
+      {
+        auth_session: randomToken(24),
+        connect_uri: `${this.emulator.origin}/connected-accounts/connect`,
+        connect_params: { ticket: randomToken(24) },
+        expires_in: 300,
+      },
+      { status: 201 },
+    )
+  }
+
   async #replayToken({ form, authorization: basic }: TokenRequest): Promise<Response> {
     const { emulator } = this
     const [id, secret] = basic
@@ -185,6 +208,27 @@ export class BenchTenant {
           .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
       : [form.get('client_id'), form.get('client_secret')]
     if (id !== emulator.clientId || secret !== emulator.clientSecret) return oauthError(401, 'invalid_client')
+    // The My Account API token through Auth0's multi-resource refresh, and Token Vault's exchange:
+    // canned answers for tokens this tenant issued, as cheap as a replayed code exchange.
+    if (form.get('grant_type') === 'refresh_token' && form.get('audience') === `${emulator.origin}/me/`) {
+      if (!this.#issuedRefreshTokens.has(form.get('refresh_token') ?? '')) return oauthError(403, 'invalid_grant')
+      return Response.json({
+        access_token: this.#myAccountToken,
+        scope: form.get('scope') ?? '',
+        expires_in: 600,
+        token_type: 'Bearer',
+      })
+    }
+    if (form.get('grant_type') === TOKEN_VAULT_GRANT) {
+      if (!this.#issuedRefreshTokens.has(form.get('subject_token') ?? '')) return oauthError(403, 'invalid_grant')
+      return Response.json({
+        access_token: PROVIDER_TOKEN,
+        issued_token_type: 'http://auth0.com/oauth/token-type/federated-connection-access-token',
+        scope: 'openid https://www.googleapis.com/auth/calendar.readonly',
+        expires_in: 3600,
+        token_type: 'Bearer',
+      })
+    }
     if (form.get('grant_type') === 'refresh_token') {
       const refreshToken = form.get('refresh_token') ?? ''
       const answer = this.#refreshes.get(refreshToken)
@@ -204,6 +248,9 @@ export class BenchTenant {
     return new Response(prepared.body, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
   }
 }
+
+const TOKEN_VAULT_GRANT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
+const PROVIDER_TOKEN = `ya29.${'p'.repeat(180)}`
 
 function oauthError(status: number, error: string): Response {
   return new Response(JSON.stringify({ error }), { status, headers: { 'content-type': 'application/json' } })
