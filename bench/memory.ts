@@ -11,6 +11,9 @@ export interface MemoryMeasurement {
   heapAtStart: number
   heapAfterGetSession: number
   heapAfterFlows: number
+  /** Connect starts and Token Vault exchanges run after the flows, and the heap after them. */
+  connectedAccountCalls: number
+  heapAfterConnectedAccounts: number
 }
 
 const FLOWS_AT_ONCE = 16
@@ -46,6 +49,7 @@ export async function measureMemory(
   contender: Contender,
   getSessionCalls: number,
   loginFlows: number,
+  connectedAccountCalls = 0,
 ): Promise<MemoryMeasurement> {
   const session = await signIn(contender, tenant)
   const read = () => contender.getSession({ request: session.request(`${APP_ORIGIN}/home`), response: new Response(null) })
@@ -60,5 +64,27 @@ export async function measureMemory(
   await loginFlowsInBatches(contender, tenant, loginFlows)
   // Measured right away: each call to Auth0 clears its timeout as it settles, so nothing waits.
   const heapAfterFlows = await settledHeap()
-  return { library: contender.name, getSessionCalls, loginFlows, heapAtStart, heapAfterGetSession, heapAfterFlows }
+  // Connected Accounts and Token Vault: a connect start (My Account API token cached in the
+  // session after the first) and a Token Vault exchange from the session as it was signed in.
+  const start = contender.startConnectAccount
+  const exchange = contender.getAccessTokenForConnection
+  if (start && exchange) {
+    for (let i = 0; i < connectedAccountCalls; i++) {
+      const options = { request: session.request(`${APP_ORIGIN}/calendar`), response: new Response(null) }
+      await start(options)
+      await exchange({ request: session.request(`${APP_ORIGIN}/calendar`), response: new Response(null) })
+      if (i === 0) session.store(options.response.headers)
+    }
+  }
+  const heapAfterConnectedAccounts = await settledHeap()
+  return {
+    library: contender.name,
+    getSessionCalls,
+    loginFlows,
+    heapAtStart,
+    heapAfterGetSession,
+    heapAfterFlows,
+    connectedAccountCalls,
+    heapAfterConnectedAccounts,
+  }
 }

@@ -238,12 +238,13 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
     parts.push('## Memory (heap used after a full GC)')
     parts.push(
       table(
-        ['library', 'at start', 'after getSession ×N', 'then after login flows ×N'],
+        ['library', 'at start', 'after getSession ×N', 'then after login flows ×N', 'then after connect + Token Vault ×N'],
         report.memory.map((m) => [
           m.library,
           mib(m.heapAtStart),
           `${signedMib(m.heapAfterGetSession - m.heapAtStart)} (N = ${integer(m.getSessionCalls)})`,
           `${signedMib(m.heapAfterFlows - m.heapAtStart)} (N = ${integer(m.loginFlows)})`,
+          `${signedMib(m.heapAfterConnectedAccounts - m.heapAtStart)} (N = ${integer(m.connectedAccountCalls)})`,
         ]),
       ),
     )

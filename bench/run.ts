@@ -131,9 +131,11 @@ if (sections.has('hono')) {
 }
 
 if (sections.has('memory')) {
-  const counts = quick ? { reads: 10_000, flows: 500 } : { reads: 100_000, flows: 10_000 }
-  log(`memory: ${counts.reads} getSession calls and ${counts.flows} login flows…`)
-  report.memory.push(await measureMemory(tenant, ours, counts.reads, counts.flows))
+  const counts = quick ? { reads: 10_000, flows: 500, connected: 500 } : { reads: 100_000, flows: 10_000, connected: 5_000 }
+  log(
+    `memory: ${counts.reads} getSession calls, ${counts.flows} login flows, ${counts.connected} connect starts and Token Vault exchanges…`,
+  )
+  report.memory.push(await measureMemory(tenant, ours, counts.reads, counts.flows, counts.connected))
 }
 
 const markdown = renderMarkdown(report, ours.name, theirs.name)
