@@ -45,6 +45,8 @@ export interface ResolvedConfig extends StoreConfig {
   onError: ErrorHook | undefined
   managementApi: ManagementApiSettings
   identitiesRoute: boolean
+  /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
+  pushedAuthorizationRequests: boolean
 }
 
 function requireString(value: unknown, option: string): string {
@@ -84,6 +86,12 @@ function parseAppBaseUrl(value: string | undefined): URL | undefined {
     throw new ConfigurationError('appBaseUrl', 'must be an http(s) URL')
   }
   return new URL(url.origin)
+}
+
+function optionalBoolean(value: unknown, option: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ConfigurationError(option, 'must be true or false')
+  return value
 }
 
 function positive(value: number | undefined, fallback: number, option: string): number {
@@ -192,5 +200,6 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     onError: options.onError,
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,
+    pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
   }
 }

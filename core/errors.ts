@@ -374,6 +374,31 @@ export class InvalidHostError extends Auth0LinkKitError {
 }
 
 /**
+ * The tenant's pushed authorization request endpoint (PAR, RFC 9126) refused the authorization
+ * parameters, answered invalidly, or could not be reached. Nothing was stored; the user is where
+ * they were. `error` is the OAuth error the endpoint sent, when it sent one.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof PushedAuthorizationError && err.error === 'invalid_request') {
+ *   // Auth0 refused a parameter (an unknown organization, a redirect_uri not in Allowed Callback URLs)
+ * }
+ * ```
+ */
+export class PushedAuthorizationError extends Auth0LinkKitError {
+  static override readonly code = 'pushed_authorization_failed'
+  override readonly name = 'PushedAuthorizationError'
+  override readonly code = PushedAuthorizationError.code
+  override readonly status = 502
+  /** The OAuth `error` from the PAR endpoint, when it sent one. */
+  readonly error: string | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string }) {
+    super(message, options)
+    this.error = options?.error
+  }
+}
+
+/**
  * Every error this library throws, as a discriminated union on `code`.
  *
  * @example
@@ -411,6 +436,7 @@ export type AnyAuth0LinkKitError =
   | ManagementApiError
   | SessionStoreError
   | InvalidHostError
+  | PushedAuthorizationError
 
 /**
  * Every stable error code, for exhaustive `switch` statements.

@@ -192,6 +192,13 @@ export interface AuthOptions {
   managementApi?: ManagementApiOptions
   /** The `/auth/identities` route; off unless `enabled`. */
   identities?: IdentitiesRouteOptions
+  /**
+   * Send the authorization parameters of login, link and unlink to the tenant's pushed
+   * authorization request endpoint (PAR, RFC 9126) over the back channel, so the browser's
+   * `/authorize` URL carries only `client_id` and `request_uri`. Per-call options override it.
+   * A tenant without a PAR endpoint fails the first start with `ConfigurationError`. Default `false`.
+   */
+  pushedAuthorizationRequests?: boolean
 }
 
 /**

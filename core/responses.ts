@@ -107,6 +107,10 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     sentence: 'The app could not reach the place it keeps sessions. Your session is safe; please try again in a moment.',
   },
   invalid_host: { title: 'That request was not valid', sentence: 'The request named a host this app cannot answer for.' },
+  pushed_authorization_failed: {
+    title: 'Auth0 could not start signing you in',
+    sentence: 'Auth0 refused or failed to accept the sign-in request. Nothing about your account changed; please try again.',
+  },
 }
 
 const INTERNAL_ERROR: ErrorText = { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' }

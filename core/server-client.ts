@@ -31,6 +31,8 @@ export interface StartInteractiveLoginOptions<TAppState> {
   authorizationParams?: AuthorizationParameters
   /** Any JSON value; returned unchanged by the matching `complete*` call. */
   appState?: TAppState
+  /** Push the parameters to the tenant first (PAR) for this call; default the `pushedAuthorizationRequests` option. */
+  pushedAuthorizationRequests?: boolean
 }
 
 /**
@@ -163,8 +165,8 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   startInteractiveLogin(options: StartInteractiveLoginOptions<TAppState> = {}, storeOptions: StoreOptions): Promise<URL> {
-    const { authorizationParams, appState } = options
-    return startAuthorization(this.#context, { flow: 'login', authorizationParams, appState }, storeOptions)
+    const { authorizationParams, appState, pushedAuthorizationRequests } = options
+    return startAuthorization(this.#context, { flow: 'login', authorizationParams, appState, pushedAuthorizationRequests }, storeOptions)
   }
 
   /**
@@ -189,10 +191,10 @@ export class ServerClient<TAppState = unknown> {
    */
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const session = await this.#requireSession(storeOptions)
-    const { connection, connectionScope, authorizationParams, appState } = options
+    const { connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests } = options
     return startAuthorization(
       this.#context,
-      { flow: 'link', session, connection, connectionScope, authorizationParams, appState },
+      { flow: 'link', session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests },
       storeOptions,
     )
   }
@@ -219,8 +221,12 @@ export class ServerClient<TAppState = unknown> {
    */
   async startUnlinkUser(options: StartUnlinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const session = await this.#requireSession(storeOptions)
-    const { connection, authorizationParams, appState } = options
-    return startAuthorization(this.#context, { flow: 'unlink', session, connection, authorizationParams, appState }, storeOptions)
+    const { connection, authorizationParams, appState, pushedAuthorizationRequests } = options
+    return startAuthorization(
+      this.#context,
+      { flow: 'unlink', session, connection, authorizationParams, appState, pushedAuthorizationRequests },
+      storeOptions,
+    )
   }
 
   /**

@@ -54,6 +54,14 @@ export interface Auth0EmulatorOptions {
    * Default `false`, Auth0's default for regular web apps (the same token is reused).
    */
   refreshTokenRotation?: boolean
+  /**
+   * Pushed authorization requests (RFC 9126), as Auth0 offers them: `true` (default) serves
+   * `POST /oauth/par` and lists it in discovery; `'required'` also refuses `/authorize` requests
+   * that carry their parameters instead of a `request_uri` (Auth0's "Require Pushed Authorization
+   * Requests"); `false` is a tenant without PAR (no endpoint in discovery, `/oauth/par` 404).
+   * A `request_uri` lives 30 seconds and is used once, as at Auth0.
+   */
+  pushedAuthorizationRequests?: boolean | 'required'
 }
 
 /**
@@ -65,7 +73,7 @@ export interface Auth0EmulatorOptions {
  * expect(emulator.hits[endpoint]).toBe(1)
  * ```
  */
-export type EmulatorEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'logout' | 'userinfo' | 'management'
+export type EmulatorEndpoint = 'discovery' | 'jwks' | 'authorize' | 'token' | 'logout' | 'userinfo' | 'management' | 'par'
 
 /**
  * An Auth0 tenant in one process, as a `Request → Response` function. Made by
@@ -122,6 +130,8 @@ export interface Auth0Emulator {
   lastSid(userId: string): string | undefined
   /** The query of every `/authorize` request, oldest first (e.g. to see `requested_connection_scope`). */
   readonly authorizeRequests: readonly URLSearchParams[]
+  /** The body of every accepted `POST /oauth/par`, client credentials removed, oldest first. */
+  readonly pushedAuthorizationRequests: readonly URLSearchParams[]
 }
 
 /** A grant behind a refresh token; `family` ties the tokens one rotation chain produced. */
@@ -150,6 +160,11 @@ type PendingAuthorization = {
 type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
 
 const CODE_TTL_SECONDS = 600
+/** Auth0's `request_uri` lifetime: a static 30 seconds. */
+const REQUEST_URI_TTL_SECONDS = 30
+const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:'
+/** Form fields of client authentication, which are not authorization parameters. */
+const CLIENT_AUTH_FIELDS = ['client_secret', 'client_assertion', 'client_assertion_type']
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
@@ -158,7 +173,7 @@ const randomId = (bytes = 24): string => base64url.encode(crypto.getRandomValues
 
 /**
  * Creates an in-process Auth0 tenant: discovery, JWKS, `/authorize` (with `link_account` /
- * `unlink_account`), `/oauth/token`, `/userinfo`, logout and `GET /api/v2/users/{id}`.
+ * `unlink_account`), `/oauth/par`, `/oauth/token`, `/userinfo`, logout and `GET /api/v2/users/{id}`.
  * Async because it generates the tenant's RS256 key pair.
  *
  * @example
@@ -198,6 +213,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     logout: 0,
     userinfo: 0,
     management: 0,
+    par: 0,
   }
   const pendingAuthorizations = new Map<string, PendingAuthorization>()
   const codes = new Map<string, IssuedCode>()
@@ -208,6 +224,9 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const sessions = new Map<string, string>()
   const usedAssertionIds = new Set<string>()
   const authorizeRequests: URLSearchParams[] = []
+  const parMode = options.pushedAuthorizationRequests ?? true
+  const pushedRequests = new Map<string, { params: URLSearchParams; expiresAt: number }>()
+  const pushedLog: URLSearchParams[] = []
 
   const discovery = {
     issuer,
@@ -241,14 +260,68 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       'updated_at',
     ],
     request_uri_parameter_supported: false,
+    ...(parMode
+      ? { pushed_authorization_request_endpoint: `${origin}/oauth/par`, require_pushed_authorization_requests: parMode === 'required' }
+      : {}),
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
   }
 
   // ---- /authorize ------------------------------------------------------------------------
 
+  /** `/authorize` as the browser calls it: with its parameters, or with a pushed request's `request_uri`. */
+  async function authorizeRequest(query: URLSearchParams): Promise<Response> {
+    authorizeRequests.push(new URLSearchParams(query))
+    const requestUri = query.get('request_uri')
+    if (requestUri === null) {
+      if (parMode === 'required') {
+        return html(messagePage(domain, 'Pushed authorization required', 'This client must push its authorization requests (PAR).'), 400)
+      }
+      return authorize(query)
+    }
+    const pushed = pushedRequests.get(requestUri)
+    // RFC 9126 §4: only the pushed parameters count; the query may add nothing but client_id.
+    if (!pushed || query.get('client_id') !== clientId) {
+      return html(messagePage(domain, 'Invalid request_uri', 'The request_uri is unknown, already used, or not this client’s.'), 400)
+    }
+    pushedRequests.delete(requestUri)
+    if (pushed.expiresAt < now()) {
+      return redirect(pushed.params.get('redirect_uri') ?? '', {
+        error: 'invalid_request_uri',
+        error_description: 'The request_uri has expired',
+        state: pushed.params.get('state') ?? undefined,
+      })
+    }
+    return authorize(pushed.params)
+  }
+
+  // ---- /oauth/par ------------------------------------------------------------------------
+
+  /** RFC 9126 §2: the client authenticates, and the request is checked as `/authorize` would check it. */
+  async function pushAuthorization(request: Request): Promise<Response> {
+    if (!parMode) return json({ error: 'not_found', error_description: 'Pushed authorization requests are not enabled' }, 404)
+    const form = await readForm(request)
+    if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
+    const clientProblem = await authenticateClient(request, form)
+    if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
+    if (form.has('request_uri')) return oauthError(400, 'invalid_request', 'request_uri cannot be pushed')
+    const params = new URLSearchParams(form)
+    for (const field of CLIENT_AUTH_FIELDS) params.delete(field)
+    params.set('client_id', clientId)
+    if (!httpUrl(params.get('redirect_uri'))) return oauthError(400, 'invalid_request', 'redirect_uri must be an absolute http(s) URL')
+    if (params.get('response_type') !== 'code') return oauthError(400, 'unsupported_response_type', 'Only response_type=code is supported')
+    if (!params.get('code_challenge') || params.get('code_challenge_method') !== 'S256') {
+      return oauthError(400, 'invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256')
+    }
+    if (!params.get('state')) return oauthError(400, 'invalid_request', 'state is required')
+    for (const [uri, entry] of pushedRequests) if (entry.expiresAt < now()) pushedRequests.delete(uri)
+    const requestUri = `${REQUEST_URI_PREFIX}${randomId()}`
+    pushedRequests.set(requestUri, { params, expiresAt: now() + REQUEST_URI_TTL_SECONDS })
+    pushedLog.push(new URLSearchParams(params))
+    return json({ request_uri: requestUri, expires_in: REQUEST_URI_TTL_SECONDS }, 201)
+  }
+
   async function authorize(params: URLSearchParams): Promise<Response> {
-    authorizeRequests.push(new URLSearchParams(params))
     // Never redirect to a URI that failed validation; like Auth0, show an error page instead.
     if (params.get('client_id') !== clientId) {
       return html(messagePage(domain, 'Unknown client', 'client_id is missing or is not a client of this tenant.'), 400)
@@ -547,9 +620,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const routes: Record<string, Route> = {
     '/.well-known/openid-configuration': { endpoint: 'discovery', methods: ['GET'], run: () => json(discovery) },
     '/.well-known/jwks.json': { endpoint: 'jwks', methods: ['GET'], run: () => json(signer.jwks) },
-    '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorize(url.searchParams) },
+    '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorizeRequest(url.searchParams) },
     '/authorize/decision': { methods: ['POST'], run: decide },
     '/oauth/token': { endpoint: 'token', methods: ['POST'], run: token },
+    '/oauth/par': { endpoint: 'par', methods: ['POST'], run: pushAuthorization },
     '/userinfo': { endpoint: 'userinfo', methods: ['GET', 'POST'], run: userinfo },
     '/oidc/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'post_logout_redirect_uri') },
     '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'returnTo') },
@@ -602,6 +676,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     clientSecret,
     hits,
     authorizeRequests,
+    pushedAuthorizationRequests: pushedLog,
     handle: (request) => dispatch(request, request.signal),
     fetch: emulatorFetch,
     getUser: (userId) => {

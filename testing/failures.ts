@@ -48,14 +48,14 @@ export type IdTokenTamper =
  */
 export type EmulatorFailure =
   | {
-      endpoint: 'discovery' | 'jwks' | 'token' | 'userinfo' | 'management'
+      endpoint: 'discovery' | 'jwks' | 'token' | 'userinfo' | 'management' | 'par'
       status: number
       body?: string
       contentType?: string
       times?: number
     }
-  | { endpoint: 'discovery' | 'jwks' | 'token'; delayMs: number; times?: number }
-  | { endpoint: 'discovery' | 'jwks' | 'token'; network: true; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'par'; delayMs: number; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'par'; network: true; times?: number }
   | { endpoint: 'authorize'; error: string; errorDescription?: string; times?: number }
   | { endpoint: 'token'; idToken: IdTokenTamper; times?: number }
 

@@ -11,10 +11,13 @@ import type { Continuation, StoreOptions, TransactionData } from '../stores.js'
 import { appOrigin } from '../urls.js'
 import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
+import { pushAuthorizationRequest } from './par.js'
 
 interface CommonAuthorizeRequest {
   authorizationParams?: AuthorizationParameters | undefined
   appState?: unknown
+  /** Push the parameters (PAR) for this start; `undefined` follows the configured default. */
+  pushedAuthorizationRequests?: boolean | undefined
 }
 
 /** What one start step needs: login has no session; link and unlink carry the signed-in one. */
@@ -50,11 +53,14 @@ function transactionFields(request: AuthorizeRequest): Partial<TransactionData> 
 
 /**
  * Starts login, link or unlink: merges the parameters, creates PKCE, `state` and `nonce`, stores
- * the transaction under its `state`, and returns Auth0's `/authorize` URL.
+ * the transaction under its `state`, and returns Auth0's `/authorize` URL: with every parameter,
+ * or, with pushed authorization requests, with only `client_id` and the `request_uri` the
+ * parameters were pushed under (see {@link pushAuthorizationRequest}).
  *
  * @throws {InvalidRequestError} when link or unlink names no valid connection, or the
  *   transaction is too large to store.
  * @throws {DiscoveryError} when the tenant has no authorization endpoint.
+ * @throws {ConfigurationError} / {PushedAuthorizationError} / {TimeoutError} from the push, with PAR.
  * @see [RFC 6749 §4.1.1 - Authorization Request](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.1)
  * @see [RFC 7636 §4 - PKCE](https://www.rfc-editor.org/rfc/rfc7636.html#section-4)
  * @see [Auth0: User account linking](https://auth0.com/docs/manage-users/user-accounts/user-account-linking)
@@ -84,20 +90,31 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
     ...transactionFields(request),
   }
+  const parameters = new URLSearchParams(params)
+  parameters.set('client_id', config.clientId)
+  parameters.set('redirect_uri', redirectUri)
+  parameters.set('response_type', 'code')
+  parameters.set('code_challenge_method', 'S256')
+  parameters.set('state', state)
+  parameters.set('nonce', nonce)
+  const url = new URL(as.authorization_endpoint)
+
+  if (request.pushedAuthorizationRequests ?? config.pushedAuthorizationRequests) {
+    parameters.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier))
+    // Stored only once the tenant accepted the push: a refused start leaves no transaction behind.
+    const requestUri = await pushAuthorizationRequest(context, as, parameters, storeOptions.request.signal)
+    await context.transactionStore.set(state, transaction, storeOptions)
+    url.searchParams.set('client_id', config.clientId)
+    url.searchParams.set('request_uri', requestUri)
+    return url
+  }
+
   // Both wait on Web Crypto (AES-GCM for the cookie, SHA-256 for the challenge); run them together.
   const [codeChallenge] = await Promise.all([
     oauth.calculatePKCECodeChallenge(codeVerifier),
     context.transactionStore.set(state, transaction, storeOptions),
   ])
-
-  const url = new URL(as.authorization_endpoint)
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value)
-  url.searchParams.set('client_id', config.clientId)
-  url.searchParams.set('redirect_uri', redirectUri)
-  url.searchParams.set('response_type', 'code')
-  url.searchParams.set('code_challenge', codeChallenge)
-  url.searchParams.set('code_challenge_method', 'S256')
-  url.searchParams.set('state', state)
-  url.searchParams.set('nonce', nonce)
+  parameters.set('code_challenge', codeChallenge)
+  for (const [key, value] of parameters) url.searchParams.set(key, value)
   return url
 }

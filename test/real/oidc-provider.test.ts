@@ -1,0 +1,55 @@
+// Our flows against panva's certified OpenID provider (oidc-provider 8) rather than our emulator:
+// a misreading of RFC 9126 (PAR), RFC 9449 (DPoP) or RFC 7523 (private_key_jwt) that the emulator
+// shares with the code would still fail here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAuth } from '../../core/index.js'
+import { APP_ORIGIN, SECRET } from '../support/tenant.js'
+import { ProviderBrowser, type RunningProvider, startProvider } from './oidc-provider.js'
+
+const CALLBACK = `${APP_ORIGIN}/auth/callback`
+const PAR_CLIENT = { client_id: 'par-client', client_secret: 'par-client-secret-that-is-long-enough' }
+
+let op: RunningProvider
+
+beforeAll(async () => {
+  op = await startProvider({
+    clients: [
+      {
+        ...PAR_CLIENT,
+        redirect_uris: [CALLBACK],
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'client_secret_post',
+        // The provider refuses any authorization request of this client that was not pushed.
+        require_pushed_authorization_requests: true,
+      },
+    ],
+  })
+})
+
+afterAll(async () => {
+  await op?.stop()
+})
+
+describe('against oidc-provider', () => {
+  it('signs in with PAR: the parameters are pushed, /authorize carries only client_id and request_uri', async () => {
+    const auth = createAuth({
+      domain: op.issuer,
+      clientId: PAR_CLIENT.client_id,
+      clientSecret: PAR_CLIENT.client_secret,
+      secret: SECRET,
+      appBaseUrl: APP_ORIGIN,
+      pushedAuthorizationRequests: true,
+      authorizationParams: { prompt: 'consent' },
+    })
+    const browser = new ProviderBrowser(auth, APP_ORIGIN, op.issuer)
+    const landed = await browser.signIn('/auth/login?returnTo=/home', 'alice')
+    expect(landed.pathname).toBe('/home')
+    expect(op.requests.filter((request) => request.path === '/request').map((request) => request.method)).toEqual(['POST'])
+    const authorize = browser.visits.find((visit) => visit.url.pathname === '/auth')!
+    expect([...authorize.url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri'])
+    const session = await auth.getSession(browser.request('/'))
+    expect(session?.user.sub).toBe('alice')
+    expect(session?.refreshToken).toBeTruthy()
+    expect(session?.tokenSets[0]?.accessToken).toBeTruthy()
+  })
+})
