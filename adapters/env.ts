@@ -25,6 +25,7 @@ export const ENV_OPTIONS = {
   AUTH0_SECRET: 'secret',
   APP_BASE_URL: 'appBaseUrl',
   AUTH0_PUSHED_AUTHORIZATION_REQUESTS: 'pushedAuthorizationRequests',
+  AUTH0_ORGANIZATION: 'organization',
 } as const satisfies Record<string, keyof AuthOptions>
 
 /** Options that are on or off: their variables read `true` or `false` (any case). */
@@ -40,7 +41,7 @@ function parseBoolean(variable: string, option: string, value: string): boolean 
 /**
  * Fills each option missing from `options` from its environment variable (`AUTH0_DOMAIN`,
  * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`,
- * `AUTH0_PUSHED_AUTHORIZATION_REQUESTS` as `true`/`false`). A variable is only
+ * `AUTH0_PUSHED_AUTHORIZATION_REQUESTS` as `true`/`false`, `AUTH0_ORGANIZATION`). A variable is only
  * read when its option is missing, so an app configured in code needs no access to the
  * environment at all. Explicit options always win; empty variables count as unset.
  *

@@ -6,7 +6,7 @@
 import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
 import { completeAuthorization } from './flows/callback.js'
-import type { AuthOptions, Routes } from './options.js'
+import type { AuthOptions, AuthorizationParameters, Routes } from './options.js'
 import { empty, errorResponse, json, redirect } from './responses.js'
 import { isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
 import { flowContextOf, ServerClient } from './server-client.js'
@@ -88,6 +88,28 @@ async function requestParameters(request: Request): Promise<URLSearchParams> {
 }
 
 /**
+ * What `/auth/login` passes on from its query to `/authorize`, and nothing else: Auth0's
+ * organization invitation links land here with `invitation` and `organization`, and a sign-up
+ * button may ask for `screen_hint=signup`. Every other parameter (scope, audience, prompt,
+ * redirect_uri) stays the app's to choose, so a crafted link cannot change what login asks for.
+ */
+const FORWARDED_LOGIN_PARAMETERS = ['organization', 'invitation', 'login_hint', 'screen_hint', 'ui_locales'] as const
+
+// Printable, no control characters (CR/LF), and short: these only ever hold a hint or a tag.
+const FORWARDED_VALUE = /^[^\p{Cc}]{1,256}$/u
+
+function forwardedLoginParameters(params: URLSearchParams): AuthorizationParameters {
+  const forwarded: AuthorizationParameters = {}
+  for (const name of FORWARDED_LOGIN_PARAMETERS) {
+    const value = params.get(name)
+    if (value === null || value === '') continue
+    if (!FORWARDED_VALUE.test(value)) throw new InvalidRequestError(`The login route's ${name} parameter is malformed`)
+    forwarded[name] = value
+  }
+  return forwarded
+}
+
+/**
  * Creates the auth instance: a {@link ServerClient} plus Web handlers for every route.
  *
  * @example
@@ -134,7 +156,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     if (isPrefetch(request)) return empty(204)
     const params = await requestParameters(request)
     const appState: HandlerAppState = { returnTo: safeReturnTo(params.get('returnTo'), originOf(request)) }
-    const url = await startAuthorization(context, { flow: 'login', appState }, storeOptions)
+    const authorizationParams = forwardedLoginParameters(params)
+    const url = await startAuthorization(context, { flow: 'login', appState, authorizationParams }, storeOptions)
     return redirect(url, storeOptions.response.headers)
   })
 

@@ -4,6 +4,7 @@
  */
 
 import { ConfigurationError } from './errors.js'
+import { isOrganization } from './flows/organization.js'
 import type { HttpSettings } from './http.js'
 import {
   type AuthOptions,
@@ -94,6 +95,22 @@ function optionalBoolean(value: unknown, option: string): boolean {
   return value
 }
 
+function parseOrganization(options: AuthOptions): AuthorizationParameters {
+  const params: AuthorizationParameters = { ...options.authorizationParams }
+  const { organization } = options
+  if (organization === undefined) {
+    if (params.organization !== undefined && !isOrganization(params.organization)) {
+      throw new ConfigurationError('authorizationParams.organization', 'must be an Auth0 organization id (org_…) or name')
+    }
+    return params
+  }
+  if (!isOrganization(organization)) throw new ConfigurationError('organization', 'must be an Auth0 organization id (org_…) or name')
+  if (params.organization !== undefined && params.organization !== organization) {
+    throw new ConfigurationError('organization', 'differs from authorizationParams.organization; set one of them')
+  }
+  return { ...params, organization }
+}
+
 function positive(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback
   if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(option, 'must be a positive number')
@@ -175,7 +192,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     secrets: [...secrets],
     appBaseUrl: parseAppBaseUrl(options.appBaseUrl),
     trustProxy: options.trustProxy === true,
-    authorizationParams: { ...options.authorizationParams },
+    authorizationParams: parseOrganization(options),
     routes: parseRoutes(options.routes),
     session: {
       rolling: options.session?.rolling ?? true,

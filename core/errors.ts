@@ -230,6 +230,25 @@ export class UserMismatchError extends Auth0LinkKitError {
 }
 
 /**
+ * A login, link or unlink asked for an organization and the ID token came back without it: no
+ * `org_id` equal to the requested id (a value starting `org_`), or no `org_name` equal to the
+ * requested name (compared lower-cased). Nothing was written; an existing session is unchanged.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof OrganizationMismatchError) {
+ *   // the user signed in to another organization (or none): offer to sign in to the right one
+ * }
+ * ```
+ */
+export class OrganizationMismatchError extends Auth0LinkKitError {
+  static override readonly code = 'organization_mismatch'
+  override readonly name = 'OrganizationMismatchError'
+  override readonly code = OrganizationMismatchError.code
+  override readonly status = 403
+}
+
+/**
  * The tenant's discovery document or key set could not be fetched or parsed.
  *
  * @example
@@ -428,6 +447,7 @@ export type AnyAuth0LinkKitError =
   | TokenExchangeError
   | IdTokenError
   | UserMismatchError
+  | OrganizationMismatchError
   | DiscoveryError
   | TimeoutError
   | MissingRefreshTokenError

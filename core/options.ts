@@ -25,7 +25,11 @@ export interface AuthorizationParameters {
   redirect_uri?: string
   prompt?: string
   max_age?: number
+  /** An Auth0 organization id (`org_…`) or name; the ID token must come back for it. */
   organization?: string
+  /** An organization invitation ticket; only together with `organization`. */
+  invitation?: string
+  screen_hint?: string
   ui_locales?: string
   login_hint?: string
   connection?: string
@@ -199,6 +203,13 @@ export interface AuthOptions {
    * A tenant without a PAR endpoint fails the first start with `ConfigurationError`. Default `false`.
    */
   pushedAuthorizationRequests?: boolean
+  /**
+   * The Auth0 organization (id `org_…` or name) every login asks for, the same as
+   * `authorizationParams.organization`; per-call parameters and `/auth/login?organization=`
+   * override it. The ID token must carry it (`org_id`, or `org_name` compared lower-cased), or
+   * the callback fails with `OrganizationMismatchError`.
+   */
+  organization?: string
 }
 
 /**

@@ -84,6 +84,10 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'That account belongs to another user',
     sentence: 'The attempt came back signed in as someone else, so it was not applied. You are still signed in as before.',
   },
+  organization_mismatch: {
+    title: 'That sign-in was for another organization',
+    sentence: 'Auth0 signed you in to a different organization than the one this app asked for, so it was not accepted.',
+  },
   discovery_failed: {
     title: 'Auth0 cannot be reached',
     sentence: 'The app could not reach its Auth0 tenant. Please try again in a moment.',

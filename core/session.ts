@@ -61,6 +61,8 @@ export interface SessionData {
     createdAt: number
     /** Seconds since the epoch of the last write; bounds the inactivity duration. */
     updatedAt: number
+    /** The Auth0 organization (`org_id`) the session is signed in to; link and unlink stay in it. */
+    organization?: string
   }
 }
 
@@ -133,6 +135,7 @@ export function applyTokenResponse(
 ): { session: SessionData; tokenSet: TokenSet } {
   const tokenSet = tokenSetFrom(tokens, audience)
   const sid = typeof claims?.sid === 'string' ? { sid: claims.sid } : {}
+  const organization = typeof claims?.org_id === 'string' ? { organization: claims.org_id } : {}
   const refreshToken = tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}
   if (!existing) {
     if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
@@ -141,7 +144,7 @@ export function applyTokenResponse(
       user: userFromIdTokenClaims(claims),
       idToken: tokens.id_token,
       tokenSets: [tokenSet],
-      internal: { createdAt: now, updatedAt: now, ...sid },
+      internal: { createdAt: now, updatedAt: now, ...sid, ...organization },
       ...refreshToken,
     }
     return { session, tokenSet }
@@ -152,7 +155,7 @@ export function applyTokenResponse(
       ? { user: { ...existing.user, ...userFromIdTokenClaims(claims) }, idToken: tokens.id_token }
       : {}),
     tokenSets: withTokenSet(existing.tokenSets, tokenSet),
-    internal: { ...existing.internal, ...sid },
+    internal: { ...existing.internal, ...sid, ...organization },
     ...refreshToken,
   }
   return { session, tokenSet }

@@ -56,6 +56,8 @@ export interface TransactionData {
   /** For link and unlink: the user who started it, who must come back. */
   sub?: string
   connection?: string
+  /** The organization (id or name) the start asked for; the ID token must come back for it. */
+  organization?: string
   /** A login started by a signed-out `/auth/link` or `/auth/unlink`: the flow the callback goes on into. */
   continuation?: Continuation
   createdAt: number

@@ -3,6 +3,7 @@ import { base64url, importJWK, jwtVerify } from 'jose'
 import type { EmulatorFailure } from './failures.js'
 import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
 import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
+import { type EmulatedOrganization, OrganizationDirectory } from './organizations.js'
 import { consentPage, messagePage, signInPage } from './pages.js'
 import type { Claims } from './tokens.js'
 import { TokenSigner, withOverrides } from './tokens.js'
@@ -62,6 +63,14 @@ export interface Auth0EmulatorOptions {
    * A `request_uri` lives 30 seconds and is used once, as at Auth0.
    */
   pushedAuthorizationRequests?: boolean | 'required'
+  /**
+   * Auth0 Organizations. `/authorize` with `organization` (an id, or a name in any case) signs in
+   * members only (`access_denied` otherwise), refuses an unknown organization and an `invitation`
+   * without one (`invalid_request`), and issues ID and access tokens with `org_id` and `org_name`.
+   * An invitation from {@link Auth0Emulator.inviteToOrganization} signs its invitee in and makes
+   * them a member. Default none.
+   */
+  organizations?: EmulatedOrganization[]
 }
 
 /**
@@ -132,6 +141,13 @@ export interface Auth0Emulator {
   readonly authorizeRequests: readonly URLSearchParams[]
   /** The body of every accepted `POST /oauth/par`, client credentials removed, oldest first. */
   readonly pushedAuthorizationRequests: readonly URLSearchParams[]
+  /**
+   * A single-use invitation ticket for `userId` to join the organization (id or name), for an
+   * invitation link such as `/auth/login?invitation=<ticket>&organization=<org_id>`.
+   */
+  inviteToOrganization(organization: string, userId: string): string
+  /** A copy of the organization record (its members), for inspection. */
+  getOrganization(id: string): EmulatedOrganization | undefined
 }
 
 /** A grant behind a refresh token; `family` ties the tokens one rotation chain produced. */
@@ -145,6 +161,7 @@ interface Grant {
   audience: string | undefined
   sid: string
   authTime: number
+  organization?: { id: string; name: string } | undefined
 }
 
 type PendingAuthorization = {
@@ -155,6 +172,8 @@ type PendingAuthorization = {
   codeChallenge: string
   scope: string
   audience: string | undefined
+  organization: EmulatedOrganization | undefined
+  invitation: string | undefined
 } & ({ kind: 'login' } | { kind: 'link' | 'unlink'; connection: string; connectionScope: string | undefined })
 
 type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
@@ -227,6 +246,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const parMode = options.pushedAuthorizationRequests ?? true
   const pushedRequests = new Map<string, { params: URLSearchParams; expiresAt: number }>()
   const pushedLog: URLSearchParams[] = []
+  const organizations = new OrganizationDirectory(options.organizations ?? [])
 
   const discovery = {
     issuer,
@@ -343,7 +363,19 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (!state) return refuse('invalid_request', 'state is required')
 
     const scopes = (params.get('scope') ?? 'openid').split(' ').filter(Boolean)
+    const organizationParam = params.get('organization')
+    const invitation = params.get('invitation') ?? undefined
+    if (invitation !== undefined && organizationParam === null) return refuse('invalid_request', 'invitation requires organization')
+    const organization = organizationParam === null ? undefined : organizations.find(organizationParam)
+    if (organizationParam !== null && !organization) {
+      return refuse('invalid_request', `parameter organization is invalid: no organization found by the id or name ${organizationParam}`)
+    }
+    if (organization && invitation !== undefined && !organizations.invitee(invitation, organization)) {
+      return refuse('invalid_request', 'The invitation is unknown, already used, or for another organization')
+    }
     const common = {
+      organization,
+      invitation,
       redirectUri,
       state,
       codeChallenge,
@@ -353,7 +385,8 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     }
     const isLink = scopes.includes('link_account')
     if (!isLink && !scopes.includes('unlink_account')) {
-      const userId = users.find(params.get('login_hint'))?.user_id ?? signedInUser
+      const invitee = organization && invitation !== undefined ? organizations.invitee(invitation, organization) : undefined
+      const userId = users.find(params.get('login_hint'))?.user_id ?? invitee ?? signedInUser
       return begin({ ...common, kind: 'login', userId })
     }
     if (isLink && scopes.includes('unlink_account')) return refuse('invalid_request', 'link_account and unlink_account cannot be combined')
@@ -412,6 +445,19 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   }
 
   async function approve(authorization: PendingAuthorization): Promise<Response> {
+    const { organization, invitation } = authorization
+    if (organization) {
+      if (invitation !== undefined && organizations.invitee(invitation, organization) === authorization.userId) {
+        organizations.accept(invitation, organization)
+      }
+      if (!organizations.isMember(organization, authorization.userId)) {
+        return redirect(authorization.redirectUri, {
+          error: 'access_denied',
+          error_description: `user ${authorization.userId} is not part of the ${organization.id} organization`,
+          state: authorization.state,
+        })
+      }
+    }
     if (authorization.kind === 'link') await users.link(authorization.userId, authorization.connection)
     if (authorization.kind === 'unlink') users.unlink(authorization.userId, authorization.connection)
     // Linking happens inside the user's existing Auth0 session; only a sign-in starts a new one.
@@ -421,7 +467,14 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const code = randomId()
     codes.set(code, {
       ...authorization,
-      grant: { userId, scope, audience, sid, authTime: now() },
+      grant: {
+        userId,
+        scope,
+        audience,
+        sid,
+        authTime: now(),
+        ...(organization ? { organization: { id: organization.id, name: organization.name } } : {}),
+      },
       expiresAt: now() + CODE_TTL_SECONDS,
     })
     return redirect(authorization.redirectUri, { code, state: authorization.state })
@@ -516,6 +569,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
         iat,
         exp: iat + accessTokenTtl,
         jti: randomId(12),
+        ...organizationClaims(grant),
       }),
       token_type: 'Bearer',
       expires_in: accessTokenTtl,
@@ -540,9 +594,14 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       ...(nonce === undefined ? {} : { nonce }),
       sid: grant.sid,
       auth_time: grant.authTime,
+      ...organizationClaims(grant),
     }
     const tamper = failures.take('token', isIdTokenFailure)
     return tamper ? signer.signTampered(claims, tamper.idToken, clientSecret) : signer.sign(claims)
+  }
+
+  function organizationClaims(grant: Grant): Claims {
+    return grant.organization ? { org_id: grant.organization.id, org_name: grant.organization.name } : {}
   }
 
   async function managementToken(audience: string | null): Promise<Response> {
@@ -690,6 +749,11 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     fail: (failure) => failures.add(failure),
     clearFailures: () => failures.clear(),
     lastSid: (userId) => sessions.get(userId),
+    inviteToOrganization: (organization, userId) => {
+      if (!users.get(userId)) throw new TypeError(`inviteToOrganization: ${userId} is not one of the emulated users`)
+      return organizations.invite(organization, userId)
+    },
+    getOrganization: (id) => organizations.get(id),
     async createLogoutToken(claims, overrides, options = {}) {
       const iat = now()
       const logoutClaims = withOverrides(

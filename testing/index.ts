@@ -2,4 +2,5 @@ export type { Auth0Emulator, Auth0EmulatorOptions, EmulatorEndpoint } from './em
 export { createAuth0Emulator } from './emulator.js'
 export type { EmulatorFailure, IdTokenTamper } from './failures.js'
 export { auth0Handlers } from './msw.js'
+export type { EmulatedOrganization } from './organizations.js'
 export type { EmulatedIdentity, EmulatedUser } from './users.js'

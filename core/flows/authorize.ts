@@ -11,6 +11,7 @@ import type { Continuation, StoreOptions, TransactionData } from '../stores.js'
 import { appOrigin } from '../urls.js'
 import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
+import { requestedOrganization } from './organization.js'
 import { pushAuthorizationRequest } from './par.js'
 
 interface CommonAuthorizeRequest {
@@ -46,6 +47,17 @@ function flowParameters(request: AuthorizeRequest): FlowParameters {
   return parameters
 }
 
+/**
+ * The per-call parameters; link and unlink stay in the organization the session is signed in to
+ * unless the call names another, since Auth0 issues their ID token for the organization asked.
+ */
+function perCallParameters(request: AuthorizeRequest): AuthorizationParameters {
+  const perCall = request.authorizationParams ?? {}
+  if (request.flow === 'login' || perCall.organization !== undefined) return perCall
+  const { organization } = request.session.internal
+  return organization === undefined ? perCall : { ...perCall, organization }
+}
+
 function transactionFields(request: AuthorizeRequest): Partial<TransactionData> {
   if (request.flow === 'login') return request.continuation ? { continuation: request.continuation } : {}
   return { sub: request.session.user.sub, connection: request.connection }
@@ -57,8 +69,9 @@ function transactionFields(request: AuthorizeRequest): Partial<TransactionData> 
  * or, with pushed authorization requests, with only `client_id` and the `request_uri` the
  * parameters were pushed under (see {@link pushAuthorizationRequest}).
  *
- * @throws {InvalidRequestError} when link or unlink names no valid connection, or the
- *   transaction is too large to store.
+ * @throws {InvalidRequestError} when link or unlink names no valid connection, the organization or
+ *   invitation is malformed (or an invitation has no organization), or the transaction is too
+ *   large to store.
  * @throws {DiscoveryError} when the tenant has no authorization endpoint.
  * @throws {ConfigurationError} / {PushedAuthorizationError} / {TimeoutError} from the push, with PAR.
  * @see [RFC 6749 §4.1.1 - Authorization Request](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.1)
@@ -70,7 +83,8 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   const owned = flowParameters(request)
   const as = await context.tenant.metadata(storeOptions.request.signal)
   if (!as.authorization_endpoint) throw new DiscoveryError('The discovery document has no authorization_endpoint')
-  const params = mergeAuthorizationParams(request.flow, config.authorizationParams, request.authorizationParams ?? {}, owned)
+  const params = mergeAuthorizationParams(request.flow, config.authorizationParams, perCallParameters(request), owned)
+  const organization = requestedOrganization(params)
 
   const redirectUri = params.redirect_uri ?? new URL(config.routes.callback, appOrigin(config, storeOptions.request)).href
   const codeVerifier = oauth.generateRandomCodeVerifier()
@@ -88,6 +102,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     createdAt: nowInSeconds(),
     ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAge } : {}),
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
+    ...(organization !== undefined ? { organization } : {}),
     ...transactionFields(request),
   }
   const parameters = new URLSearchParams(params)

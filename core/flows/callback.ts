@@ -16,6 +16,7 @@ import {
 import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../session.js'
 import type { Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
 import type { FlowContext } from './context.js'
+import { checkOrganization } from './organization.js'
 import { requestTokens } from './token-request.js'
 
 /**
@@ -84,6 +85,7 @@ function validateAuthorizationResponse(context: FlowContext, as: oauth.Authoriza
  * @throws {AuthorizationError} when Auth0 redirected back with an OAuth error.
  * @throws {MissingSessionError} when a link or unlink finds the session ended meanwhile.
  * @throws {UserMismatchError} when a link or unlink comes back for another user.
+ * @throws {OrganizationMismatchError} when the ID token is not for the organization the start asked for.
  * @throws {TokenExchangeError} / {IdTokenError} / {TimeoutError} from the code exchange.
  * @see [RFC 6749 §4.1.2 - Authorization Response](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2)
  * @see [RFC 9207 - Authorization Server Issuer Identification](https://www.rfc-editor.org/rfc/rfc9207.html)
@@ -138,6 +140,7 @@ export async function completeAuthorization(
   if (existing && claims.sub !== existing.user.sub) {
     throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
   }
+  if (transaction.organization !== undefined) checkOrganization(transaction.organization, claims)
   let { session } = applyTokenResponse(existing, tokens, claims, transaction.audience)
   if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, userFromIdTokenClaims(claims))
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
