@@ -3,6 +3,7 @@
  * the core reads. A misconfiguration fails here with a `ConfigurationError` naming the option.
  */
 
+import { type ClientAssertionKey, parseClientAssertionKey } from './client-assertion.js'
 import { ConfigurationError } from './errors.js'
 import { isOrganization } from './flows/organization.js'
 import type { HttpSettings } from './http.js'
@@ -31,7 +32,7 @@ export interface ManagementApiSettings {
 /** How the app authenticates to the token endpoint. */
 export type ClientAuthentication =
   | { method: 'client_secret_post'; clientSecret: string }
-  | { method: 'private_key_jwt'; signingKey: CryptoKey }
+  | { method: 'private_key_jwt'; key: ClientAssertionKey }
 
 /** The validated, defaulted configuration every part of the core reads. Internal. */
 export interface ResolvedConfig extends StoreConfig {
@@ -167,7 +168,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   }
   const clientAuthentication: ClientAuthentication =
     options.clientAssertionSigningKey !== undefined
-      ? { method: 'private_key_jwt', signingKey: options.clientAssertionSigningKey }
+      ? { method: 'private_key_jwt', key: parseClientAssertionKey(options.clientAssertionSigningKey, options.clientAssertionSigningAlg) }
       : { method: 'client_secret_post', clientSecret: requireString(options.clientSecret, 'clientSecret') }
   const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret
   if (!Array.isArray(secrets) || secrets.length === 0) {

@@ -3,6 +3,7 @@
  * defaults live in `config.ts`; nothing here runs.
  */
 
+import type { JWK } from 'jose'
 import type { CookieOptions } from './cookies/cookie-options.js'
 import type { SessionData, UserClaims } from './session.js'
 import type { StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
@@ -169,8 +170,14 @@ export interface AuthOptions {
   domain: string
   clientId: string
   clientSecret?: string
-  /** A private key for `private_key_jwt` client authentication instead of `clientSecret`. */
-  clientAssertionSigningKey?: CryptoKey
+  /**
+   * A private key for `private_key_jwt` client authentication instead of `clientSecret`: a
+   * CryptoKey, a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`), or a private JWK (its `kid`
+   * is sent). Checked at construction; a PEM or JWK is imported once, on first use.
+   */
+  clientAssertionSigningKey?: CryptoKey | string | JWK
+  /** The assertion's JWS algorithm; default `RS256`. Auth0 accepts `RS256`, `RS384` and `PS256`. */
+  clientAssertionSigningAlg?: string
   /** At least 32 characters; an array rotates secrets (the first encrypts, all decrypt). */
   secret: string | readonly string[]
   /** The app's origin; derived from each request when omitted. */

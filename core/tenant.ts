@@ -4,6 +4,7 @@
  */
 
 import * as oauth from 'oauth4webapi'
+import { clientAssertionAuth } from './client-assertion.js'
 import type { ClientAuthentication } from './config.js'
 import { DiscoveryError, TimeoutError } from './errors.js'
 import { callAuth0, type HttpOptions, type HttpSettings } from './http.js'
@@ -19,7 +20,7 @@ export interface TenantSettings {
 
 function clientAuthFor(authentication: ClientAuthentication): oauth.ClientAuth {
   return authentication.method === 'private_key_jwt'
-    ? oauth.PrivateKeyJwt(authentication.signingKey)
+    ? clientAssertionAuth(authentication.key)
     : oauth.ClientSecretPost(authentication.clientSecret)
 }
 

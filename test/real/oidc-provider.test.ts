@@ -1,6 +1,7 @@
 // Our flows against panva's certified OpenID provider (oidc-provider 8) rather than our emulator:
 // a misreading of RFC 9126 (PAR), RFC 9449 (DPoP) or RFC 7523 (private_key_jwt) that the emulator
 // shares with the code would still fail here.
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAuth } from '../../core/index.js'
 import { APP_ORIGIN, SECRET } from '../support/tenant.js'
@@ -8,6 +9,9 @@ import { ProviderBrowser, type RunningProvider, startProvider } from './oidc-pro
 
 const CALLBACK = `${APP_ORIGIN}/auth/callback`
 const PAR_CLIENT = { client_id: 'par-client', client_secret: 'par-client-secret-that-is-long-enough' }
+
+const assertionKey = await generateKeyPair('PS256', { extractable: true })
+const JWT_CLIENT = 'private-key-jwt-client'
 
 let op: RunningProvider
 
@@ -21,6 +25,14 @@ beforeAll(async () => {
         token_endpoint_auth_method: 'client_secret_post',
         // The provider refuses any authorization request of this client that was not pushed.
         require_pushed_authorization_requests: true,
+      },
+      {
+        client_id: JWT_CLIENT,
+        redirect_uris: [CALLBACK],
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'PS256',
+        jwks: { keys: [{ ...(await exportJWK(assertionKey.publicKey)), kid: 'app-assertion-key', use: 'sig', alg: 'PS256' }] },
       },
     ],
   })
@@ -51,5 +63,47 @@ describe('against oidc-provider', () => {
     expect(session?.user.sub).toBe('alice')
     expect(session?.refreshToken).toBeTruthy()
     expect(session?.tokenSets[0]?.accessToken).toBeTruthy()
+  })
+
+  it('authenticates with private_key_jwt (a PKCS#8 PEM, PS256) at the PAR and token endpoints', async () => {
+    const auth = createAuth({
+      domain: op.issuer,
+      clientId: JWT_CLIENT,
+      clientAssertionSigningKey: await exportPKCS8(assertionKey.privateKey),
+      clientAssertionSigningAlg: 'PS256',
+      secret: SECRET,
+      appBaseUrl: APP_ORIGIN,
+      pushedAuthorizationRequests: true,
+      authorizationParams: { prompt: 'consent' },
+    })
+    const browser = new ProviderBrowser(auth, APP_ORIGIN, op.issuer)
+    const before = op.requests.length
+    expect((await browser.signIn('/auth/login?returnTo=/jwt', 'bob')).pathname).toBe('/jwt')
+    const paths = op.requests.slice(before).map((request) => `${request.method} ${request.path}`)
+    expect(paths).toContain('POST /request')
+    expect(paths).toContain('POST /token')
+    const session = await auth.getSession(browser.request('/'))
+    expect(session?.user.sub).toBe('bob')
+    expect(session?.refreshToken).toBeTruthy()
+  })
+
+  it('is refused by the provider with a key it does not hold (token_exchange_failed at the token endpoint)', async () => {
+    const stranger = await generateKeyPair('PS256')
+    const errors: Error[] = []
+    const auth = createAuth({
+      domain: op.issuer,
+      clientId: JWT_CLIENT,
+      clientAssertionSigningKey: stranger.privateKey,
+      clientAssertionSigningAlg: 'PS256',
+      secret: SECRET,
+      appBaseUrl: APP_ORIGIN,
+      onError: (error) => {
+        errors.push(error)
+      },
+    })
+    const browser = new ProviderBrowser(auth, APP_ORIGIN, op.issuer)
+    await browser.signIn('/auth/login', 'carol')
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual(['token_exchange_failed'])
+    expect(await auth.getSession(browser.request('/'))).toBeUndefined()
   })
 })
