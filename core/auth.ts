@@ -5,13 +5,13 @@
 
 import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
-import { completeAuthorization } from './flows/callback.js'
+import { type CompletedCallback, finishCallback, takeCallback } from './flows/callback.js'
 import type { AuthOptions, AuthorizationParameters, Routes } from './options.js'
-import { empty, errorResponse, json, redirect } from './responses.js'
+import { empty, errorResponse, json, redirect, withCookies } from './responses.js'
 import { isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
 import { flowContextOf, ServerClient } from './server-client.js'
 import type { SessionData, UserClaims } from './session.js'
-import type { Continuation, StoreOptions } from './stores.js'
+import type { Continuation, StoreOptions, TransactionData } from './stores.js'
 import { appOrigin } from './urls.js'
 
 /**
@@ -187,25 +187,64 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     })
   }
 
-  const handleCallback = handle(async (request, storeOptions) => {
-    const completed = await completeAuthorization(context, request.url, undefined, storeOptions)
-    const origin = originOf(request)
-    const next = completed.flow === 'login' ? completed.continuation : undefined
-    if (next) {
-      const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, origin) }
-      const { session } = completed
-      const url =
-        next.flow === 'link'
-          ? await startAuthorization(
-              context,
-              { flow: 'link', connection: next.connection, connectionScope: next.connectionScope, session, appState },
-              storeOptions,
-            )
-          : await startAuthorization(context, { flow: 'unlink', connection: next.connection, session, appState }, storeOptions)
-      return redirect(url, storeOptions.response.headers)
+  /** A login that was started by a signed-out link or unlink goes straight on into that flow. */
+  async function continueWith(next: Continuation, session: SessionData, request: Request, storeOptions: StoreOptions) {
+    const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, originOf(request)) }
+    const url =
+      next.flow === 'link'
+        ? await startAuthorization(
+            context,
+            { flow: 'link', connection: next.connection, connectionScope: next.connectionScope, session, appState },
+            storeOptions,
+          )
+        : await startAuthorization(context, { flow: 'unlink', connection: next.connection, session, appState }, storeOptions)
+    return redirect(url, storeOptions.response.headers)
+  }
+
+  const handleCallback: AuthHandler = async (request) => {
+    const storeOptions = storeOptionsFor(request)
+    const { headers } = storeOptions.response
+    let transaction: TransactionData | undefined
+    let completed: CompletedCallback
+    try {
+      const taken = await takeCallback(context, request.url, undefined, storeOptions)
+      transaction = taken.transaction
+      completed = await finishCallback(context, taken, storeOptions)
+      const next = completed.flow === 'login' ? completed.continuation : undefined
+      if (next) return await continueWith(next, completed.session, request, storeOptions)
+    } catch (error) {
+      return failCallback(error, request, headers, transaction)
     }
-    return redirect(new URL(safeReturnTo(returnToOf(completed.appState), origin), origin), storeOptions.response.headers)
-  })
+    const origin = originOf(request)
+    const { flow, appState, session } = completed
+    try {
+      const custom = config.onCallback && (await config.onCallback({ flow, appState, session, error: undefined, request }))
+      if (custom) return withCookies(custom, headers)
+    } catch (error) {
+      // Not asked again about its own error: the session is stored, the answer is the error page.
+      return fail(error, request, headers)
+    }
+    return redirect(new URL(safeReturnTo(returnToOf(appState), origin), origin), headers)
+  }
+
+  /** A failed callback: `onCallback` may answer it; otherwise the error answer (`onError`, the page). */
+  async function failCallback(error: unknown, request: Request, headers: Headers, transaction: TransactionData | undefined) {
+    if (config.onCallback) {
+      try {
+        const custom = await config.onCallback({
+          flow: transaction?.flow,
+          appState: transaction?.appState,
+          session: undefined,
+          error: error instanceof Error ? error : new Error(String(error)),
+          request,
+        })
+        if (custom) return withCookies(custom, headers)
+      } catch {
+        // As with onError: a throwing hook must not turn a handled failure into an unhandled one.
+      }
+    }
+    return fail(error, request, headers)
+  }
 
   const handleLogout = handle(async (request, storeOptions) => {
     // A hovered or previewed "Log out" link must not sign anyone out.

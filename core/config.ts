@@ -11,6 +11,7 @@ import {
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
+  type CallbackHook,
   DEFAULT_ROUTES,
   type ErrorHook,
   type ManagementApiOptions,
@@ -45,6 +46,7 @@ export interface ResolvedConfig extends StoreConfig {
   http: HttpSettings
   beforeSessionSaved: BeforeSessionSavedHook | undefined
   onError: ErrorHook | undefined
+  onCallback: CallbackHook | undefined
   managementApi: ManagementApiSettings
   identitiesRoute: boolean
   /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
@@ -88,6 +90,11 @@ function parseAppBaseUrl(value: string | undefined): URL | undefined {
     throw new ConfigurationError('appBaseUrl', 'must be an http(s) URL')
   }
   return new URL(url.origin)
+}
+
+function hook<T>(value: T | undefined, option: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'must be a function')
+  return value
 }
 
 function optionalBoolean(value: unknown, option: string): boolean {
@@ -216,6 +223,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     },
     beforeSessionSaved: options.beforeSessionSaved,
     onError: options.onError,
+    onCallback: hook(options.onCallback, 'onCallback'),
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),

@@ -8,6 +8,8 @@ export {
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
+  type CallbackContext,
+  type CallbackHook,
   type CookieOptions,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,

@@ -6,7 +6,7 @@
 import type { JWK } from 'jose'
 import type { CookieOptions } from './cookies/cookie-options.js'
 import type { SessionData, UserClaims } from './session.js'
-import type { StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
+import type { FlowKind, StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
 
 export type { CookieOptions } from './cookies/cookie-options.js'
 
@@ -151,6 +151,39 @@ export type ErrorHook = (error: Error, request: Request) => Response | void | Pr
 export type BeforeSessionSavedHook = (session: SessionData, idTokenClaims: UserClaims) => SessionData | Promise<SessionData>
 
 /**
+ * What `onCallback` is told about a callback: the flow, its `appState` and the stored session
+ * when it succeeded; the error (and the flow and `appState`, when the transaction was found)
+ * when it failed.
+ *
+ * @example
+ * ```ts
+ * const onCallback: CallbackHook = ({ error, flow, session }) => {
+ *   if (error) return undefined // the built-in error page
+ *   if (flow === 'link') audit.log('linked', session.user.sub)
+ *   return undefined // the built-in redirect to returnTo
+ * }
+ * ```
+ */
+export type CallbackContext =
+  | { flow: FlowKind; appState: unknown; session: SessionData; error: undefined; request: Request }
+  | { flow: FlowKind | undefined; appState: unknown; session: undefined; error: Error; request: Request }
+
+/**
+ * Called by the callback handler once the callback's outcome is known (not when a signed-out
+ * link goes on to Auth0). A returned `Response` replaces the built-in redirect or error answer;
+ * the session cookie the callback wrote (and the used transaction's deletion) is added to it,
+ * with `cache-control: no-store`. Nothing returned keeps the built-in answer.
+ *
+ * @example
+ * ```ts
+ * const onCallback: CallbackHook = ({ error, request }) =>
+ *   error ? Response.redirect(new URL(`/signin-failed?code=${(error as Auth0LinkKitError).code}`, request.url), 302) : undefined
+ * ```
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes returns nothing, and that must type-check
+export type CallbackHook = (context: CallbackContext) => Response | void | Promise<Response | void>
+
+/**
  * Options for {@link createAuth} and {@link ServerClient}.
  *
  * @example
@@ -198,6 +231,8 @@ export interface AuthOptions {
   /** Milliseconds before a call to Auth0 is abandoned with `TimeoutError`. Default 5000. */
   httpTimeout?: number
   beforeSessionSaved?: BeforeSessionSavedHook
+  /** Sees every callback's outcome and may answer it with a `Response` of its own. */
+  onCallback?: CallbackHook
   onError?: ErrorHook
   /** Where `getIdentities` reads users from; defaults to the tenant's Management API with the app's credentials. */
   managementApi?: ManagementApiOptions

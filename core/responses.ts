@@ -25,6 +25,19 @@ export function empty(status: number, headers = new Headers()): Response {
   return new Response(null, { status, headers })
 }
 
+/**
+ * `response` (the app's own, from a hook) with the cookies the handler wrote added, and
+ * `no-store`: a cached answer carrying a session cookie would hand one user's session to the next.
+ */
+export function withCookies(response: Response, cookies: Headers): Response {
+  const setCookies = cookies.getSetCookie()
+  if (setCookies.length === 0) return response
+  const headers = new Headers(response.headers)
+  for (const cookie of setCookies) headers.append('set-cookie', cookie)
+  headers.set('cache-control', 'no-store')
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}
+
 function wantsJson(request: Request): boolean {
   const accept = request.headers.get('accept') ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')

@@ -96,6 +96,28 @@ export async function completeAuthorization(
   expectedFlow: FlowKind | undefined,
   storeOptions: StoreOptions,
 ): Promise<CompletedCallback> {
+  return finishCallback(context, await takeCallback(context, url, expectedFlow, storeOptions), storeOptions)
+}
+
+/** A callback's parameters and the transaction its `state` named, already used up. */
+export interface TakenCallback {
+  params: URLSearchParams
+  transaction: TransactionData
+}
+
+/**
+ * The first half of {@link completeAuthorization}: parses the callback and takes (deletes) the
+ * transaction its `state` names. The handlers call the halves apart to tell `onCallback` which
+ * flow failed.
+ *
+ * @throws {InvalidCallbackError} / {MissingTransactionError} / {StateMismatchError} as `completeAuthorization`.
+ */
+export async function takeCallback(
+  context: FlowContext,
+  url: string | URL,
+  expectedFlow: FlowKind | undefined,
+  storeOptions: StoreOptions,
+): Promise<TakenCallback> {
   const params = callbackParameters(url)
   const state = params.get('state')
   if (state === null || state === '') throw new InvalidCallbackError('The callback has no state parameter')
@@ -104,7 +126,16 @@ export async function completeAuthorization(
   if (expectedFlow !== undefined && transaction.flow !== expectedFlow) {
     throw new InvalidCallbackError(`This callback completes a ${transaction.flow} flow, not ${expectedFlow}`)
   }
+  return { params, transaction }
+}
 
+/**
+ * The second half of {@link completeAuthorization}: everything after the transaction was taken.
+ *
+ * @throws as `completeAuthorization`, from the authorization response on.
+ */
+export async function finishCallback(context: FlowContext, taken: TakenCallback, storeOptions: StoreOptions): Promise<CompletedCallback> {
+  const { params, transaction } = taken
   const as = await context.tenant.metadata(storeOptions.request.signal)
   const validated = validateAuthorizationResponse(context, as, params, transaction.state)
   if (!validated.get('code')) throw new InvalidCallbackError('The callback has no authorization code')
