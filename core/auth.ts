@@ -261,8 +261,10 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
   })
 
   const handleAccessToken = handle(async (request, storeOptions) => {
-    const audience = new URL(request.url).searchParams.get('audience') ?? undefined
-    const result = await client.getAccessToken(audience ? { audience } : {}, storeOptions)
+    const query = new URL(request.url).searchParams
+    const audience = query.get('audience') || undefined
+    const scope = query.get('scope') || undefined
+    const result = await client.getAccessToken({ ...(audience ? { audience } : {}), ...(scope ? { scope } : {}) }, storeOptions)
     return json({ token: result.token, expiresAt: result.expiresAt, scope: result.scope }, 200, storeOptions.response.headers)
   })
 

@@ -12,7 +12,7 @@ import { logout } from './flows/logout.js'
 import { refreshSession } from './flows/refresh.js'
 import type { Identity } from './management-api.js'
 import type { AuthOptions, AuthorizationParameters } from './options.js'
-import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims } from './session.js'
+import { DEFAULT_AUDIENCE, normalizeScope, nowInSeconds, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
 
 /**
@@ -105,6 +105,12 @@ export interface AccessTokenResult {
 export interface GetAccessTokenOptions {
   /** The API the token is for; default the configured `authorizationParams.audience`. */
   audience?: string
+  /**
+   * Ask for a token with only these scopes (space-separated), through the refresh token with
+   * `scope` (Auth0's multi-resource refresh token). Cached as its own token set, per audience
+   * and scope. Default: the scope the session's token for `audience` has.
+   */
+  scope?: string
 }
 
 /** Renew access tokens this many seconds before they expire, so a token handed out stays usable. */
@@ -299,7 +305,8 @@ export class ServerClient<TAppState = unknown> {
   /**
    * An access token for `audience` (default: the configured one), refreshed with the refresh
    * token when it has expired; the refreshed session is written back. Concurrent calls of one
-   * session share one refresh, so Auth0's refresh-token rotation never sees a reuse.
+   * session share one refresh, so Auth0's refresh-token rotation never sees a reuse. With
+   * `scope`, a token with only those scopes (MRRT), kept as its own token set.
    *
    * @example
    * ```ts
@@ -314,11 +321,12 @@ export class ServerClient<TAppState = unknown> {
     }
     const session = await this.#requireSession(storeOptions)
     const audience = options?.audience ?? this.#context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
-    const current = session.tokenSets.find((set) => set.audience === audience)
+    const scope = normalizeScope(options?.scope)
+    const current = session.tokenSets.find((set) => set.audience === audience && set.requestedScope === scope)
     const tokenSet =
       current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
         ? current
-        : await refreshSession(this.#context, session, audience, storeOptions)
+        : await refreshSession(this.#context, session, { audience, scope }, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope }
   }
 

@@ -36,8 +36,14 @@ export interface UserClaims {
 export interface TokenSet {
   audience: string
   accessToken: string
+  /** The scope Auth0 granted. */
   scope?: string
   expiresAt: number
+  /**
+   * The scope asked for with `getAccessToken({ scope })` (normalized); with `audience` it names
+   * the set. Absent on the sets of a login, a link or a refresh without `scope`.
+   */
+  requestedScope?: string
 }
 
 /**
@@ -106,24 +112,36 @@ export function shouldTouch(session: SessionData, lifetime: SessionLifetime): bo
   return lifetime.rolling && nowInSeconds() - session.internal.updatedAt > 60
 }
 
+/**
+ * A scope as a token set key: its tokens deduplicated and sorted, so `b a` and `a b` name one
+ * set; `undefined` for none.
+ */
+export function normalizeScope(scope: string | undefined): string | undefined {
+  const tokens = [...new Set((scope ?? '').split(/\s+/).filter(Boolean))].sort()
+  return tokens.length === 0 ? undefined : tokens.join(' ')
+}
+
 /** The session's record of an access token from a token response. */
-function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string): TokenSet {
+function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string, requestedScope: string | undefined): TokenSet {
   return {
     audience,
     accessToken: tokens.access_token,
     expiresAt: nowInSeconds() + (tokens.expires_in ?? 0),
     ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
+    ...(requestedScope !== undefined ? { requestedScope } : {}),
   }
 }
 
-/** Replaces the token set for `tokenSet.audience`, keeping those for other audiences. */
+/** Replaces the token set for `tokenSet`'s audience and requested scope, keeping all others. */
 function withTokenSet(tokenSets: readonly TokenSet[], tokenSet: TokenSet): TokenSet[] {
-  return [...tokenSets.filter((existing) => existing.audience !== tokenSet.audience), tokenSet]
+  const other = (existing: TokenSet) => existing.audience !== tokenSet.audience || existing.requestedScope !== tokenSet.requestedScope
+  return [...tokenSets.filter(other), tokenSet]
 }
 
 /**
  * The session after a token response: a new one when there is none (login), else the same
- * user's session with the new access token for `audience`, and the ID token, refresh token and
+ * user's session with the new access token for `audience` (and `requestedScope`, when a
+ * refresh asked for a scope), and the ID token, refresh token and
  * `sid` replaced when the response carries them (link, unlink, refresh). Profile claims the new
  * ID token does not repeat are kept: link tokens carry a narrow scope.
  */
@@ -132,8 +150,9 @@ export function applyTokenResponse(
   tokens: oauth.TokenEndpointResponse,
   claims: oauth.IDToken | undefined,
   audience: string,
+  requestedScope?: string,
 ): { session: SessionData; tokenSet: TokenSet } {
-  const tokenSet = tokenSetFrom(tokens, audience)
+  const tokenSet = tokenSetFrom(tokens, audience, requestedScope)
   const sid = typeof claims?.sid === 'string' ? { sid: claims.sid } : {}
   const organization = typeof claims?.org_id === 'string' ? { organization: claims.org_id } : {}
   const refreshToken = tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}

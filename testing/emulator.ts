@@ -489,7 +489,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
     const grantType = form.get('grant_type')
     if (grantType === 'authorization_code') return exchangeCode(form)
-    if (grantType === 'refresh_token') return refresh(form.get('refresh_token') ?? '')
+    if (grantType === 'refresh_token') return refresh(form)
     if (grantType === 'client_credentials') return managementToken(form.get('audience'))
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
   }
@@ -539,7 +539,26 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     return issueTokens(issued.grant, issued.nonce, true)
   }
 
-  async function refresh(refreshToken: string): Promise<Response> {
+  /**
+   * The grant a refresh issues its access (and ID) token for: the refresh token's own, or with
+   * `audience` / `scope` (multi-resource refresh token) another API or fewer scopes. A scope the
+   * grant does not hold for its own audience is refused; other audiences are allowed, as with an
+   * MRRT policy that lists them.
+   */
+  function refreshedGrant(grant: Grant, form: URLSearchParams): Grant | Response {
+    const audience = form.get('audience') ?? grant.audience
+    const requested = form.get('scope')?.split(' ').filter(Boolean)
+    if (!requested || requested.length === 0) return audience === grant.audience ? grant : { ...grant, audience }
+    const granted = grant.scope.split(' ')
+    const missing = requested.filter((scope) => !granted.includes(scope))
+    if (audience === grant.audience && missing.length > 0) {
+      return oauthError(400, 'invalid_scope', `The refresh token was not granted: ${missing.join(' ')}`)
+    }
+    return { ...grant, audience, scope: [...new Set(requested)].join(' ') }
+  }
+
+  async function refresh(form: URLSearchParams): Promise<Response> {
+    const refreshToken = form.get('refresh_token') ?? ''
     const reusedFamily = retiredRefreshTokens.get(refreshToken)
     if (reusedFamily !== undefined) {
       // Reuse of a rotated-out token: Auth0 treats it as theft and revokes the whole family.
@@ -548,13 +567,23 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     }
     const grant = refreshTokens.get(refreshToken)
     if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
-    if (!rotation) return issueTokens(grant, undefined, false)
+    const issued = refreshedGrant(grant, form)
+    if (issued instanceof Response) return issued
+    if (!rotation) return issueTokens(grant, undefined, false, undefined, issued)
     refreshTokens.delete(refreshToken)
     retiredRefreshTokens.set(refreshToken, grant.family)
-    return issueTokens(grant, undefined, true, grant.family)
+    return issueTokens(grant, undefined, true, grant.family, issued)
   }
 
-  async function issueTokens(grant: Grant, nonce: string | undefined, withRefreshToken: boolean, family = randomId(8)): Promise<Response> {
+  /** Tokens for `tokenGrant` (default `grant`); a new refresh token, when asked for, carries `grant`. */
+  async function issueTokens(
+    refreshGrant: Grant,
+    nonce: string | undefined,
+    withRefreshToken: boolean,
+    family = randomId(8),
+    tokenGrant: Grant = refreshGrant,
+  ): Promise<Response> {
+    const grant = tokenGrant
     const user = users.get(grant.userId)
     if (!user) return oauthError(400, 'invalid_grant', 'The user no longer exists')
     const scopes = grant.scope.split(' ')
@@ -576,9 +605,9 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       scope: grant.scope,
     }
     if (scopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
-    if (withRefreshToken && scopes.includes('offline_access')) {
+    if (withRefreshToken && refreshGrant.scope.split(' ').includes('offline_access')) {
       const refreshToken = randomId(32)
-      refreshTokens.set(refreshToken, { ...grant, family })
+      refreshTokens.set(refreshToken, { ...refreshGrant, family })
       body.refresh_token = refreshToken
     }
     return json(body)

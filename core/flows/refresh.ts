@@ -19,16 +19,34 @@ const SHARED_POLL_MS = 50
 /** How long a published failure answers the instances that waited for it. */
 const SHARED_FAILURE_MS = 5_000
 
+/**
+ * What a refresh asks for: an access token for `audience`, and with `scope` a token for that
+ * scope only (Auth0's multi-resource refresh token, MRRT). Together they name the token set.
+ */
+export interface TokenTarget {
+  audience: string
+  /** Normalized (see `normalizeScope`); `undefined` asks for the refresh token's own scope. */
+  scope?: string | undefined
+}
+
+function sameTarget(outcome: RefreshOutcome, target: TokenTarget): boolean {
+  return outcome.audience === target.audience && outcome.scope === target.scope
+}
+
 /** What is published for the other instances: the outcome, or the failure's code. */
 type Published = { outcome: RefreshOutcome } | { failure: { code: string; error?: string } }
 
 async function sendRefresh(
   context: FlowContext,
   refreshToken: string,
-  audience: string,
+  target: TokenTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   const { tenant } = context
+  const { audience, scope } = target
+  const additionalParameters: Record<string, string> = {}
+  if (audience !== DEFAULT_AUDIENCE) additionalParameters.audience = audience
+  if (scope !== undefined) additionalParameters.scope = scope
   const as = await tenant.metadata(signal)
   const { tokens, claims } = await requestTokens(
     context,
@@ -36,11 +54,11 @@ async function sendRefresh(
     (options) =>
       oauth.refreshTokenGrantRequest(as, tenant.client, tenant.clientAuth, refreshToken, {
         ...options,
-        ...(audience === DEFAULT_AUDIENCE ? {} : { additionalParameters: { audience } }),
+        additionalParameters,
       }),
     (response) => oauth.processRefreshTokenResponse(as, tenant.client, response),
   )
-  return { audience, tokens, claims }
+  return { audience, ...(scope !== undefined ? { scope } : {}), tokens, claims }
 }
 
 async function sharedKey(refreshToken: string): Promise<string> {
@@ -66,7 +84,7 @@ async function refreshAcrossInstances(
   context: FlowContext,
   shared: SharedRefresh,
   refreshToken: string,
-  audience: string,
+  target: TokenTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   const key = await sharedKey(refreshToken)
@@ -75,7 +93,7 @@ async function refreshAcrossInstances(
   const lockMs = context.config.http.timeout * 2
   if (await shared.claim(key, lockMs)) {
     try {
-      const outcome = await sendRefresh(context, refreshToken, audience, signal)
+      const outcome = await sendRefresh(context, refreshToken, target, signal)
       await shared.publish(key, JSON.stringify({ outcome } satisfies Published), ROTATION_MEMORY_MS)
       return outcome
     } catch (error) {
@@ -100,36 +118,36 @@ async function refreshAcrossInstances(
 function refreshOnce(
   context: FlowContext,
   refreshToken: string,
-  audience: string,
+  target: TokenTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   const shared = context.stateStore.sharedRefresh
-  return shared
-    ? refreshAcrossInstances(context, shared, refreshToken, audience, signal)
-    : sendRefresh(context, refreshToken, audience, signal)
+  return shared ? refreshAcrossInstances(context, shared, refreshToken, target, signal) : sendRefresh(context, refreshToken, target, signal)
 }
 
 /**
- * The outcome of refreshing `refreshToken` for `audience`, shared with every concurrent caller.
- * When the shared refresh was for another audience and rotated the token, this goes on from the
- * new token rather than reusing the old one.
+ * The outcome of refreshing `refreshToken` for `target`, shared with every concurrent caller.
+ * When the shared refresh was for another audience or scope and rotated the token, this goes on
+ * from the new token rather than reusing the old one.
  */
 async function sharedRefresh(
   context: FlowContext,
   refreshToken: string,
-  audience: string,
+  target: TokenTarget,
   signal: AbortSignal | undefined,
 ): Promise<RefreshOutcome> {
   let current = refreshToken
-  // Each hop follows one rotation by a concurrent refresh for another audience; three is plenty.
+  // Each hop follows one rotation by a concurrent refresh for another target; three is plenty.
   for (let hop = 0; hop < 3; hop++) {
     const token = current
-    const outcome = await context.refreshes.share(token, () => refreshOnce(context, token, audience, signal))
-    if (outcome.audience === audience) return outcome
+    const outcome = await context.refreshes.share(token, () => refreshOnce(context, token, target, signal))
+    if (sameTarget(outcome, target)) return outcome
     const rotated = outcome.tokens.refresh_token
     if (rotated === undefined || rotated === token) {
-      // Not rotated: the token may be sent again, so this audience gets its own request.
-      return context.refreshes.share(`${audience}\n${token}`, () => refreshOnce(context, token, audience, signal))
+      // Not rotated: the token may be sent again, so this target gets its own request (the key
+      // holds the scope too: a token for a scope subset must never answer for the full one).
+      const key = `${target.audience}\n${target.scope ?? ''}\n${token}`
+      return context.refreshes.share(key, () => refreshOnce(context, token, target, signal))
     }
     current = rotated
   }
@@ -137,7 +155,8 @@ async function sharedRefresh(
 }
 
 /**
- * Refreshes the session's tokens for `audience` and writes the session back. Concurrent
+ * Refreshes the session's tokens for `target` (an audience, or an audience and a scope) and
+ * writes the session back. Concurrent
  * refreshes of one refresh token share one token request (single-flight), and a token rotated
  * out in the last 30 s gets the tokens its successor brought, so Auth0's refresh-token rotation
  * never sees a reuse.
@@ -151,13 +170,14 @@ async function sharedRefresh(
 export async function refreshSession(
   context: FlowContext,
   session: SessionData,
-  audience: string,
+  target: string | TokenTarget,
   storeOptions: StoreOptions,
 ): Promise<TokenSet> {
+  const { audience, scope } = typeof target === 'string' ? { audience: target, scope: undefined } : target
   if (!session.refreshToken) throw new MissingRefreshTokenError('The access token expired and the session has no refresh token')
-  const outcome = await sharedRefresh(context, session.refreshToken, audience, storeOptions.request.signal)
+  const outcome = await sharedRefresh(context, session.refreshToken, { audience, scope }, storeOptions.request.signal)
   if (outcome.claims && outcome.claims.sub !== session.user.sub) throw new IdTokenError('The refreshed ID token is for another user')
-  const updated = applyTokenResponse(session, outcome.tokens, outcome.claims, audience)
+  const updated = applyTokenResponse(session, outcome.tokens, outcome.claims, audience, scope)
   await context.stateStore.set(updated.session, storeOptions)
   return updated.tokenSet
 }
