@@ -18,6 +18,7 @@ import {
   type Routes,
 } from './options.js'
 import type { StoreConfig } from './stores.js'
+import { withTelemetry } from './telemetry.js'
 import { isLoopback } from './urls.js'
 
 /**
@@ -190,6 +191,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   // app module has already created its auth instance.
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
+  const enableTelemetry = options.enableTelemetry === undefined ? true : optionalBoolean(options.enableTelemetry, 'enableTelemetry')
   const { issuer, allowInsecureIssuer } = parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
   const txCookie = options.transactionCookie ?? {}
@@ -217,7 +219,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       maxCount: positive(txCookie.maxCount, 5, 'transactionCookie.maxCount'),
     },
     http: {
-      fetch: fetchImpl,
+      fetch: enableTelemetry ? withTelemetry(fetchImpl) : fetchImpl,
       timeout: positive(options.httpTimeout, 5000, 'httpTimeout'),
       allowInsecureRequests: allowInsecureIssuer,
     },

@@ -230,6 +230,11 @@ export interface AuthOptions {
   fetch?: typeof fetch
   /** Milliseconds before a call to Auth0 is abandoned with `TimeoutError`. Default 5000. */
   httpTimeout?: number
+  /**
+   * Send `Auth0-Client` (base64url JSON of this SDK's name and version and the runtime's, as
+   * Auth0's SDKs do) on every call to Auth0. No user data is in it. Default `true`.
+   */
+  enableTelemetry?: boolean
   beforeSessionSaved?: BeforeSessionSavedHook
   /** Sees every callback's outcome and may answer it with a `Response` of its own. */
   onCallback?: CallbackHook
