@@ -265,7 +265,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     const audience = query.get('audience') || undefined
     const scope = query.get('scope') || undefined
     const result = await client.getAccessToken({ ...(audience ? { audience } : {}), ...(scope ? { scope } : {}) }, storeOptions)
-    return json({ token: result.token, expiresAt: result.expiresAt, scope: result.scope }, 200, storeOptions.response.headers)
+    const { token, expiresAt, scope: granted, tokenType } = result
+    return json({ token, expiresAt, scope: granted, tokenType }, 200, storeOptions.response.headers)
   })
 
   const handleBackchannelLogout = handle(async (request, storeOptions) => {

@@ -4,6 +4,7 @@
  */
 
 import { type ClientAssertionKey, parseClientAssertionKey } from './client-assertion.js'
+import { type DpopKeyPair, parseDpopKeyPair } from './dpop.js'
 import { ConfigurationError } from './errors.js'
 import { isOrganization } from './flows/organization.js'
 import type { HttpSettings } from './http.js'
@@ -52,6 +53,8 @@ export interface ResolvedConfig extends StoreConfig {
   identitiesRoute: boolean
   /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
   pushedAuthorizationRequests: boolean
+  /** The DPoP key pair, when tokens are to be sender-constrained. */
+  dpop: DpopKeyPair | undefined
 }
 
 function requireString(value: unknown, option: string): string {
@@ -229,5 +232,6 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
+    dpop: parseDpopKeyPair(options.dpop),
   }
 }

@@ -5,6 +5,7 @@
 
 import type { JWK } from 'jose'
 import type { CookieOptions } from './cookies/cookie-options.js'
+import type { DpopKeyPair } from './dpop.js'
 import type { SessionData, UserClaims } from './session.js'
 import type { FlowKind, StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
 
@@ -250,6 +251,13 @@ export interface AuthOptions {
    * A tenant without a PAR endpoint fails the first start with `ConfigurationError`. Default `false`.
    */
   pushedAuthorizationRequests?: boolean
+  /**
+   * Sender-constrain tokens with DPoP (RFC 9449): the code exchange, refreshes and PAR carry
+   * proofs signed with this key pair (ES256 for Auth0), and a `use_dpop_nonce` challenge is
+   * answered once. Auth0 then issues DPoP-bound access tokens (`tokenType: 'DPoP'` from
+   * `getAccessToken`); `client.createDpopProof()` makes the proof for each API call.
+   */
+  dpop?: DpopKeyPair
   /**
    * The Auth0 organization (id `org_…` or name) every login asks for, the same as
    * `authorizationParams.organization`; per-call parameters and `/auth/login?organization=`

@@ -3,7 +3,8 @@
  * from `flows/`; none holds protocol code of its own.
  */
 
-import { InvalidRequestError, MissingSessionError } from './errors.js'
+import type { DpopProofRequest } from './dpop.js'
+import { ConfigurationError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
 import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
@@ -92,6 +93,11 @@ export interface AccessTokenResult {
   /** Seconds since the epoch. */
   expiresAt: number
   scope: string | undefined
+  /**
+   * `DPoP` for a token bound to the `dpop` key: send it as `Authorization: DPoP <token>` with a
+   * proof from {@link ServerClient.createDpopProof}. `Bearer` otherwise.
+   */
+  tokenType: 'DPoP' | 'Bearer'
 }
 
 /**
@@ -327,7 +333,28 @@ export class ServerClient<TAppState = unknown> {
       current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
         ? current
         : await refreshSession(this.#context, session, { audience, scope }, storeOptions)
-    return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope }
+    return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, tokenType: tokenSet.tokenType ?? 'Bearer' }
+  }
+
+  /**
+   * A DPoP proof for one call to the app's own API with a DPoP-bound access token (RFC 9449 §7):
+   * signed with the `dpop` key pair, naming the method and URL (without query) and the token's
+   * hash. Make a new one for every request; pass `nonce` when the API answered with a
+   * `DPoP-Nonce`. Throws `ConfigurationError` without the `dpop` option.
+   *
+   * @example
+   * ```ts
+   * const { token, tokenType } = await client.getAccessToken({ audience: 'https://api.example.com' }, { request, response })
+   * const url = 'https://api.example.com/orders'
+   * const headers = new Headers({ authorization: `${tokenType} ${token}` })
+   * if (tokenType === 'DPoP') headers.set('dpop', await client.createDpopProof({ method: 'GET', url, accessToken: token }))
+   * await fetch(url, { headers })
+   * ```
+   */
+  createDpopProof(request: DpopProofRequest): Promise<string> {
+    const { dpopProofs } = this.#context
+    if (!dpopProofs) return Promise.reject(new ConfigurationError('dpop', 'is not configured, so there is no key to sign a proof with'))
+    return dpopProofs.create(request)
   }
 
   /**

@@ -44,6 +44,8 @@ export interface TokenSet {
    * the set. Absent on the sets of a login, a link or a refresh without `scope`.
    */
   requestedScope?: string
+  /** `DPoP` when Auth0 bound the token to the app's DPoP key; absent for a Bearer token. */
+  tokenType?: 'DPoP'
 }
 
 /**
@@ -129,6 +131,8 @@ function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string, req
     expiresAt: nowInSeconds() + (tokens.expires_in ?? 0),
     ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
     ...(requestedScope !== undefined ? { requestedScope } : {}),
+    // oauth4webapi lower-cases token_type and accepts only `bearer` and `dpop`.
+    ...(tokens.token_type === 'dpop' ? { tokenType: 'DPoP' as const } : {}),
   }
 }
 

@@ -16,6 +16,7 @@ export interface TenantSettings {
   clientId: string
   clientAuthentication: ClientAuthentication
   http: HttpSettings
+  dpop: CryptoKeyPair | undefined
 }
 
 function clientAuthFor(authentication: ClientAuthentication): oauth.ClientAuth {
@@ -33,6 +34,8 @@ export class Tenant {
   readonly http: HttpSettings
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
+  /** Signs DPoP proofs for the token and PAR endpoints and keeps the tenant's nonces; with `dpop` only. */
+  readonly dpop: oauth.DPoPHandle | undefined
   readonly #metadata = new SharedPromise<oauth.AuthorizationServer>()
 
   constructor(settings: TenantSettings) {
@@ -40,6 +43,7 @@ export class Tenant {
     this.http = settings.http
     this.client = { client_id: settings.clientId }
     this.clientAuth = clientAuthFor(settings.clientAuthentication)
+    this.dpop = settings.dpop ? oauth.DPoP(this.client, settings.dpop) : undefined
   }
 
   /** Runs one call to this tenant; see {@link callAuth0}. */

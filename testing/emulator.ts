@@ -1,7 +1,8 @@
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, importJWK, jwtVerify } from 'jose'
+import { DpopVerifier } from './dpop.js'
 import type { EmulatorFailure } from './failures.js'
-import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
+import { delay, FailureQueue, isAuthorizeFailure, isDpopNonceFailure, isIdTokenFailure, isTransportFailure } from './failures.js'
 import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
 import { type EmulatedOrganization, OrganizationDirectory } from './organizations.js'
 import { consentPage, messagePage, signInPage } from './pages.js'
@@ -71,6 +72,14 @@ export interface Auth0EmulatorOptions {
    * them a member. Default none.
    */
   organizations?: EmulatedOrganization[]
+  /**
+   * DPoP (RFC 9449) is always checked when a request to the token or PAR endpoint carries a
+   * proof: a valid one binds the tokens (`token_type: DPoP`, `cnf.jkt`, and the refresh token
+   * to that key; a PAR proof binds the code), an invalid one is `400 invalid_dpop_proof`. With
+   * `dpopNonce: true` the tenant also wants a server nonce (§8): a proof without the current one
+   * gets `400 use_dpop_nonce` with a `DPoP-Nonce` header. Default `false`.
+   */
+  dpopNonce?: boolean
 }
 
 /**
@@ -156,6 +165,8 @@ interface RefreshGrant extends Grant {
 }
 
 interface Grant {
+  /** The DPoP key thumbprint the tokens are bound to. */
+  jkt?: string | undefined
   userId: string
   scope: string
   audience: string | undefined
@@ -174,6 +185,8 @@ type PendingAuthorization = {
   audience: string | undefined
   organization: EmulatedOrganization | undefined
   invitation: string | undefined
+  /** The DPoP key the code is bound to (`dpop_jkt`, or the proof on the pushed request). */
+  dpopJkt: string | undefined
 } & ({ kind: 'login' } | { kind: 'link' | 'unlink'; connection: string; connectionScope: string | undefined })
 
 type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
@@ -247,6 +260,9 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const pushedRequests = new Map<string, { params: URLSearchParams; expiresAt: number }>()
   const pushedLog: URLSearchParams[] = []
   const organizations = new OrganizationDirectory(options.organizations ?? [])
+  const dpopVerifier = new DpopVerifier()
+  const dpopNonceRequired = options.dpopNonce === true
+  let dpopNonce = randomId(16)
 
   const discovery = {
     issuer,
@@ -264,6 +280,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
+    dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'RS256', 'PS256', 'EdDSA'],
     claims_supported: [
       'sub',
       'iss',
@@ -322,12 +339,20 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (!parMode) return json({ error: 'not_found', error_description: 'Pushed authorization requests are not enabled' }, 404)
     const form = await readForm(request)
     if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
+    const jkt = await dpopProof(request, 'par', '/oauth/par')
+    if (jkt instanceof Response) return jkt
     const clientProblem = await authenticateClient(request, form)
     if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
     if (form.has('request_uri')) return oauthError(400, 'invalid_request', 'request_uri cannot be pushed')
     const params = new URLSearchParams(form)
     for (const field of CLIENT_AUTH_FIELDS) params.delete(field)
     params.set('client_id', clientId)
+    // RFC 9449 §10.1: a proof on the push binds the code as dpop_jkt would.
+    if (jkt !== undefined) {
+      if (params.has('dpop_jkt') && params.get('dpop_jkt') !== jkt)
+        return oauthError(400, 'invalid_dpop_proof', 'dpop_jkt does not match the proof')
+      params.set('dpop_jkt', jkt)
+    }
     if (!httpUrl(params.get('redirect_uri'))) return oauthError(400, 'invalid_request', 'redirect_uri must be an absolute http(s) URL')
     if (params.get('response_type') !== 'code') return oauthError(400, 'unsupported_response_type', 'Only response_type=code is supported')
     if (!params.get('code_challenge') || params.get('code_challenge_method') !== 'S256') {
@@ -376,6 +401,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const common = {
       organization,
       invitation,
+      dpopJkt: params.get('dpop_jkt') ?? undefined,
       redirectUri,
       state,
       codeChallenge,
@@ -482,14 +508,42 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
 
   // ---- /oauth/token ----------------------------------------------------------------------
 
+  /**
+   * The DPoP proof of a request to `path`, checked: `undefined` without one, the key thumbprint
+   * for a good one, or the error answer (a nonce challenge carries the nonce to use).
+   */
+  async function dpopProof(request: Request, endpoint: 'token' | 'par', path: string): Promise<string | Response | undefined> {
+    const proof = request.headers.get('dpop')
+    if (proof === null) return undefined
+    const challenge = () => {
+      const response = oauthError(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof')
+      response.headers.set('dpop-nonce', dpopNonce)
+      return response
+    }
+    if (failures.take(endpoint, isDpopNonceFailure)) {
+      // A tenant that rotates its nonce on every request: whatever the proof carried is stale.
+      dpopNonce = randomId(16)
+      return challenge()
+    }
+    const result = await dpopVerifier.verify(proof, {
+      method: 'POST',
+      url: `${origin}${path}`,
+      nonce: dpopNonceRequired ? dpopNonce : undefined,
+    })
+    if ('jkt' in result) return result.jkt
+    return result.error === 'use_dpop_nonce' ? challenge() : oauthError(400, 'invalid_dpop_proof', result.description)
+  }
+
   async function token(request: Request): Promise<Response> {
     const form = await readForm(request)
     if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
+    const jkt = await dpopProof(request, 'token', '/oauth/token')
+    if (jkt instanceof Response) return jkt
     const clientProblem = await authenticateClient(request, form)
     if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
     const grantType = form.get('grant_type')
-    if (grantType === 'authorization_code') return exchangeCode(form)
-    if (grantType === 'refresh_token') return refresh(form)
+    if (grantType === 'authorization_code') return exchangeCode(form, jkt)
+    if (grantType === 'refresh_token') return refresh(form, jkt)
     if (grantType === 'client_credentials') return managementToken(form.get('audience'))
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
   }
@@ -523,7 +577,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     return undefined
   }
 
-  async function exchangeCode(form: URLSearchParams): Promise<Response> {
+  async function exchangeCode(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
     const code = form.get('code') ?? ''
     const issued = codes.get(code)
     // Burnt by any attempt, so a leaked code can't be retried with guessed verifiers.
@@ -536,7 +590,11 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (!verifier || (await s256(verifier)) !== issued.codeChallenge) {
       return oauthError(400, 'invalid_grant', 'Failed to verify code_verifier')
     }
-    return issueTokens(issued.grant, issued.nonce, true)
+    // RFC 9449 §10: a code bound to a DPoP key is redeemed with a proof of that key only.
+    if (issued.dpopJkt !== undefined && issued.dpopJkt !== jkt) {
+      return oauthError(400, 'invalid_grant', 'The authorization code is bound to another DPoP key')
+    }
+    return issueTokens({ ...issued.grant, jkt }, issued.nonce, true)
   }
 
   /**
@@ -557,7 +615,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     return { ...grant, audience, scope: [...new Set(requested)].join(' ') }
   }
 
-  async function refresh(form: URLSearchParams): Promise<Response> {
+  async function refresh(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
     const refreshToken = form.get('refresh_token') ?? ''
     const reusedFamily = retiredRefreshTokens.get(refreshToken)
     if (reusedFamily !== undefined) {
@@ -567,8 +625,12 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     }
     const grant = refreshTokens.get(refreshToken)
     if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
-    const issued = refreshedGrant(grant, form)
-    if (issued instanceof Response) return issued
+    if (grant.jkt !== undefined && grant.jkt !== jkt) {
+      return oauthError(400, 'invalid_dpop_proof', 'The refresh token is bound to another DPoP key')
+    }
+    const refreshedOrError = refreshedGrant(grant, form)
+    if (refreshedOrError instanceof Response) return refreshedOrError
+    const issued = { ...refreshedOrError, jkt }
     if (!rotation) return issueTokens(grant, undefined, false, undefined, issued)
     refreshTokens.delete(refreshToken)
     retiredRefreshTokens.set(refreshToken, grant.family)
@@ -599,8 +661,9 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
         exp: iat + accessTokenTtl,
         jti: randomId(12),
         ...organizationClaims(grant),
+        ...(grant.jkt !== undefined ? { cnf: { jkt: grant.jkt } } : {}),
       }),
-      token_type: 'Bearer',
+      token_type: grant.jkt !== undefined ? 'DPoP' : 'Bearer',
       expires_in: accessTokenTtl,
       scope: grant.scope,
     }

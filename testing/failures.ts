@@ -36,6 +36,9 @@ export type IdTokenTamper =
  * - `error` (authorize): redirect back with `error` / `error_description`.
  * - `idToken` (token): the next ID token issued is tampered with; requests that issue no ID
  *   token don't count.
+ * - `dpopNonce` (token, par): a request with a DPoP proof gets `400 use_dpop_nonce` and a new
+ *   `DPoP-Nonce`, whatever nonce it carried (a tenant that rotates its nonce every time);
+ *   requests without a proof don't count.
  *
  * @example
  * ```ts
@@ -58,12 +61,14 @@ export type EmulatorFailure =
   | { endpoint: 'discovery' | 'jwks' | 'token' | 'par'; network: true; times?: number }
   | { endpoint: 'authorize'; error: string; errorDescription?: string; times?: number }
   | { endpoint: 'token'; idToken: IdTokenTamper; times?: number }
+  | { endpoint: 'token' | 'par'; dpopNonce: true; times?: number }
 
 /** The failures that replace or hold up a whole response, checked before routing. */
 export type TransportFailure = Extract<EmulatorFailure, { status: number } | { delayMs: number } | { network: true }>
 
 export const isTransportFailure = (f: EmulatorFailure): f is TransportFailure => 'status' in f || 'delayMs' in f || 'network' in f
 export const isAuthorizeFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { error: string }> => 'error' in f
+export const isDpopNonceFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { dpopNonce: true }> => 'dpopNonce' in f
 export const isIdTokenFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { idToken: IdTokenTamper }> => 'idToken' in f
 
 /** Pending failures with their remaining counts. */

@@ -7,6 +7,7 @@
 import { type ResolvedConfig, resolveConfig } from '../config.js'
 import { CookieStateStore } from '../cookies/cookie-state-store.js'
 import { CookieTransactionStore } from '../cookies/cookie-transaction-store.js'
+import { DpopProofs } from '../dpop.js'
 import { ManagementApiClient } from '../management-api.js'
 import type { AuthOptions } from '../options.js'
 import { RefreshCoordinator } from '../refresh-coordinator.js'
@@ -24,6 +25,8 @@ export interface FlowContext {
   stateStore: StateStore
   managementApi: ManagementApiClient
   refreshes: RefreshCoordinator
+  /** Proofs for the app's own API calls; with the `dpop` option only. */
+  dpopProofs: DpopProofs | undefined
 }
 
 function build<T>(
@@ -47,5 +50,6 @@ export function createFlowContext(options: AuthOptions): FlowContext {
     stateStore: build(options.stateStore, config, (resolved) => new CookieStateStore(resolved)),
     managementApi: new ManagementApiClient(tenant, config.managementApi),
     refreshes: new RefreshCoordinator(),
+    dpopProofs: config.dpop ? new DpopProofs(config.dpop) : undefined,
   }
 }

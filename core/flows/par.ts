@@ -7,6 +7,7 @@
 import * as oauth from 'oauth4webapi'
 import { Auth0LinkKitError, ConfigurationError, PushedAuthorizationError, TimeoutError } from '../errors.js'
 import type { FlowContext } from './context.js'
+import { withDpop } from './dpop-nonce.js'
 
 /** oauth4webapi's findings about the PAR answer, as our error; ours and timeouts pass through. */
 function classify(error: unknown): Auth0LinkKitError {
@@ -52,11 +53,14 @@ export async function pushAuthorizationRequest(
   const { tenant } = context
   let pushed: oauth.PushedAuthorizationResponse
   try {
-    pushed = await tenant.call('The PAR endpoint', signal, async (options) =>
-      oauth.processPushedAuthorizationResponse(
-        as,
-        tenant.client,
-        await oauth.pushedAuthorizationRequest(as, tenant.client, tenant.clientAuth, parameters, options),
+    // With DPoP the push carries a proof too, which binds the authorization code to the key (RFC 9449 §10.1).
+    pushed = await withDpop(context, (dpop) =>
+      tenant.call('The PAR endpoint', signal, async (options) =>
+        oauth.processPushedAuthorizationResponse(
+          as,
+          tenant.client,
+          await oauth.pushedAuthorizationRequest(as, tenant.client, tenant.clientAuth, parameters, { ...options, ...dpop }),
+        ),
       ),
     )
   } catch (error) {

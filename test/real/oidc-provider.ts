@@ -23,6 +23,8 @@ export interface ProviderSettings {
   clients: ClientMetadata[]
   /** DPoP with a server nonce on every token request (RFC 9449 §8). */
   dpopNonce?: boolean
+  /** Seconds an access token lives, per client; default 600. */
+  accessTokenTtl?: (clientId: string) => number
 }
 
 /**
@@ -62,7 +64,15 @@ export async function startProvider(settings: ProviderSettings): Promise<Running
         getResourceServerInfo: () => ({ scope: 'read:things', accessTokenFormat: 'jwt', audience: API_RESOURCE }),
       },
     },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, RefreshToken: 3600, Grant: 3600, Interaction: 600, Session: 3600 },
+    ttl: {
+      AccessToken: (_ctx, _token, client) => settings.accessTokenTtl?.(client?.clientId ?? '') ?? 600,
+      AuthorizationCode: 60,
+      IdToken: 600,
+      RefreshToken: 3600,
+      Grant: 3600,
+      Interaction: 600,
+      Session: 3600,
+    },
   }
   const provider = new Provider(issuer, configuration)
   const requests: RunningProvider['requests'] = []
