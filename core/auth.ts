@@ -6,6 +6,7 @@
 import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { startAuthorization } from './flows/authorize.js'
 import { type CompletedCallback, finishCallback, takeCallback } from './flows/callback.js'
+import { type FlowContext, requestContext } from './flows/context.js'
 import type { AuthOptions, AuthorizationParameters, Routes } from './options.js'
 import { empty, errorResponse, json, redirect, withCookies } from './responses.js'
 import { isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
@@ -121,8 +122,8 @@ function forwardedLoginParameters(params: URLSearchParams): AuthorizationParamet
  */
 export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TAppState> {
   const client = new ServerClient<TAppState>(options)
-  const context = flowContextOf(client)
-  const { config } = context
+  const instance = flowContextOf(client)
+  const { config } = instance
   const { routes } = config
 
   const storeOptionsFor = (request: Request, headers = new Headers()): StoreOptions => ({ request, response: { headers } })
@@ -157,6 +158,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     const params = await requestParameters(request)
     const appState: HandlerAppState = { returnTo: safeReturnTo(params.get('returnTo'), originOf(request)) }
     const authorizationParams = forwardedLoginParameters(params)
+    const context = await requestContext(instance, request)
     const url = await startAuthorization(context, { flow: 'login', appState, authorizationParams }, storeOptions)
     return redirect(url, storeOptions.response.headers)
   })
@@ -170,7 +172,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       if (!connection) throw new InvalidRequestError(`The ${flow} route needs a connection parameter`)
       const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
       const connectionScope = flow === 'link' ? (params.get('connectionScope') ?? undefined) : undefined
-      const session = await client.getSession(storeOptions)
+      const context = await requestContext(instance, request)
+      const session = await context.stateStore.get(storeOptions)
       const appState: HandlerAppState = { returnTo }
       if (!session) {
         // Sign in first; the login transaction carries the flow the callback goes straight on into.
@@ -188,7 +191,13 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
   }
 
   /** A login that was started by a signed-out link or unlink goes straight on into that flow. */
-  async function continueWith(next: Continuation, session: SessionData, request: Request, storeOptions: StoreOptions) {
+  async function continueWith(
+    context: FlowContext,
+    next: Continuation,
+    session: SessionData,
+    request: Request,
+    storeOptions: StoreOptions,
+  ) {
     const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, originOf(request)) }
     const url =
       next.flow === 'link'
@@ -207,11 +216,12 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     let transaction: TransactionData | undefined
     let completed: CompletedCallback
     try {
+      const context = await requestContext(instance, request)
       const taken = await takeCallback(context, request.url, undefined, storeOptions)
       transaction = taken.transaction
       completed = await finishCallback(context, taken, storeOptions)
       const next = completed.flow === 'login' ? completed.continuation : undefined
-      if (next) return await continueWith(next, completed.session, request, storeOptions)
+      if (next) return await continueWith(context, next, completed.session, request, storeOptions)
     } catch (error) {
       return failCallback(error, request, headers, transaction)
     }

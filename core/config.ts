@@ -14,6 +14,7 @@ import {
   type BeforeSessionSavedHook,
   type CallbackHook,
   DEFAULT_ROUTES,
+  type DomainResolver,
   type ErrorHook,
   type ManagementApiOptions,
   type Routes,
@@ -26,8 +27,11 @@ import { isLoopback } from './urls.js'
  * Where the Management API is and which client asks it, resolved from `managementApi` options.
  */
 export interface ManagementApiSettings {
-  /** The API identifier and, as with Auth0's own API, its base URL (`https://<domain>/api/v2/`). */
-  audience: URL
+  /**
+   * The API identifier and, as with Auth0's own API, its base URL (`https://<domain>/api/v2/`);
+   * `undefined` with a domain resolver and no `managementApi.audience`: each domain's own.
+   */
+  audience: URL | undefined
   /** A separate client for the Management API; `undefined` means the app's own credentials. */
   client: { clientId: string; clientSecret: string } | undefined
 }
@@ -39,7 +43,9 @@ export type ClientAuthentication =
 
 /** The validated, defaulted configuration every part of the core reads. Internal. */
 export interface ResolvedConfig extends StoreConfig {
-  issuer: URL
+  /** The tenant's issuer; `undefined` when `domainResolver` picks one per request. */
+  issuer: URL | undefined
+  domainResolver: DomainResolver | undefined
   clientId: string
   clientAuthentication: ClientAuthentication
   authorizationParams: AuthorizationParameters
@@ -64,7 +70,12 @@ function requireString(value: unknown, option: string): string {
   return value.trim()
 }
 
-function parseIssuer(domain: string): { issuer: URL; allowInsecureIssuer: boolean } {
+/**
+ * The issuer of a configured or resolved domain: the origin with a trailing slash.
+ *
+ * @throws {ConfigurationError} (`domain`) for anything but a host name or an https (loopback http) origin.
+ */
+export function parseIssuer(domain: string): { issuer: URL; allowInsecureIssuer: boolean } {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`
   let url: URL
   try {
@@ -139,8 +150,8 @@ function parseRoutes(routes: Partial<Routes> | undefined): Routes {
   return resolved
 }
 
-function parseManagementApi(options: ManagementApiOptions | undefined, issuer: URL): ManagementApiSettings {
-  let audience = new URL('api/v2/', issuer)
+function parseManagementApi(options: ManagementApiOptions | undefined, issuer: URL | undefined): ManagementApiSettings {
+  let audience = issuer && new URL('api/v2/', issuer)
   if (options?.audience !== undefined) {
     try {
       audience = new URL(options.audience)
@@ -172,7 +183,8 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('options', 'must be an object')
   }
-  const domain = requireString(options.domain, 'domain')
+  const domainResolver = typeof options.domain === 'function' ? options.domain : undefined
+  const domain = domainResolver ? undefined : requireString(options.domain, 'domain')
   const clientId = requireString(options.clientId, 'clientId')
   if (options.clientSecret === undefined && options.clientAssertionSigningKey === undefined) {
     throw new ConfigurationError('clientSecret', 'is required (or pass clientAssertionSigningKey)')
@@ -195,11 +207,12 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
   const enableTelemetry = options.enableTelemetry === undefined ? true : optionalBoolean(options.enableTelemetry, 'enableTelemetry')
-  const { issuer, allowInsecureIssuer } = parseIssuer(domain)
+  const { issuer, allowInsecureIssuer } = domain === undefined ? { issuer: undefined, allowInsecureIssuer: false } : parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
   const txCookie = options.transactionCookie ?? {}
   return {
     issuer,
+    domainResolver,
     clientId,
     clientAuthentication,
     secrets: [...secrets],

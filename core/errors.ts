@@ -43,8 +43,8 @@ export class ConfigurationError extends Auth0LinkKitError {
   override readonly code = ConfigurationError.code
   override readonly status = 500
   readonly option: string
-  constructor(option: string, message: string) {
-    super(`${option}: ${message}`)
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(`${option}: ${message}`, options)
     this.option = option
   }
 }

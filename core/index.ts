@@ -14,6 +14,7 @@ export {
   type CookieOptions,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,
+  type DomainResolver,
   type ErrorHook,
   type IdentitiesRouteOptions,
   type ManagementApiOptions,

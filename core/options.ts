@@ -185,6 +185,23 @@ export type CallbackContext =
 export type CallbackHook = (context: CallbackContext) => Response | void | Promise<Response | void>
 
 /**
+ * Picks the Auth0 domain for a request, for an app served under several custom domains (one per
+ * brand or region, all of one tenant). It must map the request to one of **your** domains (an
+ * allowlist), never echo its `Host` header: whatever it returns, this app fetches discovery from.
+ *
+ * @example
+ * ```ts
+ * const DOMAINS: Record<string, string> = { 'shop.brand-a.com': 'login.brand-a.com', 'shop.brand-b.com': 'login.brand-b.com' }
+ * const domain: DomainResolver = ({ request }) => {
+ *   const auth0Domain = DOMAINS[new URL(request.url).host]
+ *   if (!auth0Domain) throw new InvalidHostError('Not one of our shops')
+ *   return auth0Domain
+ * }
+ * ```
+ */
+export type DomainResolver = (context: { request: Request }) => string | Promise<string>
+
+/**
  * Options for {@link createAuth} and {@link ServerClient}.
  *
  * @example
@@ -200,8 +217,13 @@ export type CallbackHook = (context: CallbackContext) => Response | void | Promi
  * ```
  */
 export interface AuthOptions {
-  /** Tenant domain (`tenant.eu.auth0.com`, a custom domain) or a full `https://` origin. */
-  domain: string
+  /**
+   * Tenant domain (`tenant.eu.auth0.com`, a custom domain) or a full `https://` origin; or a
+   * {@link DomainResolver} choosing one per request (multiple custom domains): each domain gets
+   * its own discovery and keys, and sessions and transactions are bound to the domain they were
+   * made under.
+   */
+  domain: string | DomainResolver
   clientId: string
   clientSecret?: string
   /**

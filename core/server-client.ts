@@ -8,7 +8,7 @@ import { ConfigurationError, InvalidRequestError, MissingSessionError } from './
 import { startAuthorization } from './flows/authorize.js'
 import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
-import { createFlowContext, type FlowContext } from './flows/context.js'
+import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
 import { logout } from './flows/logout.js'
 import { refreshSession } from './flows/refresh.js'
 import type { Identity } from './management-api.js'
@@ -123,10 +123,10 @@ export interface GetAccessTokenOptions {
 const EXPIRY_LEEWAY = 10
 
 /** Each client's context, kept off the class so it is in no public type. */
-const contexts = new WeakMap<object, FlowContext>()
+const contexts = new WeakMap<object, InstanceContext>()
 
 /** The context a client was built with, for `createAuth`'s handlers. Internal. */
-export function flowContextOf(client: ServerClient<unknown>): FlowContext {
+export function flowContextOf(client: ServerClient<unknown>): InstanceContext {
   const context = contexts.get(client)
   if (!context) throw new TypeError('Not a ServerClient')
   return context
@@ -150,21 +150,26 @@ export function flowContextOf(client: ServerClient<unknown>): FlowContext {
  * ```
  */
 export class ServerClient<TAppState = unknown> {
-  readonly #context: FlowContext
+  readonly #context: InstanceContext
 
   constructor(options: AuthOptions) {
     this.#context = createFlowContext(options)
     contexts.set(this, this.#context)
   }
 
-  async #requireSession(storeOptions: StoreOptions): Promise<SessionData> {
-    const session = await this.#context.stateStore.get(storeOptions)
+  /** The context for the Auth0 domain serving this request (the configured one, or the resolver's). */
+  #for(storeOptions: StoreOptions): Promise<FlowContext> {
+    return requestContext(this.#context, storeOptions.request)
+  }
+
+  async #requireSession(context: FlowContext, storeOptions: StoreOptions): Promise<SessionData> {
+    const session = await context.stateStore.get(storeOptions)
     if (!session) throw new MissingSessionError('Sign in first: there is no session')
     return session
   }
 
   async #complete(url: string | URL, flow: FlowKind, storeOptions: StoreOptions): Promise<CompleteResult<TAppState>> {
-    const { appState } = await completeAuthorization(this.#context, url, flow, storeOptions)
+    const { appState } = await completeAuthorization(await this.#for(storeOptions), url, flow, storeOptions)
     return { appState: appState as TAppState | undefined }
   }
 
@@ -176,9 +181,13 @@ export class ServerClient<TAppState = unknown> {
    * const url = await client.startInteractiveLogin({ appState: { returnTo: '/' } }, { request, response })
    * ```
    */
-  startInteractiveLogin(options: StartInteractiveLoginOptions<TAppState> = {}, storeOptions: StoreOptions): Promise<URL> {
+  async startInteractiveLogin(options: StartInteractiveLoginOptions<TAppState> = {}, storeOptions: StoreOptions): Promise<URL> {
     const { authorizationParams, appState, pushedAuthorizationRequests } = options
-    return startAuthorization(this.#context, { flow: 'login', authorizationParams, appState, pushedAuthorizationRequests }, storeOptions)
+    return startAuthorization(
+      await this.#for(storeOptions),
+      { flow: 'login', authorizationParams, appState, pushedAuthorizationRequests },
+      storeOptions,
+    )
   }
 
   /**
@@ -202,10 +211,11 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
-    const session = await this.#requireSession(storeOptions)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
     const { connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests } = options
     return startAuthorization(
-      this.#context,
+      context,
       { flow: 'link', session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests },
       storeOptions,
     )
@@ -232,10 +242,11 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async startUnlinkUser(options: StartUnlinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
-    const session = await this.#requireSession(storeOptions)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
     const { connection, authorizationParams, appState, pushedAuthorizationRequests } = options
     return startAuthorization(
-      this.#context,
+      context,
       { flow: 'unlink', session, connection, authorizationParams, appState, pushedAuthorizationRequests },
       storeOptions,
     )
@@ -262,7 +273,12 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async completeAuthorization(url: string | URL, storeOptions: StoreOptions): Promise<CompletedAuthorization> {
-    const { flow, appState, session }: CompletedCallback = await completeAuthorization(this.#context, url, undefined, storeOptions)
+    const { flow, appState, session }: CompletedCallback = await completeAuthorization(
+      await this.#for(storeOptions),
+      url,
+      undefined,
+      storeOptions,
+    )
     return { flow, appState, session }
   }
 
@@ -274,8 +290,8 @@ export class ServerClient<TAppState = unknown> {
    * const session = await client.getSession({ request, response })
    * ```
    */
-  getSession(storeOptions: StoreOptions): Promise<SessionData | undefined> {
-    return this.#context.stateStore.get(storeOptions)
+  async getSession(storeOptions: StoreOptions): Promise<SessionData | undefined> {
+    return (await this.#for(storeOptions)).stateStore.get(storeOptions)
   }
 
   /**
@@ -304,8 +320,9 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async getIdentities(storeOptions: StoreOptions): Promise<Identity[]> {
-    const session = await this.#requireSession(storeOptions)
-    return this.#context.managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    return context.managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
   }
 
   /**
@@ -325,14 +342,15 @@ export class ServerClient<TAppState = unknown> {
     if (storeOptions?.request === undefined) {
       throw new InvalidRequestError('getAccessToken(options, storeOptions): storeOptions with the request comes last')
     }
-    const session = await this.#requireSession(storeOptions)
-    const audience = options?.audience ?? this.#context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const audience = options?.audience ?? context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
     const scope = normalizeScope(options?.scope)
     const current = session.tokenSets.find((set) => set.audience === audience && set.requestedScope === scope)
     const tokenSet =
       current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
         ? current
-        : await refreshSession(this.#context, session, { audience, scope }, storeOptions)
+        : await refreshSession(context, session, { audience, scope }, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, tokenType: tokenSet.tokenType ?? 'Bearer' }
   }
 
@@ -366,8 +384,8 @@ export class ServerClient<TAppState = unknown> {
    * const url = await client.logout({ returnTo: '/' }, { request, response })
    * ```
    */
-  logout(options: { returnTo?: string }, storeOptions: StoreOptions): Promise<URL> {
-    return logout(this.#context, options.returnTo, storeOptions)
+  async logout(options: { returnTo?: string }, storeOptions: StoreOptions): Promise<URL> {
+    return logout(await this.#for(storeOptions), options.returnTo, storeOptions)
   }
 
   /**

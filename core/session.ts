@@ -71,6 +71,11 @@ export interface SessionData {
     updatedAt: number
     /** The Auth0 organization (`org_id`) the session is signed in to; link and unlink stay in it. */
     organization?: string
+    /**
+     * The issuer of the Auth0 domain the session was made under, with a domain resolver
+     * (multiple custom domains); under any other domain the session reads as signed out.
+     */
+    issuer?: string
   }
 }
 

@@ -58,6 +58,8 @@ export interface TransactionData {
   connection?: string
   /** The organization (id or name) the start asked for; the ID token must come back for it. */
   organization?: string
+  /** The issuer of the Auth0 domain the flow was started with; the callback must come back to it. */
+  issuer?: string
   /** A login started by a signed-out `/auth/link` or `/auth/unlink`: the flow the callback goes on into. */
   continuation?: Continuation
   createdAt: number

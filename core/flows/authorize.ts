@@ -103,6 +103,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAge } : {}),
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
     ...(organization !== undefined ? { organization } : {}),
+    issuer: context.tenant.issuer.href,
     ...transactionFields(request),
   }
   const parameters = new URLSearchParams(params)

@@ -136,6 +136,10 @@ export async function takeCallback(
  */
 export async function finishCallback(context: FlowContext, taken: TakenCallback, storeOptions: StoreOptions): Promise<CompletedCallback> {
   const { params, transaction } = taken
+  // A flow started under one custom domain cannot be completed under another (multiple custom domains).
+  if (transaction.issuer !== undefined && transaction.issuer !== context.tenant.issuer.href) {
+    throw new InvalidCallbackError('The callback came back under another Auth0 domain than the flow started with')
+  }
   const as = await context.tenant.metadata(storeOptions.request.signal)
   const validated = validateAuthorizationResponse(context, as, params, transaction.state)
   if (!validated.get('code')) throw new InvalidCallbackError('The callback has no authorization code')
