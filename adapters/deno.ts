@@ -36,7 +36,8 @@ function denoEnv(): EnvReader {
 
 /**
  * Creates the auth instance with every option not passed filled from `Deno.env`
- * (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`).
+ * (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`, and
+ * the optional variables `optionsFromEnv` lists).
  * Only the variables of missing options are read. Without `--allow-env` it throws a
  * `ConfigurationError` that names the permission.
  *

@@ -1,4 +1,4 @@
-import type { AuthOptions } from '../core/index.js'
+import { type AuthOptions, ConfigurationError } from '../core/index.js'
 
 /**
  * Reads one environment variable; `undefined` when unset. May throw (Deno without `--allow-env`).
@@ -25,11 +25,24 @@ export const ENV_OPTIONS = {
   AUTH0_CLIENT_SECRET: 'clientSecret',
   AUTH0_SECRET: 'secret',
   APP_BASE_URL: 'appBaseUrl',
+  AUTH0_PUSHED_AUTHORIZATION_REQUESTS: 'pushedAuthorizationRequests',
+  AUTH0_ORGANIZATION: 'organization',
 } as const satisfies Record<string, keyof AuthOptions>
+
+/** Options that are on or off: their variables read `true` or `false` (any case). */
+const BOOLEAN_OPTIONS = new Set<keyof AuthOptions>(['pushedAuthorizationRequests'])
+
+function parseBoolean(variable: string, option: string, value: string): boolean {
+  const normalized = value.trim().toLowerCase()
+  if (normalized === 'true') return true
+  if (normalized === 'false') return false
+  throw new ConfigurationError(option, `${variable} must be true or false`)
+}
 
 /**
  * Fills each option missing from `options` from its environment variable (`AUTH0_DOMAIN`,
- * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`). A variable is only
+ * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`,
+ * `AUTH0_PUSHED_AUTHORIZATION_REQUESTS` as `true`/`false`, `AUTH0_ORGANIZATION`). A variable is only
  * read when its option is missing, so an app configured in code needs no access to the
  * environment at all. Explicit options always win; empty variables count as unset.
  *
@@ -46,7 +59,9 @@ export function optionsFromEnv(options: Partial<AuthOptions>, read: EnvReader): 
   >) {
     if (merged[option] !== undefined) continue
     const value = read(variable)
-    if (value) merged[option] = value
+    if (!value) continue
+    if (BOOLEAN_OPTIONS.has(option)) Object.assign(merged, { [option]: parseBoolean(variable, option, value) })
+    else Object.assign(merged, { [option]: value })
   }
   // Missing required options are reported by the core's own validation, naming the option.
   return merged as AuthOptions

@@ -5,16 +5,17 @@
 
 import { CrossSiteRequestError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { isConnectionName, startAuthorization } from './flows/authorize.js'
-import { completeAuthorization } from './flows/callback.js'
+import { type CompletedCallback, finishCallback, takeCallback } from './flows/callback.js'
 import { checkedScopes, startConnect } from './flows/connect.js'
+import { type FlowContext, requestContext } from './flows/context.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { CONNECTED_ACCOUNTS_SCOPES, collectPages, deleteAccount, listAccountsPage } from './my-account-api.js'
-import type { AuthOptions, Routes } from './options.js'
-import { empty, errorResponse, json, redirect } from './responses.js'
+import type { AuthOptions, AuthorizationParameters, Routes } from './options.js'
+import { empty, errorResponse, json, redirect, withCookies } from './responses.js'
 import { isCrossSite, isPrefetch, safeReturnTo } from './safety.js'
 import { flowContextOf, ServerClient } from './server-client.js'
 import type { SessionData, UserClaims } from './session.js'
-import type { Continuation, StoreOptions } from './stores.js'
+import type { Continuation, StoreOptions, TransactionData } from './stores.js'
 import { appOrigin } from './urls.js'
 
 /**
@@ -115,6 +116,28 @@ function scopesOf(params: URLSearchParams): string[] | undefined {
 }
 
 /**
+ * What `/auth/login` passes on from its query to `/authorize`, and nothing else: Auth0's
+ * organization invitation links land here with `invitation` and `organization`, and a sign-up
+ * button may ask for `screen_hint=signup`. Every other parameter (scope, audience, prompt,
+ * redirect_uri) stays the app's to choose, so a crafted link cannot change what login asks for.
+ */
+const FORWARDED_LOGIN_PARAMETERS = ['organization', 'invitation', 'login_hint', 'screen_hint', 'ui_locales'] as const
+
+// Printable, no control characters (CR/LF), and short: these only ever hold a hint or a tag.
+const FORWARDED_VALUE = /^[^\p{Cc}]{1,256}$/u
+
+function forwardedLoginParameters(params: URLSearchParams): AuthorizationParameters {
+  const forwarded: AuthorizationParameters = {}
+  for (const name of FORWARDED_LOGIN_PARAMETERS) {
+    const value = params.get(name)
+    if (value === null || value === '') continue
+    if (!FORWARDED_VALUE.test(value)) throw new InvalidRequestError(`The login route's ${name} parameter is malformed`)
+    forwarded[name] = value
+  }
+  return forwarded
+}
+
+/**
  * Creates the auth instance: a {@link ServerClient} plus Web handlers for every route.
  *
  * @example
@@ -126,8 +149,8 @@ function scopesOf(params: URLSearchParams): string[] | undefined {
  */
 export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TAppState> {
   const client = new ServerClient<TAppState>(options)
-  const context = flowContextOf(client)
-  const { config } = context
+  const instance = flowContextOf(client)
+  const { config } = instance
   const { routes } = config
 
   const storeOptionsFor = (request: Request, headers = new Headers()): StoreOptions => ({ request, response: { headers } })
@@ -161,7 +184,9 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     if (isPrefetch(request)) return empty(204)
     const params = await requestParameters(request)
     const appState: HandlerAppState = { returnTo: safeReturnTo(params.get('returnTo'), originOf(request)) }
-    const url = await startAuthorization(context, { flow: 'login', appState }, storeOptions)
+    const authorizationParams = forwardedLoginParameters(params)
+    const context = await requestContext(instance, request)
+    const url = await startAuthorization(context, { flow: 'login', appState, authorizationParams }, storeOptions)
     return redirect(url, storeOptions.response.headers)
   })
 
@@ -174,7 +199,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       if (!connection) throw new InvalidRequestError(`The ${flow} route needs a connection parameter`)
       const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
       const connectionScope = flow === 'link' ? (params.get('connectionScope') ?? undefined) : undefined
-      const session = await client.getSession(storeOptions)
+      const context = await requestContext(instance, request)
+      const session = await context.stateStore.get(storeOptions)
       const appState: HandlerAppState = { returnTo }
       if (!session) {
         // Sign in first; the login transaction carries the flow the callback goes straight on into.
@@ -191,31 +217,80 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     })
   }
 
-  /** The start step a signed-out request asked for, now that the login it went through completed. */
-  function continueWith(next: Continuation, session: SessionData, origin: URL, storeOptions: StoreOptions): Promise<URL> {
-    const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, origin) }
+  /** A login that was started by a signed-out link, unlink or connect goes straight on into that flow. */
+  async function continueWith(
+    context: FlowContext,
+    next: Continuation,
+    session: SessionData,
+    request: Request,
+    storeOptions: StoreOptions,
+  ): Promise<Response> {
+    const appState: HandlerAppState = { returnTo: safeReturnTo(next.returnTo, originOf(request)) }
     const { connection } = next
+    let url: URL
     switch (next.flow) {
       case 'link':
-        return startAuthorization(
+        url = await startAuthorization(
           context,
           { flow: 'link', connection, connectionScope: next.connectionScope, session, appState },
           storeOptions,
         )
+        break
       case 'unlink':
-        return startAuthorization(context, { flow: 'unlink', connection, session, appState }, storeOptions)
+        url = await startAuthorization(context, { flow: 'unlink', connection, session, appState }, storeOptions)
+        break
       case 'connect':
-        return startConnect(context, { session, connection, scopes: next.scopes, appState }, storeOptions)
+        url = await startConnect(context, { session, connection, scopes: next.scopes, appState }, storeOptions)
+        break
     }
+    return redirect(url, storeOptions.response.headers)
   }
 
-  const handleCallback = handle(async (request, storeOptions) => {
-    const completed = await completeAuthorization(context, request.url, undefined, storeOptions)
+  const handleCallback: AuthHandler = async (request) => {
+    const storeOptions = storeOptionsFor(request)
+    const { headers } = storeOptions.response
+    let transaction: TransactionData | undefined
+    let completed: CompletedCallback
+    try {
+      const context = await requestContext(instance, request)
+      const taken = await takeCallback(context, request.url, undefined, storeOptions)
+      transaction = taken.transaction
+      completed = await finishCallback(context, taken, storeOptions)
+      const next = completed.flow === 'login' ? completed.continuation : undefined
+      if (next) return await continueWith(context, next, completed.session, request, storeOptions)
+    } catch (error) {
+      return failCallback(error, request, headers, transaction)
+    }
     const origin = originOf(request)
-    const next = completed.flow === 'login' ? completed.continuation : undefined
-    if (next) return redirect(await continueWith(next, completed.session, origin, storeOptions), storeOptions.response.headers)
-    return redirect(new URL(safeReturnTo(returnToOf(completed.appState), origin), origin), storeOptions.response.headers)
-  })
+    const { flow, appState, session } = completed
+    try {
+      const custom = config.onCallback && (await config.onCallback({ flow, appState, session, error: undefined, request }))
+      if (custom) return withCookies(custom, headers)
+    } catch (error) {
+      // Not asked again about its own error: the session is stored, the answer is the error page.
+      return fail(error, request, headers)
+    }
+    return redirect(new URL(safeReturnTo(returnToOf(appState), origin), origin), headers)
+  }
+
+  /** A failed callback: `onCallback` may answer it; otherwise the error answer (`onError`, the page). */
+  async function failCallback(error: unknown, request: Request, headers: Headers, transaction: TransactionData | undefined) {
+    if (config.onCallback) {
+      try {
+        const custom = await config.onCallback({
+          flow: transaction?.flow,
+          appState: transaction?.appState,
+          session: undefined,
+          error: error instanceof Error ? error : new Error(String(error)),
+          request,
+        })
+        if (custom) return withCookies(custom, headers)
+      } catch {
+        // As with onError: a throwing hook must not turn a handled failure into an unhandled one.
+      }
+    }
+    return fail(error, request, headers)
+  }
 
   const handleConnect = handle(async (request, storeOptions) => {
     if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError('A connect must be started from this app')
@@ -226,6 +301,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     const scopes = scopesOf(params)
     const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
     const appState: HandlerAppState = { returnTo }
+    const context = await requestContext(instance, request)
     const session = await client.getSession(storeOptions)
     if (!session) {
       // Sign in first; the login transaction carries the connect the callback goes straight on into.
@@ -255,6 +331,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       await client.deleteConnectedAccount(id, storeOptions)
     } else if (connection && isConnectionName(connection)) {
       // Every account of the connection, with one token for both the list and the deletes.
+      const context = await requestContext(instance, request)
       const session = await client.getSession(storeOptions)
       if (!session) throw new MissingSessionError('Sign in first: there is no session')
       const scopes = [CONNECTED_ACCOUNTS_SCOPES.read, CONNECTED_ACCOUNTS_SCOPES.delete] as const
@@ -295,9 +372,12 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
   })
 
   const handleAccessToken = handle(async (request, storeOptions) => {
-    const audience = new URL(request.url).searchParams.get('audience') ?? undefined
-    const result = await client.getAccessToken(audience ? { audience } : {}, storeOptions)
-    return json({ token: result.token, expiresAt: result.expiresAt, scope: result.scope }, 200, storeOptions.response.headers)
+    const query = new URL(request.url).searchParams
+    const audience = query.get('audience') || undefined
+    const scope = query.get('scope') || undefined
+    const result = await client.getAccessToken({ ...(audience ? { audience } : {}), ...(scope ? { scope } : {}) }, storeOptions)
+    const { token, expiresAt, scope: granted, tokenType } = result
+    return json({ token, expiresAt, scope: granted, tokenType }, 200, storeOptions.response.headers)
   })
 
   const handleBackchannelLogout = handle(async (request, storeOptions) => {

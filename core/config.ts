@@ -3,26 +3,35 @@
  * the core reads. A misconfiguration fails here with a `ConfigurationError` naming the option.
  */
 
+import { type ClientAssertionKey, parseClientAssertionKey } from './client-assertion.js'
+import { type DpopKeyPair, parseDpopKeyPair } from './dpop.js'
 import { ConfigurationError } from './errors.js'
+import { isOrganization } from './flows/organization.js'
 import type { HttpSettings } from './http.js'
 import {
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
+  type CallbackHook,
   DEFAULT_ROUTES,
+  type DomainResolver,
   type ErrorHook,
   type ManagementApiOptions,
   type Routes,
 } from './options.js'
 import type { StoreConfig } from './stores.js'
+import { withTelemetry } from './telemetry.js'
 import { isLoopback } from './urls.js'
 
 /**
  * Where the Management API is and which client asks it, resolved from `managementApi` options.
  */
 export interface ManagementApiSettings {
-  /** The API identifier and, as with Auth0's own API, its base URL (`https://<domain>/api/v2/`). */
-  audience: URL
+  /**
+   * The API identifier and, as with Auth0's own API, its base URL (`https://<domain>/api/v2/`);
+   * `undefined` with a domain resolver and no `managementApi.audience`: each domain's own.
+   */
+  audience: URL | undefined
   /** A separate client for the Management API; `undefined` means the app's own credentials. */
   client: { clientId: string; clientSecret: string } | undefined
 }
@@ -30,11 +39,13 @@ export interface ManagementApiSettings {
 /** How the app authenticates to the token endpoint. */
 export type ClientAuthentication =
   | { method: 'client_secret_post'; clientSecret: string }
-  | { method: 'private_key_jwt'; signingKey: CryptoKey }
+  | { method: 'private_key_jwt'; key: ClientAssertionKey }
 
 /** The validated, defaulted configuration every part of the core reads. Internal. */
 export interface ResolvedConfig extends StoreConfig {
-  issuer: URL
+  /** The tenant's issuer; `undefined` when `domainResolver` picks one per request. */
+  issuer: URL | undefined
+  domainResolver: DomainResolver | undefined
   clientId: string
   clientAuthentication: ClientAuthentication
   authorizationParams: AuthorizationParameters
@@ -43,10 +54,15 @@ export interface ResolvedConfig extends StoreConfig {
   http: HttpSettings
   beforeSessionSaved: BeforeSessionSavedHook | undefined
   onError: ErrorHook | undefined
+  onCallback: CallbackHook | undefined
   managementApi: ManagementApiSettings
   identitiesRoute: boolean
   /** Which connected-accounts routes answer. */
   connectedAccounts: { routes: boolean; connectionTokenRoute: boolean }
+  /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
+  pushedAuthorizationRequests: boolean
+  /** The DPoP key pair, when tokens are to be sender-constrained. */
+  dpop: DpopKeyPair | undefined
 }
 
 function requireString(value: unknown, option: string): string {
@@ -56,7 +72,12 @@ function requireString(value: unknown, option: string): string {
   return value.trim()
 }
 
-function parseIssuer(domain: string): { issuer: URL; allowInsecureIssuer: boolean } {
+/**
+ * The issuer of a configured or resolved domain: the origin with a trailing slash.
+ *
+ * @throws {ConfigurationError} (`domain`) for anything but a host name or an https (loopback http) origin.
+ */
+export function parseIssuer(domain: string): { issuer: URL; allowInsecureIssuer: boolean } {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`
   let url: URL
   try {
@@ -88,6 +109,33 @@ function parseAppBaseUrl(value: string | undefined): URL | undefined {
   return new URL(url.origin)
 }
 
+function hook<T>(value: T | undefined, option: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'must be a function')
+  return value
+}
+
+function optionalBoolean(value: unknown, option: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ConfigurationError(option, 'must be true or false')
+  return value
+}
+
+function parseOrganization(options: AuthOptions): AuthorizationParameters {
+  const params: AuthorizationParameters = { ...options.authorizationParams }
+  const { organization } = options
+  if (organization === undefined) {
+    if (params.organization !== undefined && !isOrganization(params.organization)) {
+      throw new ConfigurationError('authorizationParams.organization', 'must be an Auth0 organization id (org_…) or name')
+    }
+    return params
+  }
+  if (!isOrganization(organization)) throw new ConfigurationError('organization', 'must be an Auth0 organization id (org_…) or name')
+  if (params.organization !== undefined && params.organization !== organization) {
+    throw new ConfigurationError('organization', 'differs from authorizationParams.organization; set one of them')
+  }
+  return { ...params, organization }
+}
+
 function positive(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback
   if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(option, 'must be a positive number')
@@ -104,8 +152,8 @@ function parseRoutes(routes: Partial<Routes> | undefined): Routes {
   return resolved
 }
 
-function parseManagementApi(options: ManagementApiOptions | undefined, issuer: URL): ManagementApiSettings {
-  let audience = new URL('api/v2/', issuer)
+function parseManagementApi(options: ManagementApiOptions | undefined, issuer: URL | undefined): ManagementApiSettings {
+  let audience = issuer && new URL('api/v2/', issuer)
   if (options?.audience !== undefined) {
     try {
       audience = new URL(options.audience)
@@ -137,14 +185,15 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('options', 'must be an object')
   }
-  const domain = requireString(options.domain, 'domain')
+  const domainResolver = typeof options.domain === 'function' ? options.domain : undefined
+  const domain = domainResolver ? undefined : requireString(options.domain, 'domain')
   const clientId = requireString(options.clientId, 'clientId')
   if (options.clientSecret === undefined && options.clientAssertionSigningKey === undefined) {
     throw new ConfigurationError('clientSecret', 'is required (or pass clientAssertionSigningKey)')
   }
   const clientAuthentication: ClientAuthentication =
     options.clientAssertionSigningKey !== undefined
-      ? { method: 'private_key_jwt', signingKey: options.clientAssertionSigningKey }
+      ? { method: 'private_key_jwt', key: parseClientAssertionKey(options.clientAssertionSigningKey, options.clientAssertionSigningAlg) }
       : { method: 'client_secret_post', clientSecret: requireString(options.clientSecret, 'clientSecret') }
   const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret
   if (!Array.isArray(secrets) || secrets.length === 0) {
@@ -159,17 +208,19 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   // app module has already created its auth instance.
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
-  const { issuer, allowInsecureIssuer } = parseIssuer(domain)
+  const enableTelemetry = options.enableTelemetry === undefined ? true : optionalBoolean(options.enableTelemetry, 'enableTelemetry')
+  const { issuer, allowInsecureIssuer } = domain === undefined ? { issuer: undefined, allowInsecureIssuer: false } : parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
   const txCookie = options.transactionCookie ?? {}
   return {
     issuer,
+    domainResolver,
     clientId,
     clientAuthentication,
     secrets: [...secrets],
     appBaseUrl: parseAppBaseUrl(options.appBaseUrl),
     trustProxy: options.trustProxy === true,
-    authorizationParams: { ...options.authorizationParams },
+    authorizationParams: parseOrganization(options),
     routes: parseRoutes(options.routes),
     session: {
       rolling: options.session?.rolling ?? true,
@@ -186,17 +237,20 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       maxCount: positive(txCookie.maxCount, 5, 'transactionCookie.maxCount'),
     },
     http: {
-      fetch: fetchImpl,
+      fetch: enableTelemetry ? withTelemetry(fetchImpl) : fetchImpl,
       timeout: positive(options.httpTimeout, 5000, 'httpTimeout'),
       allowInsecureRequests: allowInsecureIssuer,
     },
     beforeSessionSaved: options.beforeSessionSaved,
     onError: options.onError,
+    onCallback: hook(options.onCallback, 'onCallback'),
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,
     connectedAccounts: {
       routes: options.connectedAccounts?.enabled === true,
       connectionTokenRoute: options.connectedAccounts?.connectionTokenRoute === true,
     },
+    pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
+    dpop: parseDpopKeyPair(options.dpop),
   }
 }

@@ -43,8 +43,8 @@ export class ConfigurationError extends Auth0LinkKitError {
   override readonly code = ConfigurationError.code
   override readonly status = 500
   readonly option: string
-  constructor(option: string, message: string) {
-    super(`${option}: ${message}`)
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(`${option}: ${message}`, options)
     this.option = option
   }
 }
@@ -226,6 +226,25 @@ export class UserMismatchError extends Auth0LinkKitError {
   static override readonly code = 'user_mismatch'
   override readonly name = 'UserMismatchError'
   override readonly code = UserMismatchError.code
+  override readonly status = 403
+}
+
+/**
+ * A login, link or unlink asked for an organization and the ID token came back without it: no
+ * `org_id` equal to the requested id (a value starting `org_`), or no `org_name` equal to the
+ * requested name (compared lower-cased). Nothing was written; an existing session is unchanged.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof OrganizationMismatchError) {
+ *   // the user signed in to another organization (or none): offer to sign in to the right one
+ * }
+ * ```
+ */
+export class OrganizationMismatchError extends Auth0LinkKitError {
+  static override readonly code = 'organization_mismatch'
+  override readonly name = 'OrganizationMismatchError'
+  override readonly code = OrganizationMismatchError.code
   override readonly status = 403
 }
 
@@ -441,6 +460,31 @@ export class InvalidHostError extends Auth0LinkKitError {
 }
 
 /**
+ * The tenant's pushed authorization request endpoint (PAR, RFC 9126) refused the authorization
+ * parameters, answered invalidly, or could not be reached. Nothing was stored; the user is where
+ * they were. `error` is the OAuth error the endpoint sent, when it sent one.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof PushedAuthorizationError && err.error === 'invalid_request') {
+ *   // Auth0 refused a parameter (an unknown organization, a redirect_uri not in Allowed Callback URLs)
+ * }
+ * ```
+ */
+export class PushedAuthorizationError extends Auth0LinkKitError {
+  static override readonly code = 'pushed_authorization_failed'
+  override readonly name = 'PushedAuthorizationError'
+  override readonly code = PushedAuthorizationError.code
+  override readonly status = 502
+  /** The OAuth `error` from the PAR endpoint, when it sent one. */
+  readonly error: string | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string }) {
+    super(message, options)
+    this.error = options?.error
+  }
+}
+
+/**
  * Every error this library throws, as a discriminated union on `code`.
  *
  * @example
@@ -470,6 +514,7 @@ export type AnyAuth0LinkKitError =
   | TokenExchangeError
   | IdTokenError
   | UserMismatchError
+  | OrganizationMismatchError
   | DiscoveryError
   | TimeoutError
   | MissingRefreshTokenError
@@ -480,6 +525,7 @@ export type AnyAuth0LinkKitError =
   | ConnectionTokenError
   | SessionStoreError
   | InvalidHostError
+  | PushedAuthorizationError
 
 /**
  * Every stable error code, for exhaustive `switch` statements.

@@ -21,6 +21,8 @@ export interface HttpOptions {
   [oauth.customFetch]: typeof fetch
   [oauth.allowInsecureRequests]: boolean
   signal: AbortSignal
+  /** The tenant's DPoP handle, added by the steps whose requests carry proofs. */
+  DPoP?: oauth.DPoPHandle
 }
 
 /** True for the errors a fetch rejects with when it gave up (our timeout or the caller's abort). */

@@ -1,6 +1,7 @@
 export { type Auth, type AuthHandler, createAuth } from './auth.js'
 export { CookieStateStore } from './cookies/cookie-state-store.js'
 export { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
+export type { DpopKeyPair, DpopProofRequest } from './dpop.js'
 export * from './errors.js'
 export type { CompletedAuthorization } from './flows/callback.js'
 export type { Identity } from './management-api.js'
@@ -9,10 +10,13 @@ export {
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
+  type CallbackContext,
+  type CallbackHook,
   type ConnectedAccountsOptions,
   type CookieOptions,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,
+  type DomainResolver,
   type ErrorHook,
   type IdentitiesRouteOptions,
   type ManagementApiOptions,

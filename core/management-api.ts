@@ -49,12 +49,12 @@ interface CachedToken {
  */
 export class ManagementApiClient {
   readonly #tenant: Tenant
-  readonly #settings: ManagementApiSettings
+  readonly #settings: ManagementApiSettings & { audience: URL }
   readonly #client: oauth.Client
   readonly #clientAuth: oauth.ClientAuth
   readonly #token = new SharedPromise<CachedToken>()
 
-  constructor(tenant: Tenant, settings: ManagementApiSettings) {
+  constructor(tenant: Tenant, settings: ManagementApiSettings & { audience: URL }) {
     this.#tenant = tenant
     this.#settings = settings
     this.#client = settings.client ? { client_id: settings.client.clientId } : tenant.client

@@ -3,9 +3,11 @@
  * defaults live in `config.ts`; nothing here runs.
  */
 
+import type { JWK } from 'jose'
 import type { CookieOptions } from './cookies/cookie-options.js'
+import type { DpopKeyPair } from './dpop.js'
 import type { SessionData, UserClaims } from './session.js'
-import type { StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
+import type { FlowKind, StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
 
 export type { CookieOptions } from './cookies/cookie-options.js'
 
@@ -25,7 +27,11 @@ export interface AuthorizationParameters {
   redirect_uri?: string
   prompt?: string
   max_age?: number
+  /** An Auth0 organization id (`org_…`) or name; the ID token must come back for it. */
   organization?: string
+  /** An organization invitation ticket; only together with `organization`. */
+  invitation?: string
+  screen_hint?: string
   ui_locales?: string
   login_hint?: string
   connection?: string
@@ -173,6 +179,56 @@ export type ErrorHook = (error: Error, request: Request) => Response | void | Pr
 export type BeforeSessionSavedHook = (session: SessionData, idTokenClaims: UserClaims) => SessionData | Promise<SessionData>
 
 /**
+ * What `onCallback` is told about a callback: the flow, its `appState` and the stored session
+ * when it succeeded; the error (and the flow and `appState`, when the transaction was found)
+ * when it failed.
+ *
+ * @example
+ * ```ts
+ * const onCallback: CallbackHook = ({ error, flow, session }) => {
+ *   if (error) return undefined // the built-in error page
+ *   if (flow === 'link') audit.log('linked', session.user.sub)
+ *   return undefined // the built-in redirect to returnTo
+ * }
+ * ```
+ */
+export type CallbackContext =
+  | { flow: FlowKind; appState: unknown; session: SessionData; error: undefined; request: Request }
+  | { flow: FlowKind | undefined; appState: unknown; session: undefined; error: Error; request: Request }
+
+/**
+ * Called by the callback handler once the callback's outcome is known (not when a signed-out
+ * link goes on to Auth0). A returned `Response` replaces the built-in redirect or error answer;
+ * the session cookie the callback wrote (and the used transaction's deletion) is added to it,
+ * with `cache-control: no-store`. Nothing returned keeps the built-in answer.
+ *
+ * @example
+ * ```ts
+ * const onCallback: CallbackHook = ({ error, request }) =>
+ *   error ? Response.redirect(new URL(`/signin-failed?code=${(error as Auth0LinkKitError).code}`, request.url), 302) : undefined
+ * ```
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes returns nothing, and that must type-check
+export type CallbackHook = (context: CallbackContext) => Response | void | Promise<Response | void>
+
+/**
+ * Picks the Auth0 domain for a request, for an app served under several custom domains (one per
+ * brand or region, all of one tenant). It must map the request to one of **your** domains (an
+ * allowlist), never echo its `Host` header: whatever it returns, this app fetches discovery from.
+ *
+ * @example
+ * ```ts
+ * const DOMAINS: Record<string, string> = { 'shop.brand-a.com': 'login.brand-a.com', 'shop.brand-b.com': 'login.brand-b.com' }
+ * const domain: DomainResolver = ({ request }) => {
+ *   const auth0Domain = DOMAINS[new URL(request.url).host]
+ *   if (!auth0Domain) throw new InvalidHostError('Not one of our shops')
+ *   return auth0Domain
+ * }
+ * ```
+ */
+export type DomainResolver = (context: { request: Request }) => string | Promise<string>
+
+/**
  * Options for {@link createAuth} and {@link ServerClient}.
  *
  * @example
@@ -188,12 +244,23 @@ export type BeforeSessionSavedHook = (session: SessionData, idTokenClaims: UserC
  * ```
  */
 export interface AuthOptions {
-  /** Tenant domain (`tenant.eu.auth0.com`, a custom domain) or a full `https://` origin. */
-  domain: string
+  /**
+   * Tenant domain (`tenant.eu.auth0.com`, a custom domain) or a full `https://` origin; or a
+   * {@link DomainResolver} choosing one per request (multiple custom domains): each domain gets
+   * its own discovery and keys, and sessions and transactions are bound to the domain they were
+   * made under.
+   */
+  domain: string | DomainResolver
   clientId: string
   clientSecret?: string
-  /** A private key for `private_key_jwt` client authentication instead of `clientSecret`. */
-  clientAssertionSigningKey?: CryptoKey
+  /**
+   * A private key for `private_key_jwt` client authentication instead of `clientSecret`: a
+   * CryptoKey, a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`), or a private JWK (its `kid`
+   * is sent). Checked at construction; a PEM or JWK is imported once, on first use.
+   */
+  clientAssertionSigningKey?: CryptoKey | string | JWK
+  /** The assertion's JWS algorithm; default `RS256`. Auth0 accepts `RS256`, `RS384` and `PS256`. */
+  clientAssertionSigningAlg?: string
   /** At least 32 characters; an array rotates secrets (the first encrypts, all decrypt). */
   secret: string | readonly string[]
   /** The app's origin; derived from each request when omitted. */
@@ -213,7 +280,14 @@ export interface AuthOptions {
   fetch?: typeof fetch
   /** Milliseconds before a call to Auth0 is abandoned with `TimeoutError`. Default 5000. */
   httpTimeout?: number
+  /**
+   * Send `Auth0-Client` (base64url JSON of this SDK's name and version and the runtime's, as
+   * Auth0's SDKs do) on every call to Auth0. No user data is in it. Default `true`.
+   */
+  enableTelemetry?: boolean
   beforeSessionSaved?: BeforeSessionSavedHook
+  /** Sees every callback's outcome and may answer it with a `Response` of its own. */
+  onCallback?: CallbackHook
   onError?: ErrorHook
   /** Where `getIdentities` reads users from; defaults to the tenant's Management API with the app's credentials. */
   managementApi?: ManagementApiOptions
@@ -221,6 +295,27 @@ export interface AuthOptions {
   identities?: IdentitiesRouteOptions
   /** The connected-accounts routes (`/auth/connect`, …) and the connection-token route; off unless asked for. */
   connectedAccounts?: ConnectedAccountsOptions
+  /**
+   * Send the authorization parameters of login, link and unlink to the tenant's pushed
+   * authorization request endpoint (PAR, RFC 9126) over the back channel, so the browser's
+   * `/authorize` URL carries only `client_id` and `request_uri`. Per-call options override it.
+   * A tenant without a PAR endpoint fails the first start with `ConfigurationError`. Default `false`.
+   */
+  pushedAuthorizationRequests?: boolean
+  /**
+   * Sender-constrain tokens with DPoP (RFC 9449): the code exchange, refreshes and PAR carry
+   * proofs signed with this key pair (ES256 for Auth0), and a `use_dpop_nonce` challenge is
+   * answered once. Auth0 then issues DPoP-bound access tokens (`tokenType: 'DPoP'` from
+   * `getAccessToken`); `client.createDpopProof()` makes the proof for each API call.
+   */
+  dpop?: DpopKeyPair
+  /**
+   * The Auth0 organization (id `org_…` or name) every login asks for, the same as
+   * `authorizationParams.organization`; per-call parameters and `/auth/login?organization=`
+   * override it. The ID token must carry it (`org_id`, or `org_name` compared lower-cased), or
+   * the callback fails with `OrganizationMismatchError`.
+   */
+  organization?: string
 }
 
 /**

@@ -9,8 +9,8 @@ import type * as oauth from 'oauth4webapi'
 export interface RefreshOutcome {
   /** The audience the new access token is for. */
   audience: string
-  /** The `scope` the refresh asked for (Multi-Resource Refresh Token), if it asked for one. */
-  scope?: string
+  /** The scope the refresh asked for (normalized), when it asked for one. */
+  scope?: string | undefined
   tokens: oauth.TokenEndpointResponse
   /** The ID token's validated claims, when the response carried one. */
   claims: oauth.IDToken | undefined

@@ -25,6 +25,19 @@ export function empty(status: number, headers = new Headers()): Response {
   return new Response(null, { status, headers })
 }
 
+/**
+ * `response` (the app's own, from a hook) with the cookies the handler wrote added, and
+ * `no-store`: a cached answer carrying a session cookie would hand one user's session to the next.
+ */
+export function withCookies(response: Response, cookies: Headers): Response {
+  const setCookies = cookies.getSetCookie()
+  if (setCookies.length === 0) return response
+  const headers = new Headers(response.headers)
+  for (const cookie of setCookies) headers.append('set-cookie', cookie)
+  headers.set('cache-control', 'no-store')
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}
+
 function wantsJson(request: Request): boolean {
   const accept = request.headers.get('accept') ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
@@ -84,6 +97,10 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'That account belongs to another user',
     sentence: 'The attempt came back signed in as someone else, so it was not applied. You are still signed in as before.',
   },
+  organization_mismatch: {
+    title: 'That sign-in was for another organization',
+    sentence: 'Auth0 signed you in to a different organization than the one this app asked for, so it was not accepted.',
+  },
   discovery_failed: {
     title: 'Auth0 cannot be reached',
     sentence: 'The app could not reach its Auth0 tenant. Please try again in a moment.',
@@ -115,6 +132,10 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     sentence: 'The app could not reach the place it keeps sessions. Your session is safe; please try again in a moment.',
   },
   invalid_host: { title: 'That request was not valid', sentence: 'The request named a host this app cannot answer for.' },
+  pushed_authorization_failed: {
+    title: 'Auth0 could not start signing you in',
+    sentence: 'Auth0 refused or failed to accept the sign-in request. Nothing about your account changed; please try again.',
+  },
 }
 
 const INTERNAL_ERROR: ErrorText = { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' }

@@ -3,12 +3,13 @@
  * from `flows/`; none holds protocol code of its own.
  */
 
-import { InvalidCallbackError, InvalidRequestError, MissingSessionError } from './errors.js'
+import type { DpopProofRequest } from './dpop.js'
+import { ConfigurationError, InvalidCallbackError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { isConnectionName, startAuthorization } from './flows/authorize.js'
 import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
 import { startConnect } from './flows/connect.js'
-import { createFlowContext, type FlowContext } from './flows/context.js'
+import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
 import { logout } from './flows/logout.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
@@ -25,7 +26,7 @@ import {
   listConnectionsPage,
 } from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters } from './options.js'
-import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData, type UserClaims } from './session.js'
+import { DEFAULT_AUDIENCE, normalizeScope, nowInSeconds, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
 
 /**
@@ -44,6 +45,8 @@ export interface StartInteractiveLoginOptions<TAppState> {
   authorizationParams?: AuthorizationParameters
   /** Any JSON value; returned unchanged by the matching `complete*` call. */
   appState?: TAppState
+  /** Push the parameters to the tenant first (PAR) for this call; default the `pushedAuthorizationRequests` option. */
+  pushedAuthorizationRequests?: boolean
 }
 
 /**
@@ -103,6 +106,11 @@ export interface AccessTokenResult {
   /** Seconds since the epoch. */
   expiresAt: number
   scope: string | undefined
+  /**
+   * `DPoP` for a token bound to the `dpop` key: send it as `Authorization: DPoP <token>` with a
+   * proof from {@link ServerClient.createDpopProof}. `Bearer` otherwise.
+   */
+  tokenType: 'DPoP' | 'Bearer'
 }
 
 /**
@@ -116,6 +124,12 @@ export interface AccessTokenResult {
 export interface GetAccessTokenOptions {
   /** The API the token is for; default the configured `authorizationParams.audience`. */
   audience?: string
+  /**
+   * Ask for a token with only these scopes (space-separated), through the refresh token with
+   * `scope` (Auth0's multi-resource refresh token). Cached as its own token set, per audience
+   * and scope. Default: the scope the session's token for `audience` has.
+   */
+  scope?: string
 }
 
 /**
@@ -209,10 +223,10 @@ export interface ConnectionAccessTokenResult {
 const EXPIRY_LEEWAY = 10
 
 /** Each client's context, kept off the class so it is in no public type. */
-const contexts = new WeakMap<object, FlowContext>()
+const contexts = new WeakMap<object, InstanceContext>()
 
 /** The context a client was built with, for `createAuth`'s handlers. Internal. */
-export function flowContextOf(client: ServerClient<unknown>): FlowContext {
+export function flowContextOf(client: ServerClient<unknown>): InstanceContext {
   const context = contexts.get(client)
   if (!context) throw new TypeError('Not a ServerClient')
   return context
@@ -236,21 +250,26 @@ export function flowContextOf(client: ServerClient<unknown>): FlowContext {
  * ```
  */
 export class ServerClient<TAppState = unknown> {
-  readonly #context: FlowContext
+  readonly #context: InstanceContext
 
   constructor(options: AuthOptions) {
     this.#context = createFlowContext(options)
     contexts.set(this, this.#context)
   }
 
-  async #requireSession(storeOptions: StoreOptions): Promise<SessionData> {
-    const session = await this.#context.stateStore.get(storeOptions)
+  /** The context for the Auth0 domain serving this request (the configured one, or the resolver's). */
+  #for(storeOptions: StoreOptions): Promise<FlowContext> {
+    return requestContext(this.#context, storeOptions.request)
+  }
+
+  async #requireSession(context: FlowContext, storeOptions: StoreOptions): Promise<SessionData> {
+    const session = await context.stateStore.get(storeOptions)
     if (!session) throw new MissingSessionError('Sign in first: there is no session')
     return session
   }
 
   async #complete(url: string | URL, flow: FlowKind, storeOptions: StoreOptions): Promise<CompleteResult<TAppState>> {
-    const { appState } = await completeAuthorization(this.#context, url, flow, storeOptions)
+    const { appState } = await completeAuthorization(await this.#for(storeOptions), url, flow, storeOptions)
     return { appState: appState as TAppState | undefined }
   }
 
@@ -262,9 +281,13 @@ export class ServerClient<TAppState = unknown> {
    * const url = await client.startInteractiveLogin({ appState: { returnTo: '/' } }, { request, response })
    * ```
    */
-  startInteractiveLogin(options: StartInteractiveLoginOptions<TAppState> = {}, storeOptions: StoreOptions): Promise<URL> {
-    const { authorizationParams, appState } = options
-    return startAuthorization(this.#context, { flow: 'login', authorizationParams, appState }, storeOptions)
+  async startInteractiveLogin(options: StartInteractiveLoginOptions<TAppState> = {}, storeOptions: StoreOptions): Promise<URL> {
+    const { authorizationParams, appState, pushedAuthorizationRequests } = options
+    return startAuthorization(
+      await this.#for(storeOptions),
+      { flow: 'login', authorizationParams, appState, pushedAuthorizationRequests },
+      storeOptions,
+    )
   }
 
   /**
@@ -288,11 +311,12 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
-    const session = await this.#requireSession(storeOptions)
-    const { connection, connectionScope, authorizationParams, appState } = options
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const { connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests } = options
     return startAuthorization(
-      this.#context,
-      { flow: 'link', session, connection, connectionScope, authorizationParams, appState },
+      context,
+      { flow: 'link', session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests },
       storeOptions,
     )
   }
@@ -318,9 +342,14 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async startUnlinkUser(options: StartUnlinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
-    const session = await this.#requireSession(storeOptions)
-    const { connection, authorizationParams, appState } = options
-    return startAuthorization(this.#context, { flow: 'unlink', session, connection, authorizationParams, appState }, storeOptions)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const { connection, authorizationParams, appState, pushedAuthorizationRequests } = options
+    return startAuthorization(
+      context,
+      { flow: 'unlink', session, connection, authorizationParams, appState, pushedAuthorizationRequests },
+      storeOptions,
+    )
   }
 
   /**
@@ -345,7 +374,7 @@ export class ServerClient<TAppState = unknown> {
    */
   async completeAuthorization(url: string | URL, storeOptions: StoreOptions): Promise<CompletedAuthorization> {
     const { continuation: _handlersOnly, ...completed }: CompletedCallback = await completeAuthorization(
-      this.#context,
+      await this.#for(storeOptions),
       url,
       undefined,
       storeOptions,
@@ -369,9 +398,10 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async startConnectAccount(options: StartConnectAccountOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
-    const session = await this.#requireSession(storeOptions)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
     const { connection, scopes, authorizationParams, appState } = options
-    return startConnect(this.#context, { session, connection, scopes, authorizationParams, appState }, storeOptions)
+    return startConnect(context, { session, connection, scopes, authorizationParams, appState }, storeOptions)
   }
 
   /**
@@ -385,7 +415,7 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async completeConnectAccount(url: string | URL, storeOptions: StoreOptions): Promise<CompleteConnectAccountResult<TAppState>> {
-    const completed = await completeAuthorization(this.#context, url, 'connect', storeOptions)
+    const completed = await completeAuthorization(await this.#for(storeOptions), url, 'connect', storeOptions)
     if (completed.flow !== 'connect') throw new InvalidCallbackError('This callback does not complete a connect')
     return { appState: completed.appState as TAppState | undefined, connectedAccount: completed.connectedAccount }
   }
@@ -407,9 +437,10 @@ export class ServerClient<TAppState = unknown> {
     }
     if (take !== undefined && !(Number.isInteger(take) && take > 0)) throw new InvalidRequestError('take must be a positive integer')
     if (from !== undefined && (typeof from !== 'string' || from.length > 2048)) throw new InvalidRequestError('from must be a next cursor')
-    const session = await this.#requireSession(storeOptions)
-    const { token } = await myAccountAccessToken(this.#context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
-    const { tenant } = this.#context
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const { token } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
+    const { tenant } = context
     return collectPages(take ?? Number.POSITIVE_INFINITY, from, (cursor, pageSize) =>
       listAccountsPage(tenant, token, { connection, from: cursor, take: pageSize }, storeOptions.request.signal),
     )
@@ -429,9 +460,10 @@ export class ServerClient<TAppState = unknown> {
    */
   async deleteConnectedAccount(id: string, storeOptions: StoreOptions): Promise<void> {
     if (typeof id !== 'string' || !CONNECTED_ACCOUNT_ID.test(id)) throw new InvalidRequestError('id must be a connected account id (cac_…)')
-    const session = await this.#requireSession(storeOptions)
-    const { token } = await myAccountAccessToken(this.#context, session, [CONNECTED_ACCOUNTS_SCOPES.delete], storeOptions)
-    await deleteAccount(this.#context.tenant, token, id, storeOptions.request.signal)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const { token } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.delete], storeOptions)
+    await deleteAccount(context.tenant, token, id, storeOptions.request.signal)
   }
 
   /**
@@ -444,9 +476,10 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async listConnectedAccountConnections(storeOptions: StoreOptions): Promise<ConnectedAccountConnection[]> {
-    const session = await this.#requireSession(storeOptions)
-    const { token } = await myAccountAccessToken(this.#context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
-    const { tenant } = this.#context
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const { token } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
+    const { tenant } = context
     return collectPages(Number.POSITIVE_INFINITY, undefined, (from, take) =>
       listConnectionsPage(tenant, token, { from, take }, storeOptions.request.signal),
     )
@@ -470,8 +503,9 @@ export class ServerClient<TAppState = unknown> {
     options: AccessTokenForConnectionOptions,
     storeOptions: StoreOptions,
   ): Promise<ConnectionAccessTokenResult> {
-    const session = await this.#requireSession(storeOptions)
-    const tokenSet = await accessTokenForConnection(this.#context, session, options, storeOptions)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const tokenSet = await accessTokenForConnection(context, session, options, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, connection: tokenSet.connection }
   }
 
@@ -483,8 +517,8 @@ export class ServerClient<TAppState = unknown> {
    * const session = await client.getSession({ request, response })
    * ```
    */
-  getSession(storeOptions: StoreOptions): Promise<SessionData | undefined> {
-    return this.#context.stateStore.get(storeOptions)
+  async getSession(storeOptions: StoreOptions): Promise<SessionData | undefined> {
+    return (await this.#for(storeOptions)).stateStore.get(storeOptions)
   }
 
   /**
@@ -513,14 +547,16 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async getIdentities(storeOptions: StoreOptions): Promise<Identity[]> {
-    const session = await this.#requireSession(storeOptions)
-    return this.#context.managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    return context.managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
   }
 
   /**
    * An access token for `audience` (default: the configured one), refreshed with the refresh
    * token when it has expired; the refreshed session is written back. Concurrent calls of one
-   * session share one refresh, so Auth0's refresh-token rotation never sees a reuse.
+   * session share one refresh, so Auth0's refresh-token rotation never sees a reuse. With
+   * `scope`, a token with only those scopes (MRRT), kept as its own token set.
    *
    * @example
    * ```ts
@@ -533,14 +569,37 @@ export class ServerClient<TAppState = unknown> {
     if (storeOptions?.request === undefined) {
       throw new InvalidRequestError('getAccessToken(options, storeOptions): storeOptions with the request comes last')
     }
-    const session = await this.#requireSession(storeOptions)
-    const audience = options?.audience ?? this.#context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
-    const current = session.tokenSets.find((set) => set.audience === audience)
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const audience = options?.audience ?? context.config.authorizationParams.audience ?? DEFAULT_AUDIENCE
+    const scope = normalizeScope(options?.scope)
+    const current = session.tokenSets.find((set) => set.audience === audience && set.requestedScope === scope)
     const tokenSet =
       current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
         ? current
-        : await refreshSession(this.#context, session, audience, storeOptions)
-    return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope }
+        : await refreshSession(context, session, { audience, scope, keyedByScope: true }, storeOptions)
+    return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, tokenType: tokenSet.tokenType ?? 'Bearer' }
+  }
+
+  /**
+   * A DPoP proof for one call to the app's own API with a DPoP-bound access token (RFC 9449 §7):
+   * signed with the `dpop` key pair, naming the method and URL (without query) and the token's
+   * hash. Make a new one for every request; pass `nonce` when the API answered with a
+   * `DPoP-Nonce`. Throws `ConfigurationError` without the `dpop` option.
+   *
+   * @example
+   * ```ts
+   * const { token, tokenType } = await client.getAccessToken({ audience: 'https://api.example.com' }, { request, response })
+   * const url = 'https://api.example.com/orders'
+   * const headers = new Headers({ authorization: `${tokenType} ${token}` })
+   * if (tokenType === 'DPoP') headers.set('dpop', await client.createDpopProof({ method: 'GET', url, accessToken: token }))
+   * await fetch(url, { headers })
+   * ```
+   */
+  createDpopProof(request: DpopProofRequest): Promise<string> {
+    const { dpopProofs } = this.#context
+    if (!dpopProofs) return Promise.reject(new ConfigurationError('dpop', 'is not configured, so there is no key to sign a proof with'))
+    return dpopProofs.create(request)
   }
 
   /**
@@ -552,8 +611,8 @@ export class ServerClient<TAppState = unknown> {
    * const url = await client.logout({ returnTo: '/' }, { request, response })
    * ```
    */
-  logout(options: { returnTo?: string }, storeOptions: StoreOptions): Promise<URL> {
-    return logout(this.#context, options.returnTo, storeOptions)
+  async logout(options: { returnTo?: string }, storeOptions: StoreOptions): Promise<URL> {
+    return logout(await this.#for(storeOptions), options.returnTo, storeOptions)
   }
 
   /**

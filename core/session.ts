@@ -36,8 +36,16 @@ export interface UserClaims {
 export interface TokenSet {
   audience: string
   accessToken: string
+  /** The scope Auth0 granted. */
   scope?: string
   expiresAt: number
+  /**
+   * The scope asked for with `getAccessToken({ scope })` (normalized); with `audience` it names
+   * the set. Absent on the sets of a login, a link or a refresh without `scope`.
+   */
+  requestedScope?: string
+  /** `DPoP` when Auth0 bound the token to the app's DPoP key; absent for a Bearer token. */
+  tokenType?: 'DPoP'
 }
 
 /**
@@ -81,6 +89,13 @@ export interface SessionData {
     createdAt: number
     /** Seconds since the epoch of the last write; bounds the inactivity duration. */
     updatedAt: number
+    /** The Auth0 organization (`org_id`) the session is signed in to; link and unlink stay in it. */
+    organization?: string
+    /**
+     * The issuer of the Auth0 domain the session was made under, with a domain resolver
+     * (multiple custom domains); under any other domain the session reads as signed out.
+     */
+    issuer?: string
   }
 }
 
@@ -124,24 +139,38 @@ export function shouldTouch(session: SessionData, lifetime: SessionLifetime): bo
   return lifetime.rolling && nowInSeconds() - session.internal.updatedAt > 60
 }
 
+/**
+ * A scope as a token set key: its tokens deduplicated and sorted, so `b a` and `a b` name one
+ * set; `undefined` for none.
+ */
+export function normalizeScope(scope: string | undefined): string | undefined {
+  const tokens = [...new Set((scope ?? '').split(/\s+/).filter(Boolean))].sort()
+  return tokens.length === 0 ? undefined : tokens.join(' ')
+}
+
 /** The session's record of an access token from a token response. */
-function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string): TokenSet {
+function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string, requestedScope: string | undefined): TokenSet {
   return {
     audience,
     accessToken: tokens.access_token,
     expiresAt: nowInSeconds() + (tokens.expires_in ?? 0),
     ...(tokens.scope !== undefined ? { scope: tokens.scope } : {}),
+    ...(requestedScope !== undefined ? { requestedScope } : {}),
+    // oauth4webapi lower-cases token_type and accepts only `bearer` and `dpop`.
+    ...(tokens.token_type === 'dpop' ? { tokenType: 'DPoP' as const } : {}),
   }
 }
 
-/** Replaces the token set for `tokenSet.audience`, keeping those for other audiences. */
+/** Replaces the token set for `tokenSet`'s audience and requested scope, keeping all others. */
 function withTokenSet(tokenSets: readonly TokenSet[], tokenSet: TokenSet): TokenSet[] {
-  return [...tokenSets.filter((existing) => existing.audience !== tokenSet.audience), tokenSet]
+  const other = (existing: TokenSet) => existing.audience !== tokenSet.audience || existing.requestedScope !== tokenSet.requestedScope
+  return [...tokenSets.filter(other), tokenSet]
 }
 
 /**
  * The session after a token response: a new one when there is none (login), else the same
- * user's session with the new access token for `audience`, and the ID token, refresh token and
+ * user's session with the new access token for `audience` (and `requestedScope`, when a
+ * refresh asked for a scope), and the ID token, refresh token and
  * `sid` replaced when the response carries them (link, unlink, refresh). Profile claims the new
  * ID token does not repeat are kept: link tokens carry a narrow scope.
  */
@@ -150,9 +179,11 @@ export function applyTokenResponse(
   tokens: oauth.TokenEndpointResponse,
   claims: oauth.IDToken | undefined,
   audience: string,
+  requestedScope?: string,
 ): { session: SessionData; tokenSet: TokenSet } {
-  const tokenSet = tokenSetFrom(tokens, audience)
+  const tokenSet = tokenSetFrom(tokens, audience, requestedScope)
   const sid = typeof claims?.sid === 'string' ? { sid: claims.sid } : {}
+  const organization = typeof claims?.org_id === 'string' ? { organization: claims.org_id } : {}
   const refreshToken = tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {}
   if (!existing) {
     if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
@@ -161,7 +192,7 @@ export function applyTokenResponse(
       user: userFromIdTokenClaims(claims),
       idToken: tokens.id_token,
       tokenSets: [tokenSet],
-      internal: { createdAt: now, updatedAt: now, ...sid },
+      internal: { createdAt: now, updatedAt: now, ...sid, ...organization },
       ...refreshToken,
     }
     return { session, tokenSet }
@@ -172,7 +203,7 @@ export function applyTokenResponse(
       ? { user: { ...existing.user, ...userFromIdTokenClaims(claims) }, idToken: tokens.id_token }
       : {}),
     tokenSets: withTokenSet(existing.tokenSets, tokenSet),
-    internal: { ...existing.internal, ...sid },
+    internal: { ...existing.internal, ...sid, ...organization },
     ...refreshToken,
   }
   return { session, tokenSet }

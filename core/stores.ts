@@ -68,6 +68,10 @@ export interface AuthorizeTransactionData {
   /** For link and unlink: the user who started it, who must come back. */
   sub?: string
   connection?: string
+  /** The organization (id or name) the start asked for; the ID token must come back for it. */
+  organization?: string
+  /** The issuer of the Auth0 domain the flow was started with; the callback must come back to it. */
+  issuer?: string
   /** A login started by a signed-out `/auth/link`, `/auth/unlink` or `/auth/connect`: the flow the callback goes on into. */
   continuation?: Continuation
   createdAt: number
@@ -95,6 +99,8 @@ export interface ConnectTransactionData {
   sub: string
   /** The caller's own value, returned unchanged by `completeConnectAccount`; never read by the library. */
   appState?: unknown
+  /** The issuer of the Auth0 domain the connect was started with; the callback must come back to it. */
+  issuer?: string
   createdAt: number
 }
 

@@ -4,6 +4,7 @@
  */
 
 import * as oauth from 'oauth4webapi'
+import { clientAssertionAuth } from './client-assertion.js'
 import type { ClientAuthentication } from './config.js'
 import { DiscoveryError, TimeoutError } from './errors.js'
 import { callAuth0, type HttpOptions, type HttpSettings } from './http.js'
@@ -15,11 +16,12 @@ export interface TenantSettings {
   clientId: string
   clientAuthentication: ClientAuthentication
   http: HttpSettings
+  dpop: CryptoKeyPair | undefined
 }
 
 function clientAuthFor(authentication: ClientAuthentication): oauth.ClientAuth {
   return authentication.method === 'private_key_jwt'
-    ? oauth.PrivateKeyJwt(authentication.signingKey)
+    ? clientAssertionAuth(authentication.key)
     : oauth.ClientSecretPost(authentication.clientSecret)
 }
 
@@ -32,6 +34,8 @@ export class Tenant {
   readonly http: HttpSettings
   readonly client: oauth.Client
   readonly clientAuth: oauth.ClientAuth
+  /** Signs DPoP proofs for the token and PAR endpoints and keeps the tenant's nonces; with `dpop` only. */
+  readonly dpop: oauth.DPoPHandle | undefined
   readonly #metadata = new SharedPromise<oauth.AuthorizationServer>()
 
   constructor(settings: TenantSettings) {
@@ -39,6 +43,7 @@ export class Tenant {
     this.http = settings.http
     this.client = { client_id: settings.clientId }
     this.clientAuth = clientAuthFor(settings.clientAuthentication)
+    this.dpop = settings.dpop ? oauth.DPoP(this.client, settings.dpop) : undefined
   }
 
   /** Runs one call to this tenant; see {@link callAuth0}. */

@@ -182,7 +182,7 @@ describe('managementApi options', () => {
 
   it("defaults the audience to the tenant's /api/v2/ and keeps the Routes defaults", () => {
     const client = new ServerClient(authOptions(tenant.emulator))
-    expect(flowContextOf(client).config.managementApi.audience.href).toBe(`${tenant.emulator.origin}/api/v2/`)
+    expect(flowContextOf(client).config.managementApi.audience?.href).toBe(`${tenant.emulator.origin}/api/v2/`)
     expect(flowContextOf(client).config.routes.identities).toBe('/auth/identities')
     expect(flowContextOf(client).config.routes.login).toBe('/auth/login')
   })

@@ -1,7 +1,16 @@
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, importJWK, jwtVerify } from 'jose'
+import { DpopVerifier } from './dpop.js'
 import type { EmulatorFailure, TokenGrant } from './failures.js'
-import { delay, FailureQueue, isAuthorizeFailure, isIdTokenFailure, isOAuthErrorFor, isTransportFailure } from './failures.js'
+import {
+  delay,
+  FailureQueue,
+  isAuthorizeFailure,
+  isDpopNonceFailure,
+  isIdTokenFailure,
+  isOAuthErrorFor,
+  isTransportFailure,
+} from './failures.js'
 import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
 import {
   type ConnectedAccountConnection,
@@ -10,6 +19,7 @@ import {
   MY_ACCOUNT_SCOPES,
   MyAccountApi,
 } from './my-account.js'
+import { type EmulatedOrganization, OrganizationDirectory } from './organizations.js'
 import { consentPage, messagePage, signInPage } from './pages.js'
 import type { Claims } from './tokens.js'
 import { TokenSigner, withOverrides } from './tokens.js'
@@ -76,6 +86,30 @@ export interface Auth0EmulatorOptions {
   connectTicketTtl?: number
   /** Seconds a provider token from the Token Vault grant is valid. Default 3600. */
   providerTokenTtl?: number
+  /**
+   * Pushed authorization requests (RFC 9126), as Auth0 offers them: `true` (default) serves
+   * `POST /oauth/par` and lists it in discovery; `'required'` also refuses `/authorize` requests
+   * that carry their parameters instead of a `request_uri` (Auth0's "Require Pushed Authorization
+   * Requests"); `false` is a tenant without PAR (no endpoint in discovery, `/oauth/par` 404).
+   * A `request_uri` lives 30 seconds and is used once, as at Auth0.
+   */
+  pushedAuthorizationRequests?: boolean | 'required'
+  /**
+   * Auth0 Organizations. `/authorize` with `organization` (an id, or a name in any case) signs in
+   * members only (`access_denied` otherwise), refuses an unknown organization and an `invitation`
+   * without one (`invalid_request`), and issues ID and access tokens with `org_id` and `org_name`.
+   * An invitation from {@link Auth0Emulator.inviteToOrganization} signs its invitee in and makes
+   * them a member. Default none.
+   */
+  organizations?: EmulatedOrganization[]
+  /**
+   * DPoP (RFC 9449) is always checked when a request to the token or PAR endpoint carries a
+   * proof: a valid one binds the tokens (`token_type: DPoP`, `cnf.jkt`, and the refresh token
+   * to that key; a PAR proof binds the code), an invalid one is `400 invalid_dpop_proof`. With
+   * `dpopNonce: true` the tenant also wants a server nonce (§8): a proof without the current one
+   * gets `400 use_dpop_nonce` with a `DPoP-Nonce` header. Default `false`.
+   */
+  dpopNonce?: boolean
 }
 
 /**
@@ -117,6 +151,7 @@ export type EmulatorEndpoint =
   | 'management'
   | 'my-account'
   | 'connect'
+  | 'par'
 
 /**
  * An Auth0 tenant in one process, as a `Request → Response` function. Made by
@@ -179,6 +214,15 @@ export interface Auth0Emulator {
   providerToken(token: string): ProviderTokenInfo | undefined
   /** The `https://<domain>/me/` audience of the My Account API. */
   readonly myAccountAudience: string
+  /** The body of every accepted `POST /oauth/par`, client credentials removed, oldest first. */
+  readonly pushedAuthorizationRequests: readonly URLSearchParams[]
+  /**
+   * A single-use invitation ticket for `userId` to join the organization (id or name), for an
+   * invitation link such as `/auth/login?invitation=<ticket>&organization=<org_id>`.
+   */
+  inviteToOrganization(organization: string, userId: string): string
+  /** A copy of the organization record (its members), for inspection. */
+  getOrganization(id: string): EmulatedOrganization | undefined
 }
 
 /** A grant behind a refresh token; `family` ties the tokens one rotation chain produced. */
@@ -187,11 +231,14 @@ interface RefreshGrant extends Grant {
 }
 
 interface Grant {
+  /** The DPoP key thumbprint the tokens are bound to. */
+  jkt?: string | undefined
   userId: string
   scope: string
   audience: string | undefined
   sid: string
   authTime: number
+  organization?: { id: string; name: string } | undefined
 }
 
 type PendingAuthorization = {
@@ -202,6 +249,10 @@ type PendingAuthorization = {
   codeChallenge: string
   scope: string
   audience: string | undefined
+  organization: EmulatedOrganization | undefined
+  invitation: string | undefined
+  /** The DPoP key the code is bound to (`dpop_jkt`, or the proof on the pushed request). */
+  dpopJkt: string | undefined
 } & ({ kind: 'login' } | { kind: 'link' | 'unlink'; connection: string; connectionScope: string | undefined })
 
 type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
@@ -210,6 +261,11 @@ const CODE_TTL_SECONDS = 600
 const TOKEN_VAULT_GRANT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
 const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token'
 const FEDERATED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token'
+/** Auth0's `request_uri` lifetime: a static 30 seconds. */
+const REQUEST_URI_TTL_SECONDS = 30
+const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:'
+/** Form fields of client authentication, which are not authorization parameters. */
+const CLIENT_AUTH_FIELDS = ['client_secret', 'client_assertion', 'client_assertion_type']
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
@@ -218,7 +274,7 @@ const randomId = (bytes = 24): string => base64url.encode(crypto.getRandomValues
 
 /**
  * Creates an in-process Auth0 tenant: discovery, JWKS, `/authorize` (with `link_account` /
- * `unlink_account`), `/oauth/token`, `/userinfo`, logout and `GET /api/v2/users/{id}`.
+ * `unlink_account`), `/oauth/par`, `/oauth/token`, `/userinfo`, logout and `GET /api/v2/users/{id}`.
  * Async because it generates the tenant's RS256 key pair.
  *
  * @example
@@ -263,6 +319,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     management: 0,
     'my-account': 0,
     connect: 0,
+    par: 0,
   }
   const myAccount = new MyAccountApi({
     origin,
@@ -284,6 +341,13 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const sessions = new Map<string, string>()
   const usedAssertionIds = new Set<string>()
   const authorizeRequests: URLSearchParams[] = []
+  const parMode = options.pushedAuthorizationRequests ?? true
+  const pushedRequests = new Map<string, { params: URLSearchParams; expiresAt: number }>()
+  const pushedLog: URLSearchParams[] = []
+  const organizations = new OrganizationDirectory(options.organizations ?? [])
+  const dpopVerifier = new DpopVerifier()
+  const dpopNonceRequired = options.dpopNonce === true
+  let dpopNonce = randomId(16)
 
   const discovery = {
     issuer,
@@ -301,6 +365,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
+    dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'RS256', 'PS256', 'EdDSA'],
     claims_supported: [
       'sub',
       'iss',
@@ -317,14 +382,76 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       'updated_at',
     ],
     request_uri_parameter_supported: false,
+    ...(parMode
+      ? { pushed_authorization_request_endpoint: `${origin}/oauth/par`, require_pushed_authorization_requests: parMode === 'required' }
+      : {}),
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
   }
 
   // ---- /authorize ------------------------------------------------------------------------
 
+  /** `/authorize` as the browser calls it: with its parameters, or with a pushed request's `request_uri`. */
+  async function authorizeRequest(query: URLSearchParams): Promise<Response> {
+    authorizeRequests.push(new URLSearchParams(query))
+    const requestUri = query.get('request_uri')
+    if (requestUri === null) {
+      if (parMode === 'required') {
+        return html(messagePage(domain, 'Pushed authorization required', 'This client must push its authorization requests (PAR).'), 400)
+      }
+      return authorize(query)
+    }
+    const pushed = pushedRequests.get(requestUri)
+    // RFC 9126 §4: only the pushed parameters count; the query may add nothing but client_id.
+    if (!pushed || query.get('client_id') !== clientId) {
+      return html(messagePage(domain, 'Invalid request_uri', 'The request_uri is unknown, already used, or not this client’s.'), 400)
+    }
+    pushedRequests.delete(requestUri)
+    if (pushed.expiresAt < now()) {
+      return redirect(pushed.params.get('redirect_uri') ?? '', {
+        error: 'invalid_request_uri',
+        error_description: 'The request_uri has expired',
+        state: pushed.params.get('state') ?? undefined,
+      })
+    }
+    return authorize(pushed.params)
+  }
+
+  // ---- /oauth/par ------------------------------------------------------------------------
+
+  /** RFC 9126 §2: the client authenticates, and the request is checked as `/authorize` would check it. */
+  async function pushAuthorization(request: Request): Promise<Response> {
+    if (!parMode) return json({ error: 'not_found', error_description: 'Pushed authorization requests are not enabled' }, 404)
+    const form = await readForm(request)
+    if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
+    const jkt = await dpopProof(request, 'par', '/oauth/par')
+    if (jkt instanceof Response) return jkt
+    const clientProblem = await authenticateClient(request, form)
+    if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
+    if (form.has('request_uri')) return oauthError(400, 'invalid_request', 'request_uri cannot be pushed')
+    const params = new URLSearchParams(form)
+    for (const field of CLIENT_AUTH_FIELDS) params.delete(field)
+    params.set('client_id', clientId)
+    // RFC 9449 §10.1: a proof on the push binds the code as dpop_jkt would.
+    if (jkt !== undefined) {
+      if (params.has('dpop_jkt') && params.get('dpop_jkt') !== jkt)
+        return oauthError(400, 'invalid_dpop_proof', 'dpop_jkt does not match the proof')
+      params.set('dpop_jkt', jkt)
+    }
+    if (!httpUrl(params.get('redirect_uri'))) return oauthError(400, 'invalid_request', 'redirect_uri must be an absolute http(s) URL')
+    if (params.get('response_type') !== 'code') return oauthError(400, 'unsupported_response_type', 'Only response_type=code is supported')
+    if (!params.get('code_challenge') || params.get('code_challenge_method') !== 'S256') {
+      return oauthError(400, 'invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256')
+    }
+    if (!params.get('state')) return oauthError(400, 'invalid_request', 'state is required')
+    for (const [uri, entry] of pushedRequests) if (entry.expiresAt < now()) pushedRequests.delete(uri)
+    const requestUri = `${REQUEST_URI_PREFIX}${randomId()}`
+    pushedRequests.set(requestUri, { params, expiresAt: now() + REQUEST_URI_TTL_SECONDS })
+    pushedLog.push(new URLSearchParams(params))
+    return json({ request_uri: requestUri, expires_in: REQUEST_URI_TTL_SECONDS }, 201)
+  }
+
   async function authorize(params: URLSearchParams): Promise<Response> {
-    authorizeRequests.push(new URLSearchParams(params))
     // Never redirect to a URI that failed validation; like Auth0, show an error page instead.
     if (params.get('client_id') !== clientId) {
       return html(messagePage(domain, 'Unknown client', 'client_id is missing or is not a client of this tenant.'), 400)
@@ -346,7 +473,20 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (!state) return refuse('invalid_request', 'state is required')
 
     const scopes = (params.get('scope') ?? 'openid').split(' ').filter(Boolean)
+    const organizationParam = params.get('organization')
+    const invitation = params.get('invitation') ?? undefined
+    if (invitation !== undefined && organizationParam === null) return refuse('invalid_request', 'invitation requires organization')
+    const organization = organizationParam === null ? undefined : organizations.find(organizationParam)
+    if (organizationParam !== null && !organization) {
+      return refuse('invalid_request', `parameter organization is invalid: no organization found by the id or name ${organizationParam}`)
+    }
+    if (organization && invitation !== undefined && !organizations.invitee(invitation, organization)) {
+      return refuse('invalid_request', 'The invitation is unknown, already used, or for another organization')
+    }
     const common = {
+      organization,
+      invitation,
+      dpopJkt: params.get('dpop_jkt') ?? undefined,
       redirectUri,
       state,
       codeChallenge,
@@ -356,7 +496,8 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     }
     const isLink = scopes.includes('link_account')
     if (!isLink && !scopes.includes('unlink_account')) {
-      const userId = users.find(params.get('login_hint'))?.user_id ?? signedInUser
+      const invitee = organization && invitation !== undefined ? organizations.invitee(invitation, organization) : undefined
+      const userId = users.find(params.get('login_hint'))?.user_id ?? invitee ?? signedInUser
       return begin({ ...common, kind: 'login', userId })
     }
     if (isLink && scopes.includes('unlink_account')) return refuse('invalid_request', 'link_account and unlink_account cannot be combined')
@@ -415,6 +556,19 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   }
 
   async function approve(authorization: PendingAuthorization): Promise<Response> {
+    const { organization, invitation } = authorization
+    if (organization) {
+      if (invitation !== undefined && organizations.invitee(invitation, organization) === authorization.userId) {
+        organizations.accept(invitation, organization)
+      }
+      if (!organizations.isMember(organization, authorization.userId)) {
+        return redirect(authorization.redirectUri, {
+          error: 'access_denied',
+          error_description: `user ${authorization.userId} is not part of the ${organization.id} organization`,
+          state: authorization.state,
+        })
+      }
+    }
     if (authorization.kind === 'link') await users.link(authorization.userId, authorization.connection)
     if (authorization.kind === 'unlink') users.unlink(authorization.userId, authorization.connection)
     // Linking happens inside the user's existing Auth0 session; only a sign-in starts a new one.
@@ -424,7 +578,14 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const code = randomId()
     codes.set(code, {
       ...authorization,
-      grant: { userId, scope, audience, sid, authTime: now() },
+      grant: {
+        userId,
+        scope,
+        audience,
+        sid,
+        authTime: now(),
+        ...(organization ? { organization: { id: organization.id, name: organization.name } } : {}),
+      },
       expiresAt: now() + CODE_TTL_SECONDS,
     })
     return redirect(authorization.redirectUri, { code, state: authorization.state })
@@ -432,9 +593,37 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
 
   // ---- /oauth/token ----------------------------------------------------------------------
 
+  /**
+   * The DPoP proof of a request to `path`, checked: `undefined` without one, the key thumbprint
+   * for a good one, or the error answer (a nonce challenge carries the nonce to use).
+   */
+  async function dpopProof(request: Request, endpoint: 'token' | 'par', path: string): Promise<string | Response | undefined> {
+    const proof = request.headers.get('dpop')
+    if (proof === null) return undefined
+    const challenge = () => {
+      const response = oauthError(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof')
+      response.headers.set('dpop-nonce', dpopNonce)
+      return response
+    }
+    if (failures.take(endpoint, isDpopNonceFailure)) {
+      // A tenant that rotates its nonce on every request: whatever the proof carried is stale.
+      dpopNonce = randomId(16)
+      return challenge()
+    }
+    const result = await dpopVerifier.verify(proof, {
+      method: 'POST',
+      url: `${origin}${path}`,
+      nonce: dpopNonceRequired ? dpopNonce : undefined,
+    })
+    if ('jkt' in result) return result.jkt
+    return result.error === 'use_dpop_nonce' ? challenge() : oauthError(400, 'invalid_dpop_proof', result.description)
+  }
+
   async function token(request: Request): Promise<Response> {
     const form = await readForm(request)
     if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
+    const jkt = await dpopProof(request, 'token', '/oauth/token')
+    if (jkt instanceof Response) return jkt
     const clientProblem = await authenticateClient(request, form)
     if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
     const grantType = form.get('grant_type')
@@ -448,8 +637,8 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     const refused = failures.take('token', isOAuthErrorFor(grant))
     if (refused)
       return oauthError(refused.status ?? 400, refused.oauthError, refused.errorDescription ?? 'Failure injected by the Auth0 emulator')
-    if (grant === 'authorization_code') return exchangeCode(form)
-    if (grant === 'refresh_token') return refresh(form.get('refresh_token') ?? '', form.get('audience'), form.get('scope'))
+    if (grant === 'authorization_code') return exchangeCode(form, jkt)
+    if (grant === 'refresh_token') return refresh(form, jkt)
     if (grant === 'token-vault') return tokenVault(form)
     return managementToken(form.get('audience'))
   }
@@ -483,7 +672,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     return undefined
   }
 
-  async function exchangeCode(form: URLSearchParams): Promise<Response> {
+  async function exchangeCode(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
     const code = form.get('code') ?? ''
     const issued = codes.get(code)
     // Burnt by any attempt, so a leaked code can't be retried with guessed verifiers.
@@ -496,7 +685,11 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     if (!verifier || (await s256(verifier)) !== issued.codeChallenge) {
       return oauthError(400, 'invalid_grant', 'Failed to verify code_verifier')
     }
-    return issueTokens(issued.grant, issued.nonce, true)
+    // RFC 9449 §10: a code bound to a DPoP key is redeemed with a proof of that key only.
+    if (issued.dpopJkt !== undefined && issued.dpopJkt !== jkt) {
+      return oauthError(400, 'invalid_grant', 'The authorization code is bound to another DPoP key')
+    }
+    return issueTokens({ ...issued.grant, jkt }, issued.nonce, true)
   }
 
   /** The grant behind a refresh token in use; a rotated-out one is reuse, which revokes its whole family. */
@@ -511,30 +704,45 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   }
 
   /**
-   * What one refresh issues an access token for. Without `audience`, the login's grant. With
-   * another audience, the Multi-Resource Refresh Token policy decides: the My Account API
-   * with the requested scopes the policy allows, and, as Auth0 does for an audience outside
-   * the policy, silently the login's audience instead.
+   * What one refresh issues its access (and ID) token for (Multi-Resource Refresh Token):
+   * - without `audience`, or with the grant's own: the grant, or with `scope` a subset of it; a
+   *   scope the grant does not hold is refused (`invalid_scope`);
+   * - the My Account API: the requested scopes its policy allows (`myAccountScopes`), and, as
+   *   Auth0 does for an audience outside the application's policy, silently the login's grant
+   *   when the policy is empty;
+   * - any other audience: allowed with the requested scope, as with a policy that lists it.
    */
-  function refreshedAccess(grant: RefreshGrant, audience: string | null, scope: string | null): Grant {
-    const requested = scope === null ? undefined : scope.split(' ').filter(Boolean)
+  function refreshedAccess(grant: RefreshGrant, audience: string | null, scope: string | null): Grant | Response {
+    const requested = scope === null ? undefined : [...new Set(scope.split(' ').filter(Boolean))]
     if (audience === null || audience === (grant.audience ?? null)) {
+      if (!requested || requested.length === 0) return grant
       const granted = grant.scope.split(' ')
-      return requested ? { ...grant, scope: requested.filter((item) => granted.includes(item)).join(' ') } : grant
+      const missing = requested.filter((item) => !granted.includes(item))
+      if (missing.length > 0) return oauthError(400, 'invalid_scope', `The refresh token was not granted: ${missing.join(' ')}`)
+      return { ...grant, scope: requested.join(' ') }
     }
-    if (audience !== myAccountAudience || myAccountPolicy.length === 0) return grant
-    const allowed = requested ? requested.filter((item) => myAccountPolicy.includes(item) || item === 'openid') : myAccountPolicy
-    return { ...grant, audience, scope: allowed.join(' ') }
+    if (audience === myAccountAudience) {
+      if (myAccountPolicy.length === 0) return grant
+      const allowed = requested ? requested.filter((item) => myAccountPolicy.includes(item) || item === 'openid') : myAccountPolicy
+      return { ...grant, audience, scope: allowed.join(' ') }
+    }
+    return { ...grant, audience, scope: requested && requested.length > 0 ? requested.join(' ') : grant.scope }
   }
 
-  async function refresh(refreshToken: string, audience: string | null, scope: string | null): Promise<Response> {
+  async function refresh(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
+    const refreshToken = form.get('refresh_token') ?? ''
     const grant = liveRefreshGrant(refreshToken)
     if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
-    const access = refreshedAccess(grant, audience, scope)
-    if (!rotation) return issueTokens(grant, undefined, false, undefined, access)
+    if (grant.jkt !== undefined && grant.jkt !== jkt) {
+      return oauthError(400, 'invalid_dpop_proof', 'The refresh token is bound to another DPoP key')
+    }
+    const access = refreshedAccess(grant, form.get('audience'), form.get('scope'))
+    if (access instanceof Response) return access
+    const issued = { ...access, jkt }
+    if (!rotation) return issueTokens(grant, undefined, false, undefined, issued)
     refreshTokens.delete(refreshToken)
     retiredRefreshTokens.set(refreshToken, grant.family)
-    return issueTokens(grant, undefined, true, grant.family, access)
+    return issueTokens(grant, undefined, true, grant.family, issued)
   }
 
   /** The Token Vault grant: the provider's access token of the user's connected account. */
@@ -565,40 +773,42 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   }
 
   /**
-   * The token response for `grant`; `access` (default the grant itself) is what the access and
-   * ID tokens are issued for, while a new refresh token always carries the whole grant.
+   * The token response: access and ID tokens for `tokenGrant` (default `refreshGrant`), and a new
+   * refresh token, when asked for, carrying the whole `refreshGrant`.
    */
   async function issueTokens(
-    grant: Grant,
+    refreshGrant: Grant,
     nonce: string | undefined,
     withRefreshToken: boolean,
     family = randomId(8),
-    access: Grant = grant,
+    tokenGrant: Grant = refreshGrant,
   ): Promise<Response> {
+    const grant = tokenGrant
     const user = users.get(grant.userId)
     if (!user) return oauthError(400, 'invalid_grant', 'The user no longer exists')
     const scopes = grant.scope.split(' ')
-    const accessScopes = access.scope.split(' ')
     const iat = now()
     const body: Claims = {
       access_token: await signer.sign({
         iss: issuer,
         sub: user.user_id,
-        aud: access.audience ? [access.audience, userinfoAudience] : [userinfoAudience],
+        aud: grant.audience ? [grant.audience, userinfoAudience] : [userinfoAudience],
         azp: clientId,
-        scope: access.scope,
+        scope: grant.scope,
         iat,
         exp: iat + accessTokenTtl,
         jti: randomId(12),
+        ...organizationClaims(grant),
+        ...(grant.jkt !== undefined ? { cnf: { jkt: grant.jkt } } : {}),
       }),
-      token_type: 'Bearer',
+      token_type: grant.jkt !== undefined ? 'DPoP' : 'Bearer',
       expires_in: accessTokenTtl,
-      scope: access.scope,
+      scope: grant.scope,
     }
-    if (accessScopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
-    if (withRefreshToken && scopes.includes('offline_access')) {
+    if (scopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
+    if (withRefreshToken && refreshGrant.scope.split(' ').includes('offline_access')) {
       const refreshToken = randomId(32)
-      refreshTokens.set(refreshToken, { ...grant, family })
+      refreshTokens.set(refreshToken, { ...refreshGrant, family })
       body.refresh_token = refreshToken
     }
     return json(body)
@@ -614,9 +824,14 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       ...(nonce === undefined ? {} : { nonce }),
       sid: grant.sid,
       auth_time: grant.authTime,
+      ...organizationClaims(grant),
     }
     const tamper = failures.take('token', isIdTokenFailure)
     return tamper ? signer.signTampered(claims, tamper.idToken, clientSecret) : signer.sign(claims)
+  }
+
+  function organizationClaims(grant: Grant): Claims {
+    return grant.organization ? { org_id: grant.organization.id, org_name: grant.organization.name } : {}
   }
 
   async function managementToken(audience: string | null): Promise<Response> {
@@ -694,9 +909,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const routes: Record<string, Route> = {
     '/.well-known/openid-configuration': { endpoint: 'discovery', methods: ['GET'], run: () => json(discovery) },
     '/.well-known/jwks.json': { endpoint: 'jwks', methods: ['GET'], run: () => json(signer.jwks) },
-    '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorize(url.searchParams) },
+    '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorizeRequest(url.searchParams) },
     '/authorize/decision': { methods: ['POST'], run: decide },
     '/oauth/token': { endpoint: 'token', methods: ['POST'], run: token },
+    '/oauth/par': { endpoint: 'par', methods: ['POST'], run: pushAuthorization },
     '/userinfo': { endpoint: 'userinfo', methods: ['GET', 'POST'], run: userinfo },
     '/oidc/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'post_logout_redirect_uri') },
     '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'returnTo') },
@@ -762,6 +978,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     clientSecret,
     hits,
     authorizeRequests,
+    pushedAuthorizationRequests: pushedLog,
     handle: (request) => dispatch(request, request.signal),
     fetch: emulatorFetch,
     getUser: (userId) => {
@@ -781,6 +998,11 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
       const info = providerTokens.get(token)
       return info && structuredClone(info)
     },
+    inviteToOrganization: (organization, userId) => {
+      if (!users.get(userId)) throw new TypeError(`inviteToOrganization: ${userId} is not one of the emulated users`)
+      return organizations.invite(organization, userId)
+    },
+    getOrganization: (id) => organizations.get(id),
     async createLogoutToken(claims, overrides, options = {}) {
       const iat = now()
       const logoutClaims = withOverrides(

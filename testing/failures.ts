@@ -42,6 +42,9 @@ export type IdTokenTamper =
  * - `problem` (my-account): the My Account API refuses the next call as Auth0 does, with an
  *   `application/problem+json` body: `insufficient_scope` (403) or `invalid_token` (401).
  * - `expiredTicket` (connect): the next connect ticket reads as expired.
+ * - `dpopNonce` (token, par): a request with a DPoP proof gets `400 use_dpop_nonce` and a new
+ *   `DPoP-Nonce`, whatever nonce it carried (a tenant that rotates its nonce every time);
+ *   requests without a proof don't count.
  *
  * @example
  * ```ts
@@ -58,19 +61,20 @@ export type IdTokenTamper =
  */
 export type EmulatorFailure =
   | {
-      endpoint: 'discovery' | 'jwks' | 'token' | 'userinfo' | 'management' | 'my-account'
+      endpoint: 'discovery' | 'jwks' | 'token' | 'userinfo' | 'management' | 'my-account' | 'par'
       status: number
       body?: string
       contentType?: string
       times?: number
     }
-  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account'; delayMs: number; times?: number }
-  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account'; network: true; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account' | 'par'; delayMs: number; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account' | 'par'; network: true; times?: number }
   | { endpoint: 'authorize' | 'connect'; error: string; errorDescription?: string; times?: number }
   | { endpoint: 'token'; idToken: IdTokenTamper; times?: number }
   | { endpoint: 'token'; grant?: TokenGrant; oauthError: string; errorDescription?: string; status?: number; times?: number }
   | { endpoint: 'my-account'; problem: 'insufficient_scope' | 'invalid_token'; times?: number }
   | { endpoint: 'connect'; expiredTicket: true; times?: number }
+  | { endpoint: 'token' | 'par'; dpopNonce: true; times?: number }
 
 /**
  * The grants the emulated token endpoint knows, as {@link EmulatorFailure} `grant` names them.
@@ -93,6 +97,7 @@ export type TransportFailure = Exclude<
 export const isTransportFailure = (f: EmulatorFailure): f is TransportFailure =>
   ('status' in f && !('oauthError' in f)) || 'delayMs' in f || 'network' in f
 export const isAuthorizeFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { error: string }> => 'error' in f
+export const isDpopNonceFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { dpopNonce: true }> => 'dpopNonce' in f
 export const isIdTokenFailure = (f: EmulatorFailure): f is Extract<EmulatorFailure, { idToken: IdTokenTamper }> => 'idToken' in f
 export type OAuthErrorFailure = Extract<EmulatorFailure, { oauthError: string }>
 /** The injected OAuth refusal for a request of `grant`, if the failure is one. */

@@ -11,10 +11,14 @@ import type { AuthorizeTransactionData, Continuation, StoreOptions } from '../st
 import { appOrigin } from '../urls.js'
 import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
+import { requestedOrganization } from './organization.js'
+import { pushAuthorizationRequest } from './par.js'
 
 interface CommonAuthorizeRequest {
   authorizationParams?: AuthorizationParameters | undefined
   appState?: unknown
+  /** Push the parameters (PAR) for this start; `undefined` follows the configured default. */
+  pushedAuthorizationRequests?: boolean | undefined
 }
 
 /** What one start step needs: login has no session; link and unlink carry the signed-in one. */
@@ -43,6 +47,17 @@ function flowParameters(request: AuthorizeRequest): FlowParameters {
   return parameters
 }
 
+/**
+ * The per-call parameters; link and unlink stay in the organization the session is signed in to
+ * unless the call names another, since Auth0 issues their ID token for the organization asked.
+ */
+function perCallParameters(request: AuthorizeRequest): AuthorizationParameters {
+  const perCall = request.authorizationParams ?? {}
+  if (request.flow === 'login' || perCall.organization !== undefined) return perCall
+  const { organization } = request.session.internal
+  return organization === undefined ? perCall : { ...perCall, organization }
+}
+
 function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransactionData> {
   if (request.flow === 'login') return request.continuation ? { continuation: request.continuation } : {}
   return { sub: request.session.user.sub, connection: request.connection }
@@ -50,11 +65,15 @@ function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransact
 
 /**
  * Starts login, link or unlink: merges the parameters, creates PKCE, `state` and `nonce`, stores
- * the transaction under its `state`, and returns Auth0's `/authorize` URL.
+ * the transaction under its `state`, and returns Auth0's `/authorize` URL: with every parameter,
+ * or, with pushed authorization requests, with only `client_id` and the `request_uri` the
+ * parameters were pushed under (see {@link pushAuthorizationRequest}).
  *
- * @throws {InvalidRequestError} when link or unlink names no valid connection, or the
- *   transaction is too large to store.
+ * @throws {InvalidRequestError} when link or unlink names no valid connection, the organization or
+ *   invitation is malformed (or an invitation has no organization), or the transaction is too
+ *   large to store.
  * @throws {DiscoveryError} when the tenant has no authorization endpoint.
+ * @throws {ConfigurationError} / {PushedAuthorizationError} / {TimeoutError} from the push, with PAR.
  * @see [RFC 6749 §4.1.1 - Authorization Request](https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.1)
  * @see [RFC 7636 §4 - PKCE](https://www.rfc-editor.org/rfc/rfc7636.html#section-4)
  * @see [Auth0: User account linking](https://auth0.com/docs/manage-users/user-accounts/user-account-linking)
@@ -64,7 +83,8 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   const owned = flowParameters(request)
   const as = await context.tenant.metadata(storeOptions.request.signal)
   if (!as.authorization_endpoint) throw new DiscoveryError('The discovery document has no authorization_endpoint')
-  const params = mergeAuthorizationParams(request.flow, config.authorizationParams, request.authorizationParams ?? {}, owned)
+  const params = mergeAuthorizationParams(request.flow, config.authorizationParams, perCallParameters(request), owned)
+  const organization = requestedOrganization(params)
 
   const redirectUri = params.redirect_uri ?? new URL(config.routes.callback, appOrigin(config, storeOptions.request)).href
   const codeVerifier = oauth.generateRandomCodeVerifier()
@@ -82,25 +102,38 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     createdAt: nowInSeconds(),
     ...(maxAge !== undefined && Number.isFinite(maxAge) ? { maxAge } : {}),
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
+    ...(organization !== undefined ? { organization } : {}),
+    issuer: context.tenant.issuer.href,
     ...transactionFields(request),
   }
+  const parameters = new URLSearchParams(params)
+  parameters.set('client_id', config.clientId)
+  parameters.set('redirect_uri', redirectUri)
+  parameters.set('response_type', 'code')
+  parameters.set('code_challenge_method', 'S256')
+  parameters.set('state', state)
+  parameters.set('nonce', nonce)
+  const url = new URL(as.authorization_endpoint)
+
+  if (request.pushedAuthorizationRequests ?? config.pushedAuthorizationRequests) {
+    parameters.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier))
+    // Stored only once the tenant accepted the push: a refused start leaves no transaction behind.
+    const requestUri = await pushAuthorizationRequest(context, as, parameters, storeOptions.request.signal)
+    await context.transactionStore.set(state, transaction, storeOptions)
+    url.searchParams.set('client_id', config.clientId)
+    url.searchParams.set('request_uri', requestUri)
+    return url
+  }
+
   // Both wait on Web Crypto (AES-GCM for the cookie, SHA-256 for the challenge); run them together.
   const [codeChallenge] = await Promise.all([
     oauth.calculatePKCECodeChallenge(codeVerifier),
     context.transactionStore.set(state, transaction, storeOptions),
   ])
-
-  const url = new URL(as.authorization_endpoint)
+  parameters.set('code_challenge', codeChallenge)
   // Built apart and assigned once: each set() on url.searchParams re-serialises the whole URL.
   const query = new URLSearchParams(url.search)
-  for (const [key, value] of Object.entries(params)) query.set(key, value)
-  query.set('client_id', config.clientId)
-  query.set('redirect_uri', redirectUri)
-  query.set('response_type', 'code')
-  query.set('code_challenge', codeChallenge)
-  query.set('code_challenge_method', 'S256')
-  query.set('state', state)
-  query.set('nonce', nonce)
+  for (const [key, value] of parameters) query.set(key, value)
   url.search = query.toString()
   return url
 }

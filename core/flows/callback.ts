@@ -19,6 +19,7 @@ import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../
 import type { AuthorizeTransactionData, Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
 import { completeConnect } from './connect.js'
 import type { FlowContext } from './context.js'
+import { checkOrganization } from './organization.js'
 import { requestTokens } from './token-request.js'
 
 /**
@@ -87,6 +88,7 @@ function validateAuthorizationResponse(context: FlowContext, as: oauth.Authoriza
  * @throws {AuthorizationError} when Auth0 redirected back with an OAuth error.
  * @throws {MissingSessionError} when a link or unlink finds the session ended meanwhile.
  * @throws {UserMismatchError} when a link or unlink comes back for another user.
+ * @throws {OrganizationMismatchError} when the ID token is not for the organization the start asked for.
  * @throws {TokenExchangeError} / {IdTokenError} / {TimeoutError} from the code exchange.
  * @throws {MyAccountApiError} when the My Account API refuses a connect's completion (a used,
  *   foreign or crossed `connect_code`).
@@ -99,6 +101,28 @@ export async function completeAuthorization(
   expectedFlow: FlowKind | undefined,
   storeOptions: StoreOptions,
 ): Promise<CompletedCallback> {
+  return finishCallback(context, await takeCallback(context, url, expectedFlow, storeOptions), storeOptions)
+}
+
+/** A callback's parameters and the transaction its `state` named, already used up. */
+export interface TakenCallback {
+  params: URLSearchParams
+  transaction: TransactionData
+}
+
+/**
+ * The first half of {@link completeAuthorization}: parses the callback and takes (deletes) the
+ * transaction its `state` names. The handlers call the halves apart to tell `onCallback` which
+ * flow failed.
+ *
+ * @throws {InvalidCallbackError} / {MissingTransactionError} / {StateMismatchError} as `completeAuthorization`.
+ */
+export async function takeCallback(
+  context: FlowContext,
+  url: string | URL,
+  expectedFlow: FlowKind | undefined,
+  storeOptions: StoreOptions,
+): Promise<TakenCallback> {
   const params = callbackParameters(url)
   // One answer is either an authorization code or a connect code; both at once is a forgery.
   if (params.has('code') && params.has('connect_code')) throw new InvalidCallbackError('The callback carries both code and connect_code')
@@ -109,7 +133,20 @@ export async function completeAuthorization(
   if (expectedFlow !== undefined && transaction.flow !== expectedFlow) {
     throw new InvalidCallbackError(`This callback completes a ${transaction.flow} flow, not ${expectedFlow}`)
   }
+  return { params, transaction }
+}
 
+/**
+ * The second half of {@link completeAuthorization}: everything after the transaction was taken.
+ *
+ * @throws as `completeAuthorization`, from the authorization response on.
+ */
+export async function finishCallback(context: FlowContext, taken: TakenCallback, storeOptions: StoreOptions): Promise<CompletedCallback> {
+  const { params, transaction } = taken
+  // A flow started under one custom domain cannot be completed under another (multiple custom domains).
+  if (transaction.issuer !== undefined && transaction.issuer !== context.tenant.issuer.href) {
+    throw new InvalidCallbackError('The callback came back under another Auth0 domain than the flow started with')
+  }
   const as = await context.tenant.metadata(storeOptions.request.signal)
   const validated = validateAuthorizationResponse(context, as, params, transaction.state)
   if (transaction.flow === 'connect') {
@@ -157,10 +194,12 @@ async function completeCodeFlow(
       }),
   )
   if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
+  // Who came back is judged on claims whose signature was checked, so a forged token is always IdTokenError.
   const sameUser = () => {
     if (existing && claims.sub !== existing.user.sub) {
       throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
     }
+    if (transaction.organization !== undefined) checkOrganization(transaction.organization, claims)
   }
   let { session } = applyTokenResponse(existing, tokens, claims, transaction.audience)
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).

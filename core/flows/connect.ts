@@ -109,6 +109,7 @@ export async function startConnect(context: FlowContext, request: ConnectRequest
     authSession: ticket.authSession,
     connection: request.connection,
     sub: session.user.sub,
+    issuer: context.tenant.issuer.href,
     createdAt: nowInSeconds(),
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
   }

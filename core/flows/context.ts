@@ -7,26 +7,28 @@
 import { type ResolvedConfig, resolveConfig } from '../config.js'
 import { CookieStateStore } from '../cookies/cookie-state-store.js'
 import { CookieTransactionStore } from '../cookies/cookie-transaction-store.js'
-import { ManagementApiClient } from '../management-api.js'
+import { DpopProofs } from '../dpop.js'
 import type { AuthOptions } from '../options.js'
 import { RefreshCoordinator } from '../refresh-coordinator.js'
 import { SingleFlight } from '../single-flight.js'
 import type { StateStore, TransactionStore } from '../stores.js'
-import { Tenant } from '../tenant.js'
-import { TenantKeySet } from '../tenant-key-set.js'
+import { TenantDirectory, type TenantScope } from '../tenants.js'
 
-/** Everything the flows share for one configured instance. Internal: not in the public types. */
-export interface FlowContext {
+/**
+ * What one configured instance holds, whatever Auth0 domain a request is for. Internal: not in
+ * the public types.
+ */
+export interface InstanceContext {
   config: ResolvedConfig
-  /** The Auth0 tenant (`connection` is kept for Auth0 connections such as `github`). */
-  tenant: Tenant
-  keySet: TenantKeySet
+  /** The configured domain, or the resolved ones (multiple custom domains). */
+  tenants: TenantDirectory
   transactionStore: TransactionStore
   stateStore: StateStore
-  managementApi: ManagementApiClient
   refreshes: RefreshCoordinator
   /** Token Vault exchanges in flight, by refresh token and connection: concurrent callers share one. */
   connectionTokens: SingleFlight<ConnectionTokenOutcome>
+  /** Proofs for the app's own API calls; with the `dpop` option only. */
+  dpopProofs: DpopProofs | undefined
 }
 
 /** What one Token Vault exchange produced, as every caller that shared it receives it. */
@@ -36,6 +38,9 @@ export interface ConnectionTokenOutcome {
   expiresAt: number
   scope: string | undefined
 }
+
+/** Everything a flow step needs for one request: the instance, and the Auth0 domain serving it. */
+export interface FlowContext extends InstanceContext, TenantScope {}
 
 function build<T>(
   given: T | ((config: ResolvedConfig) => T) | undefined,
@@ -47,17 +52,58 @@ function build<T>(
 }
 
 /** Validates `options` and builds the instance's context. */
-export function createFlowContext(options: AuthOptions): FlowContext {
+export function createFlowContext(options: AuthOptions): InstanceContext {
   const config = resolveConfig(options)
-  const tenant = new Tenant(config)
   return {
     config,
-    tenant,
-    keySet: new TenantKeySet(tenant),
+    tenants: new TenantDirectory(config),
     transactionStore: build(options.transactionStore, config, (resolved) => new CookieTransactionStore(resolved)),
     stateStore: build(options.stateStore, config, (resolved) => new CookieStateStore(resolved)),
-    managementApi: new ManagementApiClient(tenant, config.managementApi),
     refreshes: new RefreshCoordinator(),
     connectionTokens: new SingleFlight(),
+    dpopProofs: config.dpop ? new DpopProofs(config.dpop) : undefined,
   }
+}
+
+/**
+ * A session store that only knows sessions of `issuer`: one made under another Auth0 domain
+ * reads as signed out, and every session written is stamped with the domain it was made under.
+ */
+function issuerBound(store: StateStore, issuer: string): StateStore {
+  return {
+    get: async (storeOptions) => {
+      const session = await store.get(storeOptions)
+      return session?.internal.issuer === issuer ? session : undefined
+    },
+    set: (session, storeOptions, options) => store.set({ ...session, internal: { ...session.internal, issuer } }, storeOptions, options),
+    delete: (storeOptions) => store.delete(storeOptions),
+    deleteByLogoutToken: (claims, storeOptions) => store.deleteByLogoutToken(claims, storeOptions),
+    ...(store.sharedRefresh ? { sharedRefresh: store.sharedRefresh } : {}),
+  }
+}
+
+const scoped = new WeakMap<TenantScope, FlowContext>()
+
+/**
+ * The flow context for `scope`, made once per domain: with a configured domain the instance's
+ * own stores, with a resolver a session store bound to the domain's issuer.
+ */
+export function contextFor(instance: InstanceContext, scope: TenantScope): FlowContext {
+  let context = scoped.get(scope)
+  if (!context) {
+    const stateStore = instance.tenants.fixed ? instance.stateStore : issuerBound(instance.stateStore, scope.tenant.issuer.href)
+    context = { ...instance, ...scope, stateStore }
+    scoped.set(scope, context)
+  }
+  return context
+}
+
+/**
+ * The flow context for one request: the Auth0 domain serving it (see
+ * {@link TenantDirectory.forRequest}) with the instance.
+ *
+ * @throws {ConfigurationError} when a domain resolver fails or returns no valid domain.
+ */
+export async function requestContext(instance: InstanceContext, request: Request): Promise<FlowContext> {
+  return contextFor(instance, await instance.tenants.forRequest(request))
 }

@@ -33,7 +33,7 @@ export async function logout(context: FlowContext, returnTo: string | undefined,
     url.searchParams.set('post_logout_redirect_uri', target)
     return url
   }
-  const url = new URL('v2/logout', config.issuer)
+  const url = new URL('v2/logout', context.tenant.issuer)
   url.searchParams.set('client_id', config.clientId)
   url.searchParams.set('returnTo', target)
   return url

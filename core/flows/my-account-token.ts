@@ -46,7 +46,7 @@ export async function myAccountAccessToken(
   scopes: readonly ConnectedAccountsScope[],
   storeOptions: StoreOptions,
 ): Promise<{ token: string; session: SessionData }> {
-  const audience = myAccountAudience(context.config.issuer).href
+  const audience = myAccountAudience(context.tenant.issuer).href
   const cached = session.tokenSets.find((set) => set.audience === audience)
   const cachedScopes = scopeList(cached?.scope)
   if (cached && cached.expiresAt > nowInSeconds() + EXPIRY_LEEWAY && scopes.every((scope) => cachedScopes.includes(scope))) {

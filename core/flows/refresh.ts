@@ -28,7 +28,14 @@ type Published = { outcome: RefreshOutcome } | { failure: { code: string; error?
  */
 export interface RefreshTarget {
   audience: string
+  /** Normalized (see `normalizeScope`); `undefined` asks for the refresh token's own scope. */
   scope?: string | undefined
+  /**
+   * Keep the new token set under `scope` as well as `audience` (`getAccessToken({ scope })`: a
+   * token for a scope subset never answers for the full one). Without it, the audience's one set
+   * is replaced (the My Account API token, whose scope grows as calls need more).
+   */
+  keyedByScope?: boolean
 }
 
 const sameTarget = (outcome: RefreshOutcome, target: RefreshTarget) =>
@@ -167,10 +174,10 @@ async function sharedRefresh(
 export async function refreshSession(
   context: FlowContext,
   session: SessionData,
-  audience: string,
+  target: string | RefreshTarget,
   storeOptions: StoreOptions,
 ): Promise<TokenSet> {
-  return (await refreshSessionFor(context, session, { audience }, storeOptions)).tokenSet
+  return (await refreshSessionFor(context, session, typeof target === 'string' ? { audience: target } : target, storeOptions)).tokenSet
 }
 
 /**
@@ -192,7 +199,13 @@ export async function refreshSessionFor(
   if (!session.refreshToken) throw new MissingRefreshTokenError('The access token expired and the session has no refresh token')
   const outcome = await sharedRefresh(context, session.refreshToken, target, storeOptions.request.signal)
   if (outcome.claims && outcome.claims.sub !== session.user.sub) throw new IdTokenError('The refreshed ID token is for another user')
-  const updated = applyTokenResponse(session, outcome.tokens, outcome.claims, target.audience)
+  const updated = applyTokenResponse(
+    session,
+    outcome.tokens,
+    outcome.claims,
+    target.audience,
+    target.keyedByScope ? target.scope : undefined,
+  )
   await context.stateStore.set(updated.session, storeOptions)
   return updated
 }

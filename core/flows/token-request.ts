@@ -8,6 +8,7 @@ import { Auth0LinkKitError, IdTokenError, TimeoutError, TokenExchangeError } fro
 import type { HttpOptions } from '../http.js'
 import { nowInSeconds } from '../session.js'
 import type { FlowContext } from './context.js'
+import { withDpop } from './dpop-nonce.js'
 
 /** Future `iat` beyond this clock skew (seconds) means a forged or broken token. */
 const MAX_IAT_SKEW = 60
@@ -70,6 +71,7 @@ async function checkIdToken(context: FlowContext, idToken: string, claims: oauth
  * verified against the tenant key set, and a bound on `iat`, which oauth4webapi leaves open.
  * The signature check runs in the background as `idTokenChecked`, so the caller can encrypt
  * the new session at the same time; {@link requestCheckedTokens} waits for it.
+ * With `dpop` configured the request carries a DPoP proof, and a nonce challenge is answered once.
  *
  * @throws {TokenExchangeError} when the token endpoint refused or answered invalidly.
  * @throws {IdTokenError} when the ID token failed a check.
@@ -84,7 +86,9 @@ export async function requestTokens(
 ): Promise<TokenResponse> {
   let tokens: oauth.TokenEndpointResponse
   try {
-    tokens = await context.tenant.call('The token endpoint', signal, async (options) => process(await send(options)))
+    tokens = await withDpop(context, (dpop) =>
+      context.tenant.call('The token endpoint', signal, async (options) => process(await send({ ...options, ...dpop }))),
+    )
   } catch (error) {
     if (error instanceof TimeoutError) throw error
     throw classify(error)

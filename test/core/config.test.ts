@@ -36,8 +36,8 @@ describe('configuration', () => {
   })
 
   it('turns a domain into an Auth0 issuer with a trailing slash', () => {
-    expect(resolveConfig(valid).issuer.href).toBe('https://tenant.eu.auth0.com/')
-    expect(resolveConfig({ ...valid, domain: 'https://login.example.com' }).issuer.href).toBe('https://login.example.com/')
+    expect(resolveConfig(valid).issuer?.href).toBe('https://tenant.eu.auth0.com/')
+    expect(resolveConfig({ ...valid, domain: 'https://login.example.com' }).issuer?.href).toBe('https://login.example.com/')
   })
 
   it('allows plain http only for loopback issuers', () => {

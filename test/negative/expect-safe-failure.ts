@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import { type Auth, Auth0LinkKitError } from '../../core/index.js'
 import { escapeHtml } from '../../core/safety.js'
-import type { TestBrowser } from '../support/browser.js'
+import type { BrowserBase } from '../support/browser.js'
 import { SECRET } from '../support/tenant.js'
 
 /** The session as the browser held it before an attempt: its cookies and who it belongs to. */
@@ -16,12 +16,12 @@ export interface SessionSnapshot {
 /** A browser with no session: a failure must not create one. */
 export const SIGNED_OUT: SessionSnapshot = { cookies: new Map(), sub: undefined, tokens: [] }
 
-function sessionCookies(browser: TestBrowser): Map<string, string> {
+function sessionCookies(browser: BrowserBase): Map<string, string> {
   return new Map([...browser.cookies].filter(([name]) => name === '__session' || name.startsWith('__session.')))
 }
 
 /** Records the browser's session so a failed attempt can be shown not to have touched it. */
-export async function snapshotSession(auth: Auth<unknown>, browser: TestBrowser): Promise<SessionSnapshot> {
+export async function snapshotSession(auth: Auth<unknown>, browser: BrowserBase): Promise<SessionSnapshot> {
   const session = await auth.getSession(browser.request('/'))
   const tokens = session
     ? [session.idToken, ...(session.refreshToken ? [session.refreshToken] : []), ...session.tokenSets.map((set) => set.accessToken)]
@@ -36,7 +36,7 @@ export interface SafeFailureExpectation {
   error: unknown
   code: string
   status: number
-  browser: TestBrowser
+  browser: BrowserBase
   auth: Auth<unknown>
   /** The session before the attempt; `undefined` when the browser was signed out. */
   before: SessionSnapshot

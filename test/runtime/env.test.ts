@@ -22,15 +22,32 @@ describe('optionsFromEnv', () => {
 
   it('lets explicit options win and reads no variable for them', () => {
     const read: string[] = []
-    const options = optionsFromEnv({ domain: 'explicit.example.com', clientId: 'explicit' }, (name) => {
+    const options = optionsFromEnv({ domain: 'explicit.example.com', clientId: 'explicit', pushedAuthorizationRequests: false }, (name) => {
       read.push(name)
       return `from-env-${name}`
     })
     expect(options).toMatchObject({ domain: 'explicit.example.com', clientId: 'explicit', clientSecret: 'from-env-AUTH0_CLIENT_SECRET' })
-    expect(read).toEqual(['AUTH0_CLIENT_SECRET', 'AUTH0_SECRET', 'APP_BASE_URL'])
+    expect(options.pushedAuthorizationRequests).toBe(false)
+    expect(read).toEqual(['AUTH0_CLIENT_SECRET', 'AUTH0_SECRET', 'APP_BASE_URL', 'AUTH0_ORGANIZATION'])
   })
 
   it('treats an empty variable as unset, so the core reports the option as missing', () => {
     expect(optionsFromEnv({}, readRecord({ AUTH0_DOMAIN: '', APP_BASE_URL: '' }))).toEqual({})
+  })
+
+  it('turns pushed authorization requests on from AUTH0_PUSHED_AUTHORIZATION_REQUESTS=true (any case) and off from false', () => {
+    expect(optionsFromEnv({}, readRecord({ AUTH0_PUSHED_AUTHORIZATION_REQUESTS: 'true' })).pushedAuthorizationRequests).toBe(true)
+    expect(optionsFromEnv({}, readRecord({ AUTH0_PUSHED_AUTHORIZATION_REQUESTS: 'TRUE' })).pushedAuthorizationRequests).toBe(true)
+    expect(optionsFromEnv({}, readRecord({ AUTH0_PUSHED_AUTHORIZATION_REQUESTS: 'false' })).pushedAuthorizationRequests).toBe(false)
+  })
+
+  it('refuses an AUTH0_PUSHED_AUTHORIZATION_REQUESTS that is neither true nor false with a ConfigurationError naming it', () => {
+    expect(() => optionsFromEnv({}, readRecord({ AUTH0_PUSHED_AUTHORIZATION_REQUESTS: 'yes' }))).toThrow(
+      expect.objectContaining({
+        code: 'configuration_error',
+        option: 'pushedAuthorizationRequests',
+        message: expect.stringContaining('AUTH0_PUSHED_AUTHORIZATION_REQUESTS'),
+      }),
+    )
   })
 })

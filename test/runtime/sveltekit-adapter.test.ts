@@ -137,7 +137,7 @@ describe('createAuth from SvelteKit env', () => {
   it('fills every option from the env record, and explicit options win', async () => {
     const env = envOf(authOptions(tenant.emulator))
     const fromEnv = createAuth({}, env)
-    expect(flowContextOf(fromEnv.client).config.issuer.href).toBe(tenant.emulator.issuer)
+    expect(flowContextOf(fromEnv.client).config.issuer?.href).toBe(tenant.emulator.issuer)
     expect(flowContextOf(fromEnv.client).config.appBaseUrl?.href).toBe('https://app.example.com/')
     const login = await fromEnv.handleLogin(new Request('https://app.example.com/auth/login'))
     expect(new URL(login.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://app.example.com/auth/callback')

@@ -30,7 +30,10 @@ export function useMockedTenant(options: Auth0EmulatorOptions = {}): MockedTenan
 }
 
 /** Auth options pointing at the emulator; the global fetch reaches it through MSW. */
-export function authOptions(emulator: Auth0Emulator, overrides: Partial<AuthOptions> = {}): AuthOptions {
+export function authOptions(
+  emulator: Auth0Emulator,
+  overrides: Partial<AuthOptions> & { domain?: string } = {},
+): AuthOptions & { domain: string } {
   return {
     domain: emulator.domain,
     clientId: emulator.clientId,
@@ -42,5 +45,5 @@ export function authOptions(emulator: Auth0Emulator, overrides: Partial<AuthOpti
 }
 
 export function createTestAuth<TAppState = unknown>(emulator: Auth0Emulator, overrides: Partial<AuthOptions> = {}) {
-  return createAuth<TAppState>(authOptions(emulator, overrides))
+  return createAuth<TAppState>({ ...authOptions(emulator), ...overrides })
 }
