@@ -33,6 +33,8 @@ export interface Contender {
   getSession(storeOptions: StoreOptions): Promise<unknown>
   /** The default audience's access token; refreshes it when it has expired. */
   getAccessToken(storeOptions: StoreOptions): Promise<unknown>
+  /** Login start with a pushed authorization request (PAR); absent where the library has none here. */
+  startInteractiveLoginPar?(storeOptions: StoreOptions): Promise<URL>
   /** Connected Accounts: the connect URL (absent where the library has no such call). */
   startConnectAccount?(storeOptions: StoreOptions): Promise<URL>
   /** Token Vault: the provider access token for Google. */
@@ -67,6 +69,8 @@ export function createLinkKit(tenant: BenchTenant): Contender {
     completeUnlinkUser: (url, storeOptions) => client.completeUnlinkUser(url, storeOptions),
     getSession: (storeOptions) => client.getSession(storeOptions),
     getAccessToken: (storeOptions) => client.getAccessToken({}, storeOptions),
+    startInteractiveLoginPar: (storeOptions) =>
+      client.startInteractiveLogin({ ...LOGIN_OPTIONS, pushedAuthorizationRequests: true }, storeOptions),
     startConnectAccount: (storeOptions) => client.startConnectAccount(CONNECT_OPTIONS, storeOptions),
     getAccessTokenForConnection: (storeOptions) => client.getAccessTokenForConnection({ connection: 'google-oauth2' }, storeOptions),
   }

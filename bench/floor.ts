@@ -14,6 +14,8 @@ const encoder = new TextEncoder()
 export const FLOOR_STEPS: Readonly<Record<OperationName, readonly FloorStep[]>> = {
   // Three random values (verifier, state, nonce), the PKCE challenge, the transaction cookie.
   startInteractiveLogin: ['random', 'random', 'random', 'sha256', 'encryptTransaction'],
+  // As without PAR: the push is a round trip to the tenant, not crypto of ours.
+  startInteractiveLoginPar: ['random', 'random', 'random', 'sha256', 'encryptTransaction'],
   // The transaction cookie, the ID token's signature, the session cookie.
   completeInteractiveLogin: ['decryptTransaction', 'verifyIdToken', 'encryptSession'],
   // The session (whose ID token becomes id_token_hint), then as login starts.

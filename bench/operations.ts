@@ -10,6 +10,7 @@ export const FLOOR = 'crypto floor'
 /** How close to its crypto floor each operation must be: our time ÷ the floor's time, at most. */
 export const FLOOR_TARGETS: Readonly<Record<OperationName, number>> = {
   startInteractiveLogin: 1.3,
+  startInteractiveLoginPar: 1.3,
   completeInteractiveLogin: 1.5,
   startLinkUser: 1.3,
   completeLinkUser: 1.5,
@@ -25,6 +26,8 @@ export const FLOOR_TARGETS: Readonly<Record<OperationName, number>> = {
 /** What the issue asks of us, as a multiple of @auth0/auth0-server-js's ops/s. */
 export const OPERATION_TARGETS: Readonly<Record<OperationName, number>> = {
   startInteractiveLogin: 4,
+  // auth0-server-js pushes too, but not against this tenant stand-in: only the floor ratio.
+  startInteractiveLoginPar: 0,
   completeInteractiveLogin: 3,
   startLinkUser: 4,
   completeLinkUser: 3,
