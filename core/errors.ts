@@ -26,6 +26,30 @@ export abstract class Auth0LinkKitError extends Error {
 }
 
 /**
+ * The failures Auth0 itself answered: the OAuth `error` it sent (`invalid_grant`,
+ * `mfa_required`, …) and the HTTP status of its answer, when known. The classes below that
+ * extend it say which endpoint it was.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof UpstreamError && err.error === 'invalid_grant') {
+ *   // the refresh token or code was used, expired or revoked: sign in again
+ * }
+ * ```
+ */
+export abstract class UpstreamError extends Auth0LinkKitError {
+  /** The OAuth `error` Auth0 sent, when it sent one. */
+  readonly error: string | undefined
+  /** The HTTP status Auth0 answered with, when known. */
+  readonly upstreamStatus: number | undefined
+  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
+    super(message, options)
+    this.error = options?.error
+    this.upstreamStatus = options?.upstreamStatus
+  }
+}
+
+/**
  * An option passed to `createAuth` / `ServerClient` is missing or invalid; `option` names it.
  *
  * @example
@@ -184,17 +208,11 @@ export class AuthorizationError extends Auth0LinkKitError {
  * }
  * ```
  */
-export class TokenExchangeError extends Auth0LinkKitError {
+export class TokenExchangeError extends UpstreamError {
   static override readonly code = 'token_exchange_failed'
   override readonly name = 'TokenExchangeError'
   override readonly code = TokenExchangeError.code
   override readonly status = 502
-  /** The OAuth `error` from the token endpoint, when it sent one. */
-  readonly error: string | undefined
-  constructor(message: string, options?: { cause?: unknown; error?: string }) {
-    super(message, options)
-    this.error = options?.error
-  }
 }
 
 /**
@@ -343,18 +361,11 @@ export class BackchannelLogoutError extends Auth0LinkKitError {
  * }
  * ```
  */
-export class ManagementApiError extends Auth0LinkKitError {
+export class ManagementApiError extends UpstreamError {
   static override readonly code = 'management_api_error'
   override readonly name = 'ManagementApiError'
   override readonly code = ManagementApiError.code
   override readonly status = 502
-  readonly upstreamStatus: number | undefined
-  readonly error: string | undefined
-  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
-    super(message, options)
-    this.error = options?.error
-    this.upstreamStatus = options?.upstreamStatus
-  }
 }
 
 /**
@@ -376,18 +387,11 @@ export class ManagementApiError extends Auth0LinkKitError {
  * }
  * ```
  */
-export class MyAccountApiError extends Auth0LinkKitError {
+export class MyAccountApiError extends UpstreamError {
   static override readonly code = 'my_account_api_error'
   override readonly name = 'MyAccountApiError'
   override readonly code = MyAccountApiError.code
   override readonly status = 502
-  readonly upstreamStatus: number | undefined
-  readonly error: string | undefined
-  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
-    super(message, options)
-    this.error = options?.error
-    this.upstreamStatus = options?.upstreamStatus
-  }
 }
 
 /**
@@ -403,19 +407,11 @@ export class MyAccountApiError extends Auth0LinkKitError {
  * })
  * ```
  */
-export class ConnectionTokenError extends Auth0LinkKitError {
+export class ConnectionTokenError extends UpstreamError {
   static override readonly code = 'connection_token_error'
   override readonly name = 'ConnectionTokenError'
   override readonly code = ConnectionTokenError.code
   override readonly status = 502
-  /** The OAuth `error` of the token endpoint, when it sent one. */
-  readonly error: string | undefined
-  readonly upstreamStatus: number | undefined
-  constructor(message: string, options?: { cause?: unknown; error?: string; upstreamStatus?: number }) {
-    super(message, options)
-    this.error = options?.error
-    this.upstreamStatus = options?.upstreamStatus
-  }
 }
 
 /**
@@ -471,17 +467,11 @@ export class InvalidHostError extends Auth0LinkKitError {
  * }
  * ```
  */
-export class PushedAuthorizationError extends Auth0LinkKitError {
+export class PushedAuthorizationError extends UpstreamError {
   static override readonly code = 'pushed_authorization_failed'
   override readonly name = 'PushedAuthorizationError'
   override readonly code = PushedAuthorizationError.code
   override readonly status = 502
-  /** The OAuth `error` from the PAR endpoint, when it sent one. */
-  readonly error: string | undefined
-  constructor(message: string, options?: { cause?: unknown; error?: string }) {
-    super(message, options)
-    this.error = options?.error
-  }
 }
 
 /**
