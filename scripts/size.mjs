@@ -5,7 +5,9 @@
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
-const BUDGET_BYTES = 15 * 1024
+// 15 KB held login, link and unlink; Connected Accounts, Token Vault, PAR, organizations, DPoP,
+// private_key_jwt key import and custom domains brought it to about 24 KB. The budget keeps it there.
+const BUDGET_BYTES = 26 * 1024
 const entry = new URL('../dist/index.js', import.meta.url).pathname
 
 const result = await build({
