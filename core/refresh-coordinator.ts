@@ -4,6 +4,7 @@
  */
 
 import type * as oauth from 'oauth4webapi'
+import { SingleFlight } from './single-flight.js'
 
 /** What one refresh produced, as every caller that shared it receives it. */
 export interface RefreshOutcome {
@@ -31,7 +32,7 @@ const MAX_REMEMBERED = 1000
  * every caller, and each success remembered for {@link ROTATION_MEMORY_MS}.
  */
 export class RefreshCoordinator {
-  readonly #inFlight = new Map<string, Promise<RefreshOutcome>>()
+  readonly #inFlight = new SingleFlight<RefreshOutcome>()
   readonly #recent = new Map<string, { outcome: RefreshOutcome; until: number }>()
 
   /** The outcome for `key`: remembered, in flight, or from `refresh()` started now. */
@@ -39,20 +40,11 @@ export class RefreshCoordinator {
     const remembered = this.#recent.get(key)
     if (remembered && remembered.until > Date.now()) return Promise.resolve(remembered.outcome)
     if (remembered) this.#recent.delete(key)
-    const running = this.#inFlight.get(key)
-    if (running) return running
-    const started = refresh().then(
-      (outcome) => {
-        this.#remember(key, outcome)
-        return outcome
-      },
-      (error: unknown) => {
-        this.#inFlight.delete(key)
-        throw error
-      },
-    )
-    this.#inFlight.set(key, started)
-    return started
+    return this.#inFlight.run(key, async () => {
+      const outcome = await refresh()
+      this.#remember(key, outcome)
+      return outcome
+    })
   }
 
   /**
@@ -73,7 +65,6 @@ export class RefreshCoordinator {
   }
 
   #remember(key: string, outcome: RefreshOutcome): void {
-    this.#inFlight.delete(key)
     this.#recent.delete(key)
     this.#recent.set(key, { outcome, until: Date.now() + ROTATION_MEMORY_MS })
     for (const [oldest, entry] of this.#recent) {

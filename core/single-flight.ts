@@ -1,6 +1,7 @@
 /**
- * @module Concurrent calls with the same key share one run: the Token Vault exchanges of one
- * session and connection, so a burst of requests costs Auth0 one token request.
+ * @module Concurrent calls with the same key share one run: the refreshes of one refresh token
+ * and the Token Vault exchanges of one session and connection, so a burst of requests costs
+ * Auth0 one token request.
  */
 
 /**
