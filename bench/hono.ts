@@ -3,11 +3,10 @@
 // in-process tenant. Login start and session read are loaded with autocannon; a callback needs a
 // fresh transaction per request, so those are prepared first (untimed: a login start and the
 // tenant's answer each) and then sent by 16 concurrent callers, the only timed part.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
-import type { ServerReady } from './servers/fixtures.js'
+import { startServer, stopServer } from './http.js'
 import type { HonoLibrary } from './servers/hono-server.js'
 
 export type HonoRuntime = 'node' | 'bun'
@@ -50,28 +49,8 @@ async function start(
     runtime === 'node'
       ? [executables.node, [`${bundleDir}hono-server.mjs`, library]]
       : [executables.bun, [`${bundleDir}hono-web-server.mjs`, library]]
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines = createInterface({ input: child.stdout! })
-  const ready = await new Promise<ServerReady>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM')
-      reject(new Error(`${file} ${args.join(' ')} did not start within 30 s`))
-    }, 30_000)
-    child.once('exit', (code) => reject(new Error(`${file} ${args.join(' ')} exited with ${code}`)))
-    lines.on('line', (line) => {
-      if (!line.startsWith('{')) return
-      clearTimeout(timer)
-      resolve(JSON.parse(line) as ServerReady)
-    })
-  })
+  const { child, ready } = await startServer(file, args)
   return { runtime, library, child, origin: `http://127.0.0.1:${ready.port}`, cookie: ready.cookie }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  process.kill(child.pid, 'SIGTERM')
-  await exited
 }
 
 /** autocannon on one path; every answer must have `status`, or the benchmark fails. */
@@ -190,7 +169,7 @@ export async function measureHono(
       }
     }
   } finally {
-    await Promise.all(servers.map(({ child }) => stop(child)))
+    await Promise.all(servers.map(({ child }) => stopServer(child)))
   }
   return [...best.values()]
 }

@@ -118,7 +118,8 @@ export function runtimeAvailable(runtime: Runtime, executables: Executables): bo
   return runtime === 'node' || existsSync(executables[runtime])
 }
 
-async function startServer(file: string, args: string[]): Promise<{ child: ChildProcess; ready: ServerReady }> {
+/** Starts a benchmark server process and waits (30 s at most) for the JSON line saying where it listens. */
+export async function startServer(file: string, args: string[]): Promise<{ child: ChildProcess; ready: ServerReady }> {
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } })
   const lines = createInterface({ input: child.stdout! })
   const ready = await new Promise<ServerReady>((resolve, reject) => {
@@ -136,7 +137,8 @@ async function startServer(file: string, args: string[]): Promise<{ child: Child
   return { child, ready }
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+/** Stops a server from {@link startServer} by its pid and waits for it to exit. */
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   process.kill(child.pid, 'SIGTERM')
