@@ -5,21 +5,10 @@
  */
 
 import * as oauth from 'oauth4webapi'
-import { Auth0LinkKitError, ConfigurationError, PushedAuthorizationError, TimeoutError } from '../errors.js'
+import { ConfigurationError, PushedAuthorizationError, TimeoutError } from '../errors.js'
+import { upstreamFailure } from '../upstream-failure.js'
 import type { FlowContext } from './context.js'
 import { withDpop } from './dpop-nonce.js'
-
-/** oauth4webapi's findings about the PAR answer, as our error; ours and timeouts pass through. */
-function classify(error: unknown): Auth0LinkKitError {
-  if (error instanceof Auth0LinkKitError) return error
-  if (error instanceof oauth.ResponseBodyError) {
-    return new PushedAuthorizationError(`The PAR endpoint refused the request (${error.error})`, { cause: error, error: error.error })
-  }
-  if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    return new PushedAuthorizationError('The PAR endpoint refused the client credentials', { cause: error })
-  }
-  return new PushedAuthorizationError('The PAR endpoint could not be reached or answered invalidly', { cause: error })
-}
 
 /**
  * Pushes `parameters` (everything `/authorize` would have carried, PKCE, `state` and `nonce`
@@ -65,7 +54,7 @@ export async function pushAuthorizationRequest(
     )
   } catch (error) {
     if (error instanceof TimeoutError) throw error
-    throw classify(error)
+    throw upstreamFailure(error, 'The PAR endpoint', PushedAuthorizationError)
   }
   return pushed.request_uri
 }

@@ -7,6 +7,7 @@ import * as oauth from 'oauth4webapi'
 import { Auth0LinkKitError, IdTokenError, TimeoutError, TokenExchangeError } from '../errors.js'
 import type { HttpOptions } from '../http.js'
 import { nowInSeconds } from '../session.js'
+import { upstreamFailure } from '../upstream-failure.js'
 import type { FlowContext } from './context.js'
 import { withDpop } from './dpop-nonce.js'
 
@@ -23,13 +24,6 @@ const ID_TOKEN_CODES = new Set<string>([oauth.JWT_CLAIM_COMPARISON, oauth.JWT_TI
  * carries `body`), is the ID token failing.
  */
 function classify(error: unknown): Auth0LinkKitError {
-  if (error instanceof Auth0LinkKitError) return error
-  if (error instanceof oauth.ResponseBodyError) {
-    return new TokenExchangeError(`The token endpoint refused the request (${error.error})`, { cause: error, error: error.error })
-  }
-  if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    return new TokenExchangeError('The token endpoint refused the client credentials', { cause: error })
-  }
   if (error instanceof oauth.UnsupportedOperationError) {
     return new IdTokenError('The ID token uses an unsupported algorithm or extension', { cause: error })
   }
@@ -39,7 +33,7 @@ function classify(error: unknown): Auth0LinkKitError {
       return new IdTokenError('The ID token failed validation', { cause: error })
     }
   }
-  return new TokenExchangeError('The token endpoint could not be reached or answered invalidly', { cause: error })
+  return upstreamFailure(error, 'The token endpoint', TokenExchangeError)
 }
 
 /** A processed token response whose ID token (if any) is still being checked. */

@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi'
 import { ConnectionTokenError, InvalidRequestError, MissingRefreshTokenError, TimeoutError } from '../errors.js'
 import { type ConnectionTokenSet, nowInSeconds, type SessionData } from '../session.js'
 import type { StoreOptions } from '../stores.js'
+import { upstreamFailure } from '../upstream-failure.js'
 import { isConnectionName } from './authorize.js'
 import type { ConnectionTokenOutcome, FlowContext } from './context.js'
 
@@ -52,21 +53,6 @@ function covers(set: ConnectionTokenSet, request: ConnectionTokenRequest): boole
   return scopeList(request.scope).every((scope) => granted.includes(scope))
 }
 
-/** Sorts a failed exchange by what oauth4webapi says it is; the token endpoint's own words stay out of the message. */
-function classify(error: unknown): ConnectionTokenError {
-  if (error instanceof oauth.ResponseBodyError) {
-    return new ConnectionTokenError(`Token Vault refused the exchange (${error.error})`, {
-      cause: error,
-      error: error.error,
-      upstreamStatus: error.status,
-    })
-  }
-  if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    return new ConnectionTokenError('Token Vault refused the client credentials', { cause: error, upstreamStatus: error.status })
-  }
-  return new ConnectionTokenError('Token Vault could not be reached or answered invalidly', { cause: error })
-}
-
 async function exchange(
   context: FlowContext,
   refreshToken: string,
@@ -91,7 +77,7 @@ async function exchange(
     })
   } catch (error) {
     if (error instanceof TimeoutError) throw error
-    throw classify(error)
+    throw upstreamFailure(error, 'Token Vault', ConnectionTokenError, 'the exchange')
   }
   return { accessToken: tokens.access_token, expiresAt: nowInSeconds() + (tokens.expires_in ?? 0), scope: tokens.scope }
 }
