@@ -9,6 +9,7 @@ import {
   type StateStoreFactory,
   statefulStateStore,
 } from '../core/index.js'
+import { parseStoredRecord, type StoredRecord, storedRecord } from './stored-record.js'
 
 export { SessionStoreError }
 
@@ -60,28 +61,10 @@ export interface KvSessionBackendOptions {
   onError?: (error: SessionStoreError) => void
 }
 
-/** What is stored under `<prefix>sess:<id>`: the session and the index keys it was filed under. */
-interface StoredRecord {
-  session: SessionData
-  sub: string
-  sid?: string
-}
-
 /** KV refuses an `expirationTtl` under 60 seconds. */
 const MIN_TTL_SECONDS = 60
 /** A backchannel logout walks at most this many pages of 1,000 index keys. */
 const MAX_LIST_PAGES = 20
-
-function parseRecord(value: string | null): StoredRecord | undefined {
-  if (value === null) return undefined
-  try {
-    const parsed: unknown = JSON.parse(value)
-    if (parsed === null || typeof parsed !== 'object' || !('session' in parsed) || !('sub' in parsed)) return undefined
-    return parsed as StoredRecord
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * Sessions in Workers KV, shared by every isolate and location of the Worker: `<prefix>sess:<id>`
@@ -163,7 +146,7 @@ export class KvSessionBackend implements SessionBackend {
   }
 
   async #read(id: string): Promise<StoredRecord | undefined> {
-    return parseRecord(await this.#call('get', () => this.#kv.get(this.#sessionKey(id), 'text')))
+    return parseStoredRecord(await this.#call('get', () => this.#kv.get(this.#sessionKey(id), 'text')))
   }
 
   /** The session under `id`; a KV failure rejects with `SessionStoreError`, which the store reads as signed out. */
@@ -176,7 +159,7 @@ export class KvSessionBackend implements SessionBackend {
     const expirationTtl = Math.max(MIN_TTL_SECONDS, Math.ceil(options.ttlSeconds))
     // Indexed before it exists, so a backchannel logout never misses a live session.
     await Promise.all(this.#indexKeys(id, options).map((key) => this.#call('put', () => this.#kv.put(key, '', { expirationTtl }))))
-    const record: StoredRecord = { session, sub: options.sub, ...(options.sid !== undefined ? { sid: options.sid } : {}) }
+    const record = storedRecord(session, options)
     await this.#call('put', () => this.#kv.put(this.#sessionKey(id), JSON.stringify(record), { expirationTtl }))
     return true
   }

@@ -7,6 +7,7 @@ import {
   type StateStoreFactory,
   statefulStateStore,
 } from '../core/index.js'
+import { parseStoredRecord, storedRecord } from './stored-record.js'
 
 /**
  * The one method of a node-redis v4+ client (`createClient()` from `redis`) this store uses:
@@ -64,13 +65,6 @@ export interface RedisSessionBackendOptions {
   prefix?: string
 }
 
-/** What is stored under `<prefix>sess:<id>`: the session and the index keys it was filed under. */
-interface StoredRecord {
-  session: SessionData
-  sub: string
-  sid?: string
-}
-
 type SendCommand = (args: string[]) => Promise<unknown>
 
 function commandSender(client: RedisClient): SendCommand {
@@ -90,17 +84,6 @@ function members(reply: unknown): string[] {
   // RESP2 answers SMEMBERS with an array; node-redis over RESP3 may map it to a Set.
   const items = Array.isArray(reply) ? reply : reply instanceof Set ? [...reply] : []
   return items.map(String)
-}
-
-function parseRecord(reply: unknown): StoredRecord | undefined {
-  if (reply === null || reply === undefined) return undefined
-  try {
-    const parsed: unknown = JSON.parse(String(reply))
-    if (parsed === null || typeof parsed !== 'object' || !('session' in parsed) || !('sub' in parsed)) return undefined
-    return parsed as StoredRecord
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -155,7 +138,7 @@ export class RedisSessionBackend implements SessionBackend {
   }
 
   async get(id: string): Promise<SessionData | undefined> {
-    return parseRecord(await this.#send(['GET', this.#sessionKey(id)]))?.session
+    return parseStoredRecord(await this.#send(['GET', this.#sessionKey(id)]))?.session
   }
 
   async set(id: string, session: SessionData, options: SessionRecordOptions): Promise<boolean> {
@@ -169,7 +152,7 @@ export class RedisSessionBackend implements SessionBackend {
         await Promise.all([this.#send(['EXPIRE', key, ttl, 'NX']), this.#send(['EXPIRE', key, ttl, 'GT'])])
       }),
     )
-    const record: StoredRecord = { session, sub: options.sub, ...(options.sid !== undefined ? { sid: options.sid } : {}) }
+    const record = storedRecord(session, options)
     const command = ['SET', this.#sessionKey(id), JSON.stringify(record), 'EX', ttl]
     if (options.onlyIfPresent) command.push('XX')
     const written = (await this.#send(command)) !== null
@@ -178,7 +161,7 @@ export class RedisSessionBackend implements SessionBackend {
   }
 
   async delete(id: string): Promise<void> {
-    const record = parseRecord(await this.#send(['GET', this.#sessionKey(id)]))
+    const record = parseStoredRecord(await this.#send(['GET', this.#sessionKey(id)]))
     await this.#send(['DEL', this.#sessionKey(id)])
     if (record) await Promise.all(this.#indexKeys(record).map((key) => this.#send(['SREM', key, id])))
   }
