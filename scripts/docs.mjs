@@ -1,10 +1,21 @@
-// `npm run docs`: the API reference from the TSDoc (typedoc.json → docs/api/), and a check that
-// every public export documents itself with an `@example`, the project's rule for public API.
-// `--check` converts and checks without writing HTML (what CI runs).
+// `npm run docs`: the API reference from the TSDoc (typedoc.json + typedoc-plugin-markdown →
+// docs/api/, committed), and a check that every public export documents itself with an `@example`,
+// the project's rule for public API.
+// `--check` (what CI runs, as `npm run check:docs`) writes nothing in the tree: it generates the
+// reference into a temporary folder and fails when it differs from the committed docs/api/, so a
+// change to the public API or its TSDoc must come with `npm run docs`.
+// The output is deterministic (no sources links, timestamps or absolute paths: see typedoc.json),
+// so any branch regenerates it with the one command after a merge.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative, sep } from 'node:path'
 import { Application, ReflectionKind } from 'typedoc'
 
 const checkOnly = process.argv.includes('--check')
-const app = await Application.bootstrapWithPlugins({ options: 'typedoc.json' })
+const committed = 'docs/api'
+const out = checkOnly ? await mkdtemp(join(tmpdir(), 'auth0-link-kit-api-')) : committed
+
+const app = await Application.bootstrapWithPlugins({ options: 'typedoc.json', out })
 const project = await app.convert()
 if (!project) {
   console.error('typedoc could not convert the project (see the errors above)')
@@ -45,7 +56,37 @@ if (missing.length > 0) {
 }
 if (app.logger.hasErrors()) process.exitCode = 1
 
-if (!checkOnly && process.exitCode !== 1) {
+/** Every file under `dir`, as `/`-separated paths relative to it; none when `dir` is missing. */
+async function filesUnder(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort()
+}
+
+if (process.exitCode !== 1) {
   await app.generateOutputs(project)
-  console.log(`API reference written to ${app.options.getValue('out')}`)
+  if (!checkOnly) {
+    console.log(`API reference written to ${committed}/`)
+  } else {
+    const [fresh, old] = await Promise.all([filesUnder(out), filesUnder(committed)])
+    const stale = []
+    for (const file of new Set([...fresh, ...old])) {
+      if (!fresh.includes(file)) stale.push(`${file} (no longer generated)`)
+      else if (!old.includes(file)) stale.push(`${file} (missing)`)
+      else if ((await readFile(join(out, file), 'utf8')) !== (await readFile(join(committed, file), 'utf8'))) stale.push(`${file} (differs)`)
+    }
+    await rm(out, { recursive: true, force: true })
+    if (stale.length > 0) {
+      console.error(
+        `${committed}/ is not current (${stale.length} file(s)); run \`npm run docs\` and commit the result:\n  ${stale.sort().join('\n  ')}`,
+      )
+      process.exitCode = 1
+    } else {
+      console.log(`${committed}/ is current (${fresh.length} files)`)
+    }
+  }
+} else if (checkOnly) {
+  await rm(out, { recursive: true, force: true })
 }
