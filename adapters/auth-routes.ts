@@ -1,3 +1,8 @@
+/**
+ * @module The auth route paths of an `Auth`, for adapters that must tell auth paths from app paths
+ * before building a `Request`, or register the routes with a router.
+ */
+
 import type { Auth } from '../core/index.js'
 
 /**

@@ -1,5 +1,9 @@
-// `auth0-link-kit/bun`: the auth routes in `Bun.serve`, with `fetch` or with `routes`. Bun speaks
-// Request/Response already; this file only reads `Bun.env` and shapes the routes table.
+/**
+ * `auth0-link-kit/bun`: the auth routes in `Bun.serve`, with `fetch` or with `routes`. Bun speaks
+ * Request/Response already; this file only reads `Bun.env` and shapes the routes table.
+ *
+ * @module auth0-link-kit/bun
+ */
 
 import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../core/index.js'
 import { authRoutePaths } from './auth-routes.js'

@@ -1,5 +1,9 @@
-// `auth0-link-kit/cloudflare`: sessions in Workers KV. A SessionBackend over a KV namespace
-// binding, for the core's StatefulStateStore; no protocol code, only keys, TTLs and failures.
+/**
+ * `auth0-link-kit/cloudflare`: sessions in Workers KV. A SessionBackend over a KV namespace
+ * binding, for the core's StatefulStateStore; no protocol code, only keys, TTLs and failures.
+ *
+ * @module auth0-link-kit/cloudflare
+ */
 
 import {
   type SessionBackend,

@@ -1,5 +1,9 @@
-// `auth0-link-kit/deno`: the auth routes in `Deno.serve`. Deno speaks Request/Response already;
-// this file only reads `Deno.env`, turning a missing `--allow-env` into a clear error.
+/**
+ * `auth0-link-kit/deno`: the auth routes in `Deno.serve`. Deno speaks Request/Response already;
+ * this file only reads `Deno.env`, turning a missing `--allow-env` into a clear error.
+ *
+ * @module auth0-link-kit/deno
+ */
 
 import { type Auth, type AuthOptions, ConfigurationError, createAuth as createCoreAuth } from '../core/index.js'
 import { ENV_OPTIONS, type EnvReader, optionsFromEnv } from './env.js'

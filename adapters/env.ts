@@ -1,3 +1,8 @@
+/**
+ * @module Options from a runtime's environment (`AUTH0_*`, `APP_BASE_URL`: `process.env`, `Bun.env`,
+ * `Deno.env`, SvelteKit's `env`, Workers bindings), one reader shared by every adapter.
+ */
+
 import { type AuthOptions, ConfigurationError } from '../core/index.js'
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * @module `withAuth`: the auth routes in front of any fetch-style handler (Bun, Deno, Workers).
+ */
+
 import type { Auth } from '../core/index.js'
 
 /**

@@ -1,6 +1,10 @@
-// `auth0-link-kit/hono`: the auth routes and `c.var.auth` as Hono middleware, on any runtime Hono
-// runs on (Workers, Node, Bun, Deno). Translation only: every decision is the core's; this file
-// moves a Request in and Set-Cookie headers out, and reads options from Workers bindings.
+/**
+ * `auth0-link-kit/hono`: the auth routes and `c.var.auth` as Hono middleware, on any runtime Hono
+ * runs on (Workers, Node, Bun, Deno). Translation only: every decision is the core's; this file
+ * moves a Request in and Set-Cookie headers out, and reads options from Workers bindings.
+ *
+ * @module auth0-link-kit/hono
+ */
 
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import {

@@ -1,8 +1,10 @@
 /**
- * @module `auth0-link-kit/next`: the Next.js App Router adapter (Next 15 and 16). Route Handlers
+ * `auth0-link-kit/next`: the Next.js App Router adapter (Next 15 and 16). Route Handlers
  * for the auth routes, session reads for Server Components, Route Handlers and Server Actions
  * through `next/headers`, Server Actions that start a link or unlink, and a `proxy.ts` /
  * `middleware.ts` helper. Web APIs only, so it runs in the Node.js and the Edge runtime alike.
+ *
+ * @module auth0-link-kit/next
  */
 // Bare specifiers, not `next/headers.js`: Next's bundlers map exactly these names to the build
 // for each layer (a Route Handler's `next/navigation` is not the client's); a `.js` path skips

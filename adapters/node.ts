@@ -1,5 +1,9 @@
-// `auth0-link-kit/node`: the auth routes on node:http, Express and Connect. The files in ./node/
-// translate between Node's request/response and the Web ones; no auth logic lives here.
+/**
+ * `auth0-link-kit/node`: the auth routes on node:http, Express and Connect. The files in ./node/
+ * translate between Node's request/response and the Web ones; no auth logic lives here.
+ *
+ * @module auth0-link-kit/node
+ */
 
 import type { RequestListener } from 'node:http'
 import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../core/index.js'

@@ -1,3 +1,10 @@
+/**
+ * `auth0-link-kit/redis`: sessions on Redis. A SessionBackend over the node-redis (v4+) or ioredis
+ * client the app already has, with the lock that lets one instance refresh for all.
+ *
+ * @module auth0-link-kit/redis
+ */
+
 import {
   ConfigurationError,
   type SessionBackend,

@@ -1,5 +1,7 @@
-// What the key-value session backends (Redis, Workers KV) keep under a session's key: the
-// session and the index entries it was filed under, so a delete can unfile it.
+/**
+ * @module What the key-value session backends (Redis, Workers KV) keep under a session's key: the
+ * session and the index entries it was filed under, so a delete can unfile it.
+ */
 
 import type { SessionData, SessionRecordOptions } from '../core/index.js'
 

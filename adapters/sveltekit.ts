@@ -1,3 +1,10 @@
+/**
+ * `auth0-link-kit/sveltekit`: a SvelteKit 2 `handle` hook that answers the auth routes and puts
+ * `locals.auth` on every other request; cookies go through `event.cookies`.
+ *
+ * @module auth0-link-kit/sveltekit
+ */
+
 import type { Cookies, Handle, RequestEvent } from '@sveltejs/kit'
 import {
   type AccessTokenForConnectionOptions,

@@ -1,4 +1,9 @@
 /**
+ * @module Every error the kit throws: `Auth0LinkKitError` and its written-out subclasses, each with a
+ * stable `code` and the HTTP status the handlers answer with.
+ */
+
+/**
  * The base class of every error this library throws. `code` is stable and safe to branch on;
  * `status` is the HTTP status the built-in handlers answer with. Messages never contain tokens,
  * secrets or cookie values.

@@ -1,3 +1,11 @@
+/**
+ * `auth0-link-kit`: the core. `createAuth` (the Web handlers for every auth route), the
+ * `ServerClient` (the programmatic API, mirroring Auth0's), the session and transaction stores and
+ * the typed errors. Web APIs, oauth4webapi and jose only: it runs on every JavaScript runtime.
+ *
+ * @module auth0-link-kit
+ */
+
 export { type Auth, type AuthHandler, createAuth } from './auth.js'
 export { CookieStateStore } from './cookies/cookie-state-store.js'
 export { CookieTransactionStore } from './cookies/cookie-transaction-store.js'

@@ -1,3 +1,7 @@
+/**
+ * @module The emulator's DPoP proof checks (RFC 9449) for its token and PAR endpoints, with nonces.
+ */
+
 import { base64url, calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 
 /** What a DPoP proof must be for: the request it rides on, and the nonce the server expects. */

@@ -1,3 +1,9 @@
+/**
+ * @module `createAuth0Emulator`: an in-process Auth0 tenant (discovery, JWKS, `/authorize`,
+ * `/oauth/token`, PAR, logout, Management and My Account APIs) with linking semantics and
+ * failure injection.
+ */
+
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, importJWK, jwtVerify } from 'jose'
 import { DpopVerifier } from './dpop.js'

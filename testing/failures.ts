@@ -1,4 +1,8 @@
 /**
+ * @module The failures the emulator can inject, endpoint by endpoint, and how they are told apart.
+ */
+
+/**
  * A way to tamper with the ID token the token endpoint returns, one per check a relying party
  * must make (OpenID Connect Core §3.1.3.7).
  *

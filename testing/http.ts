@@ -1,4 +1,6 @@
-// Request parsing and Response building shared by the emulated endpoints.
+/**
+ * @module Request parsing and Response building shared by the emulated endpoints.
+ */
 
 import { base64url } from 'jose'
 

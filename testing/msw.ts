@@ -1,3 +1,7 @@
+/**
+ * @module `auth0Handlers`: MSW handlers that send every request for the emulator's origin to it.
+ */
+
 import type { RequestHandler } from 'msw'
 import { http } from 'msw'
 import type { Auth0Emulator } from './emulator.js'

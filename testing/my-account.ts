@@ -1,5 +1,7 @@
-// The emulated My Account API (`/me/v1/connected-accounts/…`), its connect page and the accounts
-// it keeps: what Auth0's Connected Accounts for Token Vault does, minus the real provider.
+/**
+ * @module The emulated My Account API (`/me/v1/connected-accounts/…`), its connect page and the accounts
+ * it keeps: what Auth0's Connected Accounts for Token Vault does, minus the real provider.
+ */
 
 import type { JWTPayload } from 'jose'
 import { base64url } from 'jose'

@@ -1,3 +1,7 @@
+/**
+ * @module The emulated tenant's organizations and their members.
+ */
+
 import { base64url } from 'jose'
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * @module The emulator's HTML pages (its stand-in for Universal Login and consent), every interpolated
+ * value escaped.
+ */
+
 import type { EmulatedUser } from './users.js'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }

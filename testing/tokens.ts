@@ -1,3 +1,8 @@
+/**
+ * @module The emulator's token signer: its keys, the ID, access and logout tokens it mints, and the ID
+ * token tampering a test can ask for.
+ */
+
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, CompactSign, calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import type { IdTokenTamper } from './failures.js'

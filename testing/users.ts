@@ -1,3 +1,8 @@
+/**
+ * @module The emulated users and their identities, as in Auth0's user records, and what linking and
+ * unlinking do to them.
+ */
+
 import { base64url } from 'jose'
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * @module The Node listener and the Express/Connect middleware: the auth routes answered, `req.auth0`
+ * on every other request.
+ */
+
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type {
   AccessTokenForConnectionOptions,

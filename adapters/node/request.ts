@@ -1,3 +1,8 @@
+/**
+ * @module Node's `IncomingMessage` as a Web `Request`: the app URL from `Host` (forwarded headers only
+ * with `trustProxy`), the body as a stream, and a hang-up aborting `request.signal`.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { InvalidHostError } from '../../core/errors.js'

@@ -1,3 +1,8 @@
+/**
+ * @module A Web `Response` written to Node's `ServerResponse`: status, headers (each `Set-Cookie` its own),
+ * the body streamed with backpressure.
+ */
+
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 
 /** Resolves when `res` can take more data or the client has gone. */

@@ -1,3 +1,8 @@
+/**
+ * @module The cookie codec: JWE (`dir`, A256GCM, through jose) under keys derived by HKDF per secret and
+ * purpose, so secrets rotate and a cookie of one kind never decrypts as another.
+ */
+
 import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose'
 
 const encoder = new TextEncoder()

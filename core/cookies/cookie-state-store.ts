@@ -1,3 +1,8 @@
+/**
+ * @module The default session store: the whole session in encrypted, chunked cookies, capped by
+ * `session.maxCookieSize`.
+ */
+
 import { SessionTooLargeError } from '../errors.js'
 import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
 import type { LogoutTokenClaims, PreparedSessionWrite, StateStore, StoreConfig, StoreOptions } from '../stores.js'

@@ -1,3 +1,8 @@
+/**
+ * @module Transactions (state, nonce, PKCE verifier of a started login, link, unlink or connect) in one
+ * encrypted cookie each, bounded in number.
+ */
+
 import { InvalidRequestError } from '../errors.js'
 import { nowInSeconds } from '../session.js'
 import type { StoreConfig, StoreOptions, TransactionData, TransactionStore } from '../stores.js'

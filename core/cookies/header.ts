@@ -1,3 +1,7 @@
+/**
+ * @module `Cookie` header parsing and `Set-Cookie` serialising, with the attributes every cookie gets.
+ */
+
 /** Attributes we set on every cookie; `HttpOnly` and `Path=/` are always on. */
 export interface CookieAttributes {
   maxAge: number

@@ -1,3 +1,8 @@
+/**
+ * @module Cookie chunking: a value split over numbered cookies under the browsers' 4096-byte limit, and
+ * put back together on read.
+ */
+
 import type { StoreConfig, StoreOptions } from '../stores.js'
 import { appOrigin, isLoopback } from '../urls.js'
 import type { CookieOptions } from './cookie-options.js'

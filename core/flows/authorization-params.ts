@@ -1,3 +1,8 @@
+/**
+ * @module The `/authorize` parameters of login, link and unlink: global and per-call ones merged, and the
+ * flow's own, which cannot be overridden.
+ */
+
 import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
 import type { AuthorizeTransactionData } from '../stores.js'
 

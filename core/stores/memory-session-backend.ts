@@ -1,3 +1,8 @@
+/**
+ * @module `MemorySessionBackend`: a bounded, expiring in-process `SessionBackend` for one-process apps
+ * and tests.
+ */
+
 import { ConfigurationError } from '../errors.js'
 import type { SessionData } from '../session.js'
 import type { SessionBackend, SessionRecordOptions } from './session-backend.js'

@@ -1,3 +1,8 @@
+/**
+ * @module The `SessionBackend` contract that a stateful session store (Redis, Workers KV, your database)
+ * implements.
+ */
+
 import type { SessionData } from '../session.js'
 import type { SharedRefresh } from '../stores.js'
 
