@@ -75,7 +75,8 @@ if (process.exitCode !== 1) {
     for (const file of new Set([...fresh, ...old])) {
       if (!fresh.includes(file)) stale.push(`${file} (no longer generated)`)
       else if (!old.includes(file)) stale.push(`${file} (missing)`)
-      else if ((await readFile(join(out, file), 'utf8')) !== (await readFile(join(committed, file), 'utf8'))) stale.push(`${file} (differs)`)
+      else if ((await readFile(join(out, file), 'utf8')) !== (await readFile(join(committed, file), 'utf8')))
+        stale.push(`${file} (differs)`)
     }
     await rm(out, { recursive: true, force: true })
     if (stale.length > 0) {
