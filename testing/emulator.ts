@@ -1,8 +1,4 @@
-/**
- * @module `createAuth0Emulator`: an in-process Auth0 tenant (discovery, JWKS, `/authorize`,
- * `/oauth/token`, PAR, logout, Management and My Account APIs) with linking semantics and
- * failure injection.
- */
+/** @module The Auth0 emulator: an in-process tenant as a `Request → Response` function, composed of one class per concern. */
 
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, importJWK, jwtVerify } from 'jose'

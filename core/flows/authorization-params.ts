@@ -1,6 +1,6 @@
 /**
- * @module The `/authorize` parameters of login, link and unlink: global and per-call ones merged, and the
- * flow's own, which cannot be overridden.
+ * @module The `/authorize` parameters of each flow: defaults, global and per-call parameters
+ * merged key by key, with the parameters the flow owns on top.
  */
 
 import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
