@@ -1,5 +1,3 @@
-/** @module The Auth0 emulator: an in-process tenant as a `Request → Response` function, composed of one class per concern. */
-
 import type { JWK, JWTPayload } from 'jose'
 import { base64url, importJWK, jwtVerify } from 'jose'
 import { DpopVerifier } from './dpop.js'

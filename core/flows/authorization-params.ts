@@ -1,8 +1,3 @@
-/**
- * @module The `/authorize` parameters of each flow: defaults, global and per-call parameters
- * merged key by key, with the parameters the flow owns on top.
- */
-
 import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
 import type { AuthorizeTransactionData } from '../stores.js'
 
