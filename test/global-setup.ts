@@ -1,6 +1,6 @@
 // Before every run: (1) install the system programs the files of this run need when they are
 // missing (redis-server, chromium; see system-packages.ts), and (2) build dist/ when it is missing
-// or older than the sources, since the runtime, end-to-end, README and cross-instance suites run
+// or older than the sources, since the runtime, end-to-end, docs-example and cross-instance suites run
 // apps that import the BUILT package, as users' apps do. Both make `npm install && npm test` work
 // on a fresh clone; CI has done both already, so there is nothing to do then.
 
