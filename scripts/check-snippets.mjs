@@ -20,7 +20,10 @@ import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const out = join(root, 'node_modules', '.cache', 'auth0-link-kit-snippets')
+// Markdown files named on the command line (relative to the repository) are checked instead of
+// the docs; test/scripts/check-snippets.test.ts uses that to prove the check can fail.
+const named = process.argv.slice(2)
+const out = join(root, 'node_modules', '.cache', named.length > 0 ? `auth0-link-kit-snippets-${process.pid}` : 'auth0-link-kit-snippets')
 
 const PRELUDE = `// Names the docs' snippets use without declaring them (see scripts/check-snippets.mjs).
 import type { Auth, AuthOptions, ServerClient } from 'auth0-link-kit'
@@ -126,7 +129,7 @@ const origins = new Map()
 const rootNames = [join(out, 'prelude.d.ts'), join(out, 'ambient.d.ts')]
 let total = 0
 let skippedTotal = 0
-for (const file of markdownFiles()) {
+for (const file of named.length > 0 ? named : markdownFiles()) {
   const { blocks, skipped } = blocksOf(readFileSync(join(root, file), 'utf8'))
   skippedTotal += skipped
   const pageDir = join(out, file.replace(/\.md$/, '').split('/').join('__'))
@@ -169,6 +172,7 @@ for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     problems.push(`${fileName ? relative(root, fileName) : '(global)'}: ${text}`)
   }
 }
+if (named.length > 0) rmSync(out, { recursive: true, force: true })
 if (problems.length > 0) {
   console.error(`${problems.length} type error(s) in documentation snippets:\n${problems.join('\n')}`)
   process.exitCode = 1
