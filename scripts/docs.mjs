@@ -12,7 +12,9 @@ import { join, relative, sep } from 'node:path'
 import { Application, ReflectionKind } from 'typedoc'
 
 const checkOnly = process.argv.includes('--check')
-const committed = 'docs/api'
+// `--against <dir>` compares with another folder than docs/api/ (test/scripts/docs.test.ts).
+const against = process.argv.indexOf('--against')
+const committed = against > 0 && process.argv[against + 1] ? process.argv[against + 1] : 'docs/api'
 const out = checkOnly ? await mkdtemp(join(tmpdir(), 'auth0-link-kit-api-')) : committed
 
 const app = await Application.bootstrapWithPlugins({ options: 'typedoc.json', out })
