@@ -25,6 +25,19 @@ if (!project) {
 }
 app.validate(project)
 
+// Each module is named by its import path (`auth0-link-kit/hono`), as users write it, whether or not
+// its entry file says so with `@module auth0-link-kit/hono`: tsconfig.json's `paths` map import
+// paths to entry files, and typedoc names an unnamed module by its file (`adapters/hono`, `core`).
+const { paths } = JSON.parse((await readFile('tsconfig.json', 'utf8')).replace(/^\s*\/\/.*$/gm, '')).compilerOptions
+const importPathOf = new Map(
+  Object.entries(paths).map(([importPath, [file]]) => [file.replace(/^\.\//, '').replace(/(\/index)?\.ts$/, ''), importPath]),
+)
+for (const module of project.children ?? []) module.name = importPathOf.get(module.name) ?? module.name
+// typedoc sorted the modules and their groups under the old names.
+const byName = (a, b) => a.name.localeCompare(b.name)
+project.children?.sort(byName)
+for (const group of project.groups ?? []) group.children.sort(byName)
+
 const EXPORT_KINDS =
   ReflectionKind.Class |
   ReflectionKind.Interface |
