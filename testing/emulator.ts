@@ -499,15 +499,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     failures: tenant.failures,
     verify: (token, audience) => tenant.signer.verify(token, tenant.issuer, audience),
   })
-  const tokens = new TokenEndpoint(
-    tenant,
-    grants,
-    clientAuth,
-    dpop,
-    myAccount,
-    clients,
-    { myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES, providerTokenTtl: options.providerTokenTtl ?? 3600 },
-  )
+  const tokens = new TokenEndpoint(tenant, grants, clientAuth, dpop, myAccount, clients, {
+    myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES,
+    providerTokenTtl: options.providerTokenTtl ?? 3600,
+  })
   const authorization = new AuthorizationEndpoint(tenant, grants, clientAuth, dpop, clients, parMode, options.connectionDefaults ?? {})
   const actions = actionOption
     ? await ActionsRuntime.load({
