@@ -5,10 +5,11 @@
  * @module auth0-link-kit/testing
  */
 
+export type { EmulatedClient } from './clients.js'
 export type { Auth0Emulator, Auth0EmulatorOptions, EmulatorEndpoint, ProviderTokenInfo } from './emulator.js'
 export { createAuth0Emulator } from './emulator.js'
 export type { EmulatorFailure, IdTokenTamper, TokenGrant } from './failures.js'
 export { auth0Handlers } from './msw.js'
 export type { ConnectedAccountConnection, EmulatedConnectedAccount } from './my-account.js'
 export type { EmulatedOrganization } from './organizations.js'
-export type { EmulatedIdentity, EmulatedUser } from './users.js'
+export type { EmulatedIdentity, EmulatedProviderAccount, EmulatedUser } from './users.js'
