@@ -31,7 +31,7 @@ export type LinkStrategy = 'management-api' | 'tenant-action'
  * const report = await doctor({ ...options, linking: { strategy: 'tenant-action' }, linkingActionName: DEFAULT_LINKING_ACTION_NAME })
  * ```
  */
-export const DEFAULT_LINKING_ACTION_NAME = 'auth0-link-kit-account-linking'
+export const DEFAULT_LINKING_ACTION_NAME = 'auth0-link-kit account linking'
 
 /**
  * Options for {@link doctor}: the app's own options (as for `createAuth`; `secret` is only

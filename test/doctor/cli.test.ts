@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createAuth0Emulator } from '../../testing/index.js'
-import { type TenantSettingsOptions, withTenantSettings } from '../../testing/tenant-settings.js'
-import { SECRET } from './tenant.js'
+import { withApplicationSettings } from '../../testing/application-settings.js'
+import { type Auth0EmulatorOptions, createAuth0Emulator } from '../../testing/index.js'
+import { FULL_GRANT, SECRET } from './tenant.js'
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 const RUN_LIMIT_MS = 30_000
@@ -21,8 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** Serves a fresh emulator, with the application settings the doctor reads, on a free loopback port. */
-async function serveTenant(settings: TenantSettingsOptions): Promise<{ origin: string; clientId: string; clientSecret: string }> {
+/** Serves a fresh emulator set up for everything the doctor checks, on a free loopback port. */
+async function serveTenant(emulatorOptions: Auth0EmulatorOptions): Promise<{ origin: string; clientId: string; clientSecret: string }> {
   let handle: (request: Request) => Promise<Response> = async () => new Response('starting', { status: 503 })
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -48,8 +48,8 @@ async function serveTenant(settings: TenantSettingsOptions): Promise<{ origin: s
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const emulator = await createAuth0Emulator({ origin })
-  handle = withTenantSettings(emulator, settings).handle
+  const emulator = await createAuth0Emulator({ origin, managementApiGrant: FULL_GRANT, ...emulatorOptions })
+  handle = withApplicationSettings(emulator).handle
   return { origin, clientId: emulator.clientId, clientSecret: emulator.clientSecret }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_LINKING_ACTION_NAME, doctor, formatDoctorReport } from '../../doctor/index.js'
-import { APP_BASE_URL, check, doctorTenant, envFor, failing, withStatus } from './tenant.js'
+import { createAuth0Emulator } from '../../testing/index.js'
+import { APP_BASE_URL, check, doctorTenant, envFor, failing, SECRET, withStatus } from './tenant.js'
 
 const NEEDED_BY_DEFAULT = [
   'configuration',
@@ -16,7 +17,29 @@ const NEEDED_BY_DEFAULT = [
 ]
 
 describe('doctor() against the emulator in its default set-up', () => {
-  it('passes every check the configuration needs and skips the rest', async () => {
+  it('passes every check a default app configuration needs (exit 0)', async () => {
+    const emulator = await createAuth0Emulator()
+    const report = await doctor({
+      domain: emulator.domain,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      secret: SECRET,
+      appBaseUrl: APP_BASE_URL,
+      fetch: emulator.fetch,
+    })
+    expect(withStatus(report, 'pass')).toEqual([
+      'configuration',
+      'discovery',
+      'client-authentication',
+      'callback-url',
+      'logout-url',
+      'management-api-grant',
+    ])
+    expect(failing(report)).toEqual([])
+    expect(report.ok).toBe(true)
+  })
+
+  it('with connected accounts on and read:clients granted, passes every check and skips the rest', async () => {
     const { options } = await doctorTenant()
     const report = await doctor(options)
     expect(withStatus(report, 'pass')).toEqual(NEEDED_BY_DEFAULT)
@@ -56,7 +79,7 @@ describe('doctor() against the emulator in its default set-up', () => {
 
 describe('each misconfiguration turns exactly its own line ✗', () => {
   it('no Management API grant → management-api-grant', async () => {
-    const { options } = await doctorTenant({}, { managementScopes: null })
+    const { options } = await doctorTenant({ managementApiGrant: false })
     const report = await doctor(options)
     expect(failing(report)).toEqual(['management-api-grant'])
     expect(check(report, 'management-api-grant').found).toContain('no grant for the Management API')
@@ -67,14 +90,14 @@ describe('each misconfiguration turns exactly its own line ✗', () => {
   })
 
   it('a grant narrowed to read:users → management-api-grant names update:users', async () => {
-    const { options } = await doctorTenant({}, { managementScopes: ['read:users', 'read:clients', 'read:actions'] })
+    const { options } = await doctorTenant({ managementApiGrant: ['read:users', 'read:clients', 'read:actions'] })
     const report = await doctor(options)
     expect(failing(report)).toEqual(['management-api-grant'])
     expect(check(report, 'management-api-grant').found).toContain('lacks update:users')
   })
 
   it('no callback URL allowed → callback-url, with the URL to add', async () => {
-    const { options } = await doctorTenant({}, { callbacks: ['https://elsewhere.example/auth/callback'] })
+    const { options } = await doctorTenant({ callbacks: ['https://elsewhere.example/auth/callback'] })
     const report = await doctor(options)
     expect(failing(report)).toEqual(['callback-url'])
     expect(check(report, 'callback-url').found).toContain('Callback URL mismatch')
@@ -82,26 +105,26 @@ describe('each misconfiguration turns exactly its own line ✗', () => {
   })
 
   it('the callback moved by routes.callback is the one probed', async () => {
-    const { options } = await doctorTenant({}, { callbacks: [`${APP_BASE_URL}/signin/callback`] })
+    const { options } = await doctorTenant({ callbacks: [`${APP_BASE_URL}/signin/callback`], allowedLogoutUrls: [`${APP_BASE_URL}/`] })
     const report = await doctor({ ...options, routes: { callback: '/signin/callback' } })
     expect(failing(report)).toEqual([])
     expect(check(report, 'callback-url').found).toContain(`${APP_BASE_URL}/signin/callback`)
   })
 
   it('no logout URL allowed → logout-url', async () => {
-    const { options } = await doctorTenant({}, { allowedLogoutUrls: [] })
+    const { options } = await doctorTenant({ allowedLogoutUrls: [] })
     const report = await doctor(options)
     expect(failing(report)).toEqual(['logout-url'])
     expect(check(report, 'logout-url').fix).toContain(`Allowed Logout URLs: add ${APP_BASE_URL}/`)
   })
 
   it('refresh-token rotation on while Token Vault is used → refresh-token-rotation', async () => {
-    const { options } = await doctorTenant({}, { rotationType: 'rotating' })
+    const { options } = await doctorTenant({ refreshTokenRotation: true })
     expect(failing(await doctor(options))).toEqual(['refresh-token-rotation'])
   })
 
   it('the Token Vault grant type off → token-vault-grant', async () => {
-    const { options } = await doctorTenant({}, { grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] })
+    const { options } = await doctorTenant({}, { tokenVaultGrant: false })
     expect(failing(await doctor(options))).toEqual(['token-vault-grant'])
   })
 
@@ -117,18 +140,37 @@ describe('each misconfiguration turns exactly its own line ✗', () => {
   })
 
   it('tenant-action without the Action bound to post-login → linking-action', async () => {
-    const { options } = await doctorTenant({}, { postLoginActions: ['someone-elses-action'] })
+    const { options } = await doctorTenant()
     const report = await doctor({ ...options, linking: { strategy: 'tenant-action' } })
     expect(failing(report)).toEqual(['linking-action'])
-    expect(check(report, 'linking-action').found).toContain('bound: someone-elses-action')
+    expect(check(report, 'linking-action').found).toContain('nothing is bound to post-login')
+    expect(check(report, 'linking-action').fix).toContain('tenant/actions/account-linking.js')
   })
 
-  it('tenant-action with the Action bound passes, and needs no Management API grant', async () => {
-    const { options } = await doctorTenant({}, { postLoginActions: ['someone-elses-action', DEFAULT_LINKING_ACTION_NAME] })
+  it("tenant-action with the kit's Action deployed passes, and needs no Management API grant", async () => {
+    const { options } = await doctorTenant({ accountLinkingAction: true })
     const report = await doctor({ ...options, linking: { strategy: 'tenant-action' } })
     expect(report.ok).toBe(true)
-    expect(check(report, 'linking-action').found).toContain('(2 of 2)')
+    expect(check(report, 'linking-action').found).toContain(`Action ${DEFAULT_LINKING_ACTION_NAME} is deployed and bound to post-login`)
     expect(check(report, 'management-api-grant').status).toBe('skipped')
+  })
+
+  it('tenant-action with the Action under another name → linking-action names what is bound', async () => {
+    const { options } = await doctorTenant({ accountLinkingAction: true })
+    const report = await doctor({ ...options, linking: { strategy: 'tenant-action' }, linkingActionName: 'my-linking' })
+    expect(failing(report)).toEqual(['linking-action'])
+    expect(check(report, 'linking-action').found).toContain(`bound: ${DEFAULT_LINKING_ACTION_NAME}`)
+  })
+
+  it('tenant-action without read:actions: linking-action is "?" naming the permission', async () => {
+    const { options } = await doctorTenant({
+      accountLinkingAction: true,
+      managementApiGrant: ['read:users', 'update:users', 'read:clients'],
+    })
+    const report = await doctor({ ...options, linking: { strategy: 'tenant-action' } })
+    expect(failing(report)).toEqual([])
+    expect(withStatus(report, 'unknown')).toEqual(['linking-action'])
+    expect(check(report, 'linking-action').fix).toContain('read:actions')
   })
 
   it('AUTH0_LINK_STRATEGY=tenant-action is read like linking.strategy', async () => {
@@ -187,7 +229,7 @@ describe('each misconfiguration turns exactly its own line ✗', () => {
   })
 
   it('a grant without read:clients shows the settings checks as "?" naming the permission', async () => {
-    const { options } = await doctorTenant({}, { managementScopes: ['read:users', 'update:users'] })
+    const { options } = await doctorTenant({ managementApiGrant: ['read:users', 'update:users'] })
     const report = await doctor(options)
     expect(failing(report)).toEqual([])
     expect(withStatus(report, 'unknown')).toEqual(['refresh-token-policy', 'token-vault-grant', 'refresh-token-rotation'])

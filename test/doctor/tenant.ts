@@ -1,27 +1,31 @@
-// The doctor's test tenant: an emulator with the application settings the doctor reads in front
-// of it (testing/tenant-settings.ts), and the app options that point at it.
+// The doctor's test tenant: an emulator set up as the kit needs (the Management API grant with
+// the permissions the doctor reads with, the connected-accounts settings of
+// testing/application-settings.ts), and the app options that point at it.
 
 import { readRecord } from '../../adapters/env.js'
 import type { DoctorCheck, DoctorOptions, DoctorReport } from '../../doctor/index.js'
+import { type ApplicationSettingsOptions, type EmulatorWithSettings, withApplicationSettings } from '../../testing/application-settings.js'
 import { type Auth0Emulator, type Auth0EmulatorOptions, createAuth0Emulator } from '../../testing/index.js'
-import { type TenantSettingsOptions, type TenantWithSettings, withTenantSettings } from '../../testing/tenant-settings.js'
 
 export const APP_BASE_URL = 'http://localhost:3000'
 export const SECRET = 'a-session-secret-of-at-least-32-characters'
+/** Linking's scopes and the read-only ones the doctor reads the application's settings and Actions with. */
+export const FULL_GRANT = ['read:users', 'update:users', 'read:clients', 'read:actions']
 
 export interface DoctorTenant {
   emulator: Auth0Emulator
-  tenant: TenantWithSettings
+  tenant: EmulatorWithSettings
   /** The app's options, as `createAuth` would take them, with connected accounts on. */
   options: DoctorOptions
 }
 
+/** A tenant set up for everything the doctor checks; `emulatorOptions` and `settings` switch one thing off. */
 export async function doctorTenant(
   emulatorOptions: Auth0EmulatorOptions = {},
-  settings: TenantSettingsOptions = {},
+  settings: ApplicationSettingsOptions = {},
 ): Promise<DoctorTenant> {
-  const emulator = await createAuth0Emulator(emulatorOptions)
-  const tenant = withTenantSettings(emulator, settings)
+  const emulator = await createAuth0Emulator({ managementApiGrant: FULL_GRANT, ...emulatorOptions })
+  const tenant = withApplicationSettings(emulator, settings)
   return {
     emulator,
     tenant,
