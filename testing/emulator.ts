@@ -505,12 +505,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     clientAuth,
     dpop,
     myAccount,
-    {
-      secretOf: (id) => (id === tenant.clientId ? tenant.clientSecret : undefined),
-      knowsApi: (audience) => audience === tenant.managementAudience,
-      grantedScopes: (id, audience) =>
-        id === tenant.clientId && audience === tenant.managementAudience ? ['read:users', 'update:users'] : undefined,
-    },
+    clients,
     { myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES, providerTokenTtl: options.providerTokenTtl ?? 3600 },
   )
   const authorization = new AuthorizationEndpoint(tenant, grants, clientAuth, dpop, clients, parMode, options.connectionDefaults ?? {})
