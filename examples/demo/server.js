@@ -149,14 +149,13 @@ async function app(request) {
 
 setHandler(async (request) => (await auth.handler(request)) ?? app(request))
 console.log(`Demo app on ${appBaseUrl} (listening on ${host}:${actualPort})`)
-console.log(`LISTENING ${actualPort}`)
-
 // Pointed at a real tenant, the demo checks it first (read-only, the same checks as
 // `npx auth0-link-kit doctor`) and prints what the tenant is missing under the address, so the
-// first failed sign-in is not how a set-up problem shows itself. It runs after the server is up:
-// a slow tenant never delays the start.
+// first failed sign-in is not how a set-up problem shows itself. The server already answers;
+// only the LISTENING line waits for the doctor (at most httpTimeout per check), so whoever waits
+// for it never races the doctor's own calls to the tenant.
 if (useTenant) {
-  doctor({ ...options, env: (name) => process.env[name] }).then(
+  await doctor({ ...options, env: (name) => process.env[name] }).then(
     (report) => {
       const failed = report.checks.filter((check) => check.status === 'fail')
       const unknown = report.checks.filter((check) => check.status === 'unknown')
@@ -170,3 +169,4 @@ if (useTenant) {
     (error) => console.warn(`Tenant doctor could not run: ${error.message}`),
   )
 }
+console.log(`LISTENING ${actualPort}`)
