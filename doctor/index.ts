@@ -86,13 +86,15 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     )
     return report(configuration.domain, configuration.clientId, 'unknown', [configurationCheck, ...rest])
   }
-  const probe = new Probe(settings.http, settings.http.timeout * CHECKS.length)
+  const needed = new Set(CHECKS.filter((check) => check.needed(settings)))
+  // Each call is bounded by httpTimeout, and the whole run by httpTimeout × the checks it makes.
+  const probe = new Probe(settings.http, settings.http.timeout * needed.size)
   const facts = new TenantFacts(settings, probe)
   const results: DoctorCheck[] = [configurationCheck]
   // One after the other: the output order is the run order, and checks share what they fetched.
   for (const check of CHECKS) {
     results.push(
-      check.needed(facts) ? await check.run(facts) : { id: check.id, status: 'skipped', found: 'not needed by this configuration' },
+      needed.has(check) ? await check.run(facts) : { id: check.id, status: 'skipped', found: 'not needed by this configuration' },
     )
   }
   return report(settings.domain, settings.clientId, settings.strategy, results)

@@ -4,12 +4,14 @@
  */
 
 import type { DoctorCheck, DoctorCheckId } from '../report.js'
+import type { DoctorSettings } from '../settings.js'
 import type { TenantFacts } from '../tenant-facts.js'
 
 /** One check: whether the configuration needs it, and how to make it. */
 export interface Check {
   id: DoctorCheckId
-  needed(facts: TenantFacts): boolean
+  /** Whether the configuration needs this check; decided before any call to the tenant. */
+  needed(settings: DoctorSettings): boolean
   run(facts: TenantFacts): Promise<DoctorCheck>
 }
 

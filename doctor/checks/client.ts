@@ -30,8 +30,8 @@ export const clientAuthenticationCheck: Check = {
 }
 
 /** The Management API permissions the app's configuration needs (DESIGN.md §15). */
-export function neededManagementScopes(facts: { settings: DoctorSettings }): string[] {
-  const { strategy, confirmsThroughManagementApi, readsUsers } = facts.settings
+export function neededManagementScopes(settings: DoctorSettings): string[] {
+  const { strategy, confirmsThroughManagementApi, readsUsers } = settings
   if (strategy === 'management-api') return ['read:users', 'update:users']
   return confirmsThroughManagementApi || readsUsers ? ['read:users'] : []
 }
@@ -42,9 +42,9 @@ const DOCTOR_SCOPES = ['read:clients', 'read:actions']
 /** @see [Management API access tokens](https://auth0.com/docs/secure/tokens/access-tokens/management-api-access-tokens) */
 export const managementGrantCheck: Check = {
   id: 'management-api-grant',
-  needed: (facts) => neededManagementScopes(facts).length > 0,
+  needed: (settings) => neededManagementScopes(settings).length > 0,
   async run(facts) {
-    const needed = neededManagementScopes(facts)
+    const needed = neededManagementScopes(facts.settings)
     const separate = facts.settings.managementClient
     const who = separate ? `the Management API client ${separate.clientId}` : `client ${facts.settings.clientId}`
     const grantFix = `${MANAGEMENT_API_M2M}: authorize ${who} with ${needed.join(' ')} (or POST /api/v2/client-grants)`

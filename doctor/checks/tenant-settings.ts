@@ -5,21 +5,21 @@
  */
 
 import { printable } from '../report.js'
-import type { TenantFacts } from '../tenant-facts.js'
+import type { DoctorSettings } from '../settings.js'
 import { APP_SETTINGS, type Check, fail, missingPermission, needsDiscovery, pass } from './check.js'
 
 const TOKEN_VAULT_GRANT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
 /** The connected-accounts routes create, list and delete (DESIGN.md §10). */
 const MY_ACCOUNT_SCOPES = ['create:me:connected_accounts', 'read:me:connected_accounts', 'delete:me:connected_accounts']
 
-const connectedAccounts = (facts: TenantFacts) => facts.settings.connectedAccounts
+const connectedAccounts = (settings: DoctorSettings) => settings.connectedAccounts
 
 /**
  * @see [Management API: Get trigger bindings](https://auth0.com/docs/api/management/v2/actions/get-bindings)
  */
 export const linkingActionCheck: Check = {
   id: 'linking-action',
-  needed: (facts) => facts.settings.strategy === 'tenant-action',
+  needed: (settings) => settings.strategy === 'tenant-action',
   async run(facts) {
     if (!(await facts.discovery()).ok) return needsDiscovery('linking-action')
     const name = facts.settings.linkingActionName
@@ -123,7 +123,7 @@ export const refreshTokenRotationCheck: Check = {
 /** @see [RFC 9126 §5](https://www.rfc-editor.org/rfc/rfc9126.html#section-5) */
 export const pushedAuthorizationCheck: Check = {
   id: 'pushed-authorization-requests',
-  needed: (facts) => facts.settings.pushedAuthorizationRequests,
+  needed: (settings) => settings.pushedAuthorizationRequests,
   async run(facts) {
     const discovery = await facts.discovery()
     if (!discovery.ok) return needsDiscovery('pushed-authorization-requests')

@@ -179,7 +179,7 @@ export const logoutUrlCheck: Check = {
 /** @see [Auth0 Organizations: login flows](https://auth0.com/docs/manage-users/organizations/login-flows-for-organizations) */
 export const organizationCheck: Check = {
   id: 'organization',
-  needed: (facts) => facts.settings.organization !== undefined,
+  needed: (settings) => settings.organization !== undefined,
   async run(facts) {
     const organization = facts.settings.organization ?? ''
     const callback = callbackUrl(facts)
