@@ -69,7 +69,10 @@ export class Probe {
     try {
       return await call(controller.signal)
     } catch (error) {
-      if (controller.signal.aborted) return { kind: 'no-answer', reason: `${what} did not answer within ${limit} ms` }
+      if (controller.signal.aborted) {
+        const why = limit < this.#http.timeout ? "before the doctor's time budget (httpTimeout × checks) ran out" : `within ${limit} ms`
+        return { kind: 'no-answer', reason: `${what} did not answer ${why}` }
+      }
       const cause = error instanceof Error && error.cause instanceof Error ? ` (${printable(error.cause.message, 80)})` : ''
       return {
         kind: 'no-answer',
