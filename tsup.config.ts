@@ -12,6 +12,9 @@ export default defineConfig({
     hono: 'adapters/hono.ts',
     cloudflare: 'adapters/cloudflare.ts',
     testing: 'testing/index.ts',
+    doctor: 'doctor/index.ts',
+    // The `auth0-link-kit` bin; esbuild keeps its #! line.
+    cli: 'doctor/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

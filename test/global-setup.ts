@@ -12,8 +12,8 @@ import type { TestProject } from 'vitest/node'
 import { planProvisioning, provision, runVisibly, thisMachine } from './system-packages.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-const SOURCES = ['core', 'adapters', 'testing', 'tsup.config.ts', 'package.json']
-const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'hono', 'cloudflare', 'testing'].map(
+const SOURCES = ['core', 'adapters', 'doctor', 'testing', 'tsup.config.ts', 'package.json']
+const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'hono', 'cloudflare', 'testing', 'doctor', 'cli'].map(
   (entry) => `dist/${entry}.js`,
 )
 

@@ -2,6 +2,7 @@
 // loopback and signs in against it; with them it talks to that tenant instead.
 // PORT=0 picks a free port; the line `LISTENING <port>` on stdout says which (tests wait for it).
 import http from 'node:http'
+import { doctor } from 'auth0-link-kit/doctor'
 import { createAuth, toNodeListener } from 'auth0-link-kit/node'
 import { createAuth0Emulator } from 'auth0-link-kit/testing'
 import { renderPage } from './page.js'
@@ -60,7 +61,7 @@ const managementApi = Object.fromEntries(
   }).filter(([, value]) => value),
 )
 
-const auth = createAuth({
+const options = {
   ...authOptions,
   appBaseUrl,
   managementApi,
@@ -77,7 +78,8 @@ const auth = createAuth({
     const status = 'status' in error ? Number(error.status) : 500
     console.warn(`${request.method} ${new URL(request.url).pathname} failed: ${status} ${code}`)
   },
-})
+}
+const auth = createAuth(options)
 
 /**
  * The user's identities from Auth0's Management API, the same call a real tenant answers when
@@ -147,4 +149,24 @@ async function app(request) {
 
 setHandler(async (request) => (await auth.handler(request)) ?? app(request))
 console.log(`Demo app on ${appBaseUrl} (listening on ${host}:${actualPort})`)
+// Pointed at a real tenant, the demo checks it first (read-only, the same checks as
+// `npx auth0-link-kit doctor`) and prints what the tenant is missing under the address, so the
+// first failed sign-in is not how a set-up problem shows itself. The server already answers;
+// only the LISTENING line waits for the doctor (at most httpTimeout per check), so whoever waits
+// for it never races the doctor's own calls to the tenant.
+if (useTenant) {
+  await doctor({ ...options, env: (name) => process.env[name] }).then(
+    (report) => {
+      const failed = report.checks.filter((check) => check.status === 'fail')
+      const unknown = report.checks.filter((check) => check.status === 'unknown')
+      if (failed.length + unknown.length === 0) return console.log('Tenant doctor: every check passed')
+      console.log('Tenant doctor (npx auth0-link-kit doctor --connected-accounts --identities prints every check):')
+      for (const check of failed) console.log(`  ✗ ${check.id}: ${check.found}. Fix: ${check.fix}`)
+      // Checks that could not be made only matter once nothing failed; then they say which permission would allow them.
+      if (failed.length > 0 && unknown.length > 0) console.log(`  ? not checked yet: ${unknown.map((check) => check.id).join(', ')}`)
+      else for (const check of unknown) console.log(`  ? ${check.id}: ${check.found}. Fix: ${check.fix}`)
+    },
+    (error) => console.warn(`Tenant doctor could not run: ${error.message}`),
+  )
+}
 console.log(`LISTENING ${actualPort}`)
