@@ -24,6 +24,12 @@ import { withTelemetry } from './telemetry.js'
 import { isLoopback } from './urls.js'
 
 /**
+ * Default `session.maxCookieSize`: with one transaction cookie (a flow in progress) the kit's
+ * cookies stay within its 8 KB budget (`KIT_COOKIE_BUDGET`).
+ */
+const DEFAULT_MAX_SESSION_COOKIE = 6_000
+
+/**
  * Where the Management API is and which client asks it, resolved from `managementApi` options.
  */
 export interface ManagementApiSettings {
@@ -226,15 +232,18 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       rolling: options.session?.rolling ?? true,
       inactivityDuration: positive(options.session?.inactivityDuration, 24 * 60 * 60, 'session.inactivityDuration'),
       absoluteDuration: positive(options.session?.absoluteDuration, 3 * 24 * 60 * 60, 'session.absoluteDuration'),
-      maxCookieSize: positive(options.session?.maxCookieSize, 14_000, 'session.maxCookieSize'),
+      maxCookieSize: positive(options.session?.maxCookieSize, DEFAULT_MAX_SESSION_COOKIE, 'session.maxCookieSize'),
       cookieName: sessionCookie.name ?? '__session',
       cookie: sessionCookie,
+      // A name the app chose is used as given; it may carry its own prefix.
+      hostPrefix: sessionCookie.name === undefined,
     },
     transaction: {
       cookiePrefix: txCookie.prefix ?? '__a0_tx',
       cookie: txCookie,
       maxAge: positive(txCookie.maxAge, 60 * 60, 'transactionCookie.maxAge'),
       maxCount: positive(txCookie.maxCount, 5, 'transactionCookie.maxCount'),
+      hostPrefix: txCookie.prefix === undefined,
     },
     http: {
       fetch: enableTelemetry ? withTelemetry(fetchImpl) : fetchImpl,

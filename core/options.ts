@@ -83,11 +83,12 @@ export interface SessionOptions {
   /** Seconds after sign-in after which the session ends regardless. Default 3 days. */
   absoluteDuration?: number
   /**
-   * Largest encrypted session, in characters, the cookie store writes (default 14,000: four
-   * cookies). Every request carries it, and past Node's 16 KB header limit (8 KB behind many
-   * proxies) the server refuses the user's every request, logout included, so a larger session
-   * fails with `SessionTooLargeError` instead of locking the user out. Trim claims in
-   * `beforeSessionSaved` or use a stateful store.
+   * Largest encrypted session, in characters, the cookie store writes (default 6,000: two
+   * cookies, leaving room for a flow's transaction cookie within the kit's 8 KB). Every request
+   * carries it, and past Node's 16 KB header limit (8 KB behind many proxies) the server refuses
+   * the user's every request, logout included. Cached access tokens are dropped (oldest first)
+   * to fit; a session still larger fails with `SessionTooLargeError` instead of locking the
+   * user out. Trim claims in `beforeSessionSaved` or use a stateful store.
    */
   maxCookieSize?: number
   cookie?: CookieOptions

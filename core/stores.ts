@@ -137,8 +137,17 @@ export interface StoreConfig extends AppOriginSettings {
     maxCookieSize: number
     cookieName: string
     cookie: CookieOptions
+    /** `cookieName` is the default: on https without a `domain` it becomes `__Host-session`. */
+    hostPrefix: boolean
   }
-  transaction: { cookiePrefix: string; cookie: CookieOptions; maxAge: number; maxCount: number }
+  transaction: {
+    cookiePrefix: string
+    cookie: CookieOptions
+    maxAge: number
+    maxCount: number
+    /** `cookiePrefix` is the default: on https without a `domain` it becomes `__Host-a0_tx`. */
+    hostPrefix: boolean
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import * as oauth from 'oauth4webapi'
 import { ConnectionTokenError, InvalidRequestError, MissingRefreshTokenError, TimeoutError } from '../errors.js'
-import { type ConnectionTokenSet, nowInSeconds, type SessionData } from '../session.js'
+import { type ConnectionTokenSet, MAX_CONNECTION_TOKEN_SETS, nowInSeconds, type SessionData } from '../session.js'
 import type { StoreOptions } from '../stores.js'
 import { upstreamFailure } from '../upstream-failure.js'
 import { isConnectionName } from './authorize.js'
@@ -126,7 +126,11 @@ export async function accessTokenForConnection(
   const others = (session.connectionTokenSets ?? []).filter(
     (set) => set.expiresAt > nowInSeconds() && !(set.connection === tokenSet.connection && set.loginHint === tokenSet.loginHint),
   )
-  const updated: SessionData = { ...session, ...(successor ? { refreshToken: successor } : {}), connectionTokenSets: [...others, tokenSet] }
+  const updated: SessionData = {
+    ...session,
+    ...(successor ? { refreshToken: successor } : {}),
+    connectionTokenSets: [...others, tokenSet].slice(-MAX_CONNECTION_TOKEN_SETS),
+  }
   await context.stateStore.set(updated, storeOptions)
   return tokenSet
 }

@@ -75,7 +75,7 @@ export class StatefulStateStore implements StateStore {
   }
 
   #jar(storeOptions: StoreOptions): CookieJar {
-    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie)
+    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie, this.#config.session.hostPrefix)
   }
 
   #absoluteExpiresAt(session: SessionData): number {
