@@ -10,6 +10,7 @@ import { CookieTransactionStore } from '../cookies/cookie-transaction-store.js'
 import { DpopProofs } from '../dpop.js'
 import type { AuthOptions } from '../options.js'
 import { RefreshCoordinator } from '../refresh-coordinator.js'
+import { ReplayMemory } from '../replay-memory.js'
 import { SingleFlight } from '../single-flight.js'
 import type { StateStore, TransactionStore } from '../stores.js'
 import { TenantDirectory, type TenantScope } from '../tenants.js'
@@ -29,6 +30,8 @@ export interface InstanceContext {
   connectionTokens: SingleFlight<ConnectionTokenOutcome>
   /** Proofs for the app's own API calls; with the `dpop` option only. */
   dpopProofs: DpopProofs | undefined
+  /** Logout tokens (`jti`) this process has accepted, so a replay is refused. */
+  usedLogoutTokens: ReplayMemory
 }
 
 /** What one Token Vault exchange produced, as every caller that shared it receives it. */
@@ -62,6 +65,7 @@ export function createFlowContext(options: AuthOptions): InstanceContext {
     refreshes: new RefreshCoordinator(),
     connectionTokens: new SingleFlight(),
     dpopProofs: config.dpop ? new DpopProofs(config.dpop) : undefined,
+    usedLogoutTokens: new ReplayMemory(),
   }
 }
 
@@ -76,9 +80,15 @@ function issuerBound(store: StateStore, issuer: string): StateStore {
       return session?.internal.issuer === issuer ? session : undefined
     },
     set: (session, storeOptions, options) => store.set({ ...session, internal: { ...session.internal, issuer } }, storeOptions, options),
-    delete: (storeOptions) => store.delete(storeOptions),
+    delete: async (storeOptions) => {
+      // Logout under this domain ends this domain's session only; another domain's stays.
+      const session = await store.get(storeOptions)
+      if (session !== undefined && session.internal.issuer !== issuer) return
+      await store.delete(storeOptions)
+    },
     deleteByLogoutToken: (claims, storeOptions) => store.deleteByLogoutToken(claims, storeOptions),
     ...(store.sharedRefresh ? { sharedRefresh: store.sharedRefresh } : {}),
+    ...(store.markOnce ? { markOnce: store.markOnce.bind(store) } : {}),
   }
 }
 
