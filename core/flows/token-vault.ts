@@ -134,3 +134,20 @@ export async function accessTokenForConnection(
   await context.stateStore.set(updated, storeOptions)
   return tokenSet
 }
+
+/**
+ * Forgets the session's cached Token Vault tokens for `connection` (all of them when it is not
+ * known, as after deleting a connected account by id), so a disconnected account's provider
+ * token is not handed out for the rest of its lifetime. Writes the session only when it changes.
+ */
+export async function dropConnectionTokens(
+  context: FlowContext,
+  session: SessionData,
+  connection: string | undefined,
+  storeOptions: StoreOptions,
+): Promise<void> {
+  const cached = session.connectionTokenSets ?? []
+  const kept = connection === undefined ? [] : cached.filter((set) => set.connection !== connection)
+  if (kept.length === cached.length) return
+  await context.stateStore.set({ ...session, connectionTokenSets: kept }, storeOptions)
+}
