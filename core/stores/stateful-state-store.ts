@@ -220,15 +220,14 @@ function guarded(backend: SessionBackend): SessionBackend {
         throw new SessionStoreError(`The session backend failed to ${what}`, { cause: error })
       }
     }
+  const markOnce = backend.markOnce?.bind(backend)
   return {
     get: wrap('read a session', (id) => backend.get(id)),
     set: wrap('write a session', (id, session, options) => backend.set(id, session, options)),
     delete: wrap('delete a session', (id) => backend.delete(id)),
     deleteBySub: wrap('end the sessions of a user', (sub) => backend.deleteBySub(sub)),
     deleteBySid: wrap('end the sessions of an Auth0 session', (sid) => backend.deleteBySid(sid)),
-    ...(backend.markOnce
-      ? { markOnce: wrap('remember a used logout token', (key: string, ttl: number) => backend.markOnce!(key, ttl)) }
-      : {}),
+    ...(markOnce ? { markOnce: wrap('remember a used logout token', markOnce) } : {}),
   }
 }
 
