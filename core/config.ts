@@ -3,6 +3,7 @@
  * the core reads. A misconfiguration fails here with a `ConfigurationError` naming the option.
  */
 
+import { type AllowedAccessToken, parseAccessTokenAllowlist } from './access-token-policy.js'
 import { type ClientAssertionKey, parseClientAssertionKey } from './client-assertion.js'
 import { type DpopKeyPair, parseDpopKeyPair } from './dpop.js'
 import { ConfigurationError } from './errors.js'
@@ -65,6 +66,8 @@ export interface ResolvedConfig extends StoreConfig {
   identitiesRoute: boolean
   /** Which connected-accounts routes answer. */
   connectedAccounts: { routes: boolean; connectionTokenRoute: boolean }
+  /** What `/auth/access-token` answers (see `accessTokenRoute`). */
+  accessTokenAllowlist: AllowedAccessToken[]
   /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
   pushedAuthorizationRequests: boolean
   /** The DPoP key pair, when tokens are to be sender-constrained. */
@@ -218,6 +221,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   const { issuer, allowInsecureIssuer } = domain === undefined ? { issuer: undefined, allowInsecureIssuer: false } : parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
   const txCookie = options.transactionCookie ?? {}
+  const authorizationParams = parseOrganization(options)
   return {
     issuer,
     domainResolver,
@@ -226,7 +230,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     secrets: [...secrets],
     appBaseUrl: parseAppBaseUrl(options.appBaseUrl),
     trustProxy: options.trustProxy === true,
-    authorizationParams: parseOrganization(options),
+    authorizationParams,
     routes: parseRoutes(options.routes),
     session: {
       rolling: options.session?.rolling ?? true,
@@ -259,6 +263,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       routes: options.connectedAccounts?.enabled === true,
       connectionTokenRoute: options.connectedAccounts?.connectionTokenRoute === true,
     },
+    accessTokenAllowlist: parseAccessTokenAllowlist(options.accessTokenRoute, authorizationParams),
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
     dpop: parseDpopKeyPair(options.dpop),
   }

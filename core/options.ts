@@ -152,6 +152,27 @@ export interface ConnectedAccountsOptions {
 }
 
 /**
+ * What `/auth/access-token` answers. The route hands an access token to the browser's scripts,
+ * so it answers only the audiences listed here, with at most the scope listed for each; by
+ * default, only the configured `authorizationParams.audience` with the configured scope. The My
+ * Account API's audience is never answered. `getAccessToken` on the server is not limited.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   ...options,
+ *   authorizationParams: { audience: 'https://api.example.com', scope: 'openid profile offline_access read:orders' },
+ *   // the browser may also fetch a token for the billing API, with read:invoices only
+ *   accessTokenRoute: { allow: [{ audience: 'https://api.example.com', scope: 'read:orders' }, { audience: 'https://billing.example.com', scope: 'read:invoices' }] },
+ * })
+ * ```
+ */
+export interface AccessTokenRouteOptions {
+  /** Audiences (and the space-separated scopes each may be asked with); replaces the default. */
+  allow?: Array<{ audience: string; scope?: string }>
+}
+
+/**
  * What `onError` may return: a `Response` to send instead of the built-in error page.
  *
  * @example
@@ -296,6 +317,8 @@ export interface AuthOptions {
   identities?: IdentitiesRouteOptions
   /** The connected-accounts routes (`/auth/connect`, …) and the connection-token route; off unless asked for. */
   connectedAccounts?: ConnectedAccountsOptions
+  /** The audiences and scopes `/auth/access-token` answers; default the configured audience and scope only. */
+  accessTokenRoute?: AccessTokenRouteOptions
   /**
    * Send the authorization parameters of login, link and unlink to the tenant's pushed
    * authorization request endpoint (PAR, RFC 9126) over the back channel, so the browser's
@@ -312,9 +335,10 @@ export interface AuthOptions {
   dpop?: DpopKeyPair
   /**
    * The Auth0 organization (id `org_…` or name) every login asks for, the same as
-   * `authorizationParams.organization`; per-call parameters and `/auth/login?organization=`
-   * override it. The ID token must carry it (`org_id`, or `org_name` compared lower-cased), or
-   * the callback fails with `OrganizationMismatchError`.
+   * `authorizationParams.organization`. It cannot be replaced: a per-call parameter or
+   * `/auth/login?organization=` naming another one is refused (`InvalidRequestError`, 400). The
+   * ID token must carry it (`org_id`, or `org_name` compared lower-cased), or the callback fails
+   * with `OrganizationMismatchError`.
    */
   organization?: string
 }
