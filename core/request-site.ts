@@ -33,7 +33,11 @@ export function requestSite(request: Request, origin: URL): 'same-origin' | 'cro
  * What a route does about who started a request:
  * - `allow`: anyone (the callback, which Auth0 sends the browser to; back-channel logout).
  * - `refuse`: cross-site is refused (403); a request that cannot be placed goes on (a token
- *   read by the app's own scripts, a login with parameters from an old browser's navigation).
+ *   read by the app's own scripts).
+ * - `refuse-with-parameters`: `allow` for a bare request or an Auth0 invitation link
+ *   (`invitation`, `organization`, `organization_name` only), else `refuse`: a "Sign in" link
+ *   may come from anywhere, and so may an invitation e-mail, but a stranger must not choose the
+ *   `returnTo`, hints or organization of a sign-in (nor pile up transaction cookies with them).
  * - `state-changing`: as `refuse`, and a request that cannot be placed must be a POST with a
  *   same-origin `Origin`; a GET without Fetch Metadata gets a confirm page instead (older
  *   browsers send neither `Sec-Fetch-Site` nor `Origin` on a navigation, so a cross-site link
@@ -44,21 +48,30 @@ export function requestSite(request: Request, origin: URL): 'same-origin' | 'cro
  * const policy: CrossSitePolicy = 'state-changing' // link, unlink, connect, disconnect, logout
  * ```
  */
-export type CrossSitePolicy = 'allow' | 'refuse' | 'state-changing'
+export type CrossSitePolicy = 'allow' | 'refuse' | 'refuse-with-parameters' | 'state-changing'
+
+/** What an Auth0 organization invitation link carries to the app's login route. */
+const INVITATION_PARAMETERS = new Set(['invitation', 'organization', 'organization_name'])
+
+function isBareOrInvitation(request: Request): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  const keys = [...new URL(request.url).searchParams.keys()]
+  return keys.length === 0 || (keys.includes('invitation') && keys.every((key) => INVITATION_PARAMETERS.has(key)))
+}
 
 /**
  * Applies `policy` to `request`: throws for a refused request, answers `confirm` for a GET that
  * must be confirmed by a same-origin POST, else `proceed`.
  *
- * @throws {CrossSiteRequestError} when the request is refused.
+ * @throws {CrossSiteRequestError} with `refusal` when the request is refused.
  */
-export function checkRequestSite(request: Request, origin: URL, policy: CrossSitePolicy, what: string): 'proceed' | 'confirm' {
-  if (policy === 'allow') return 'proceed'
+export function checkRequestSite(request: Request, origin: URL, policy: CrossSitePolicy, refusal: string): 'proceed' | 'confirm' {
+  if (policy === 'allow' || (policy === 'refuse-with-parameters' && isBareOrInvitation(request))) return 'proceed'
   const site = requestSite(request, origin)
-  if (site === 'cross-site') throw new CrossSiteRequestError(`${what} must be started from this app`)
-  if (site === 'same-origin' || policy === 'refuse') return 'proceed'
+  if (site === 'cross-site') throw new CrossSiteRequestError(refusal)
+  if (site === 'same-origin' || policy !== 'state-changing') return 'proceed'
   if (request.method === 'GET' || request.method === 'HEAD') return 'confirm'
-  throw new CrossSiteRequestError(`${what} must be posted from this app (no Origin header)`)
+  throw new CrossSiteRequestError(`${refusal} (a POST needs a same-origin Origin header)`)
 }
 
 /**
