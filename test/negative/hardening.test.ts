@@ -326,3 +326,235 @@ describe('a custom store’s session without internal', () => {
     expect(await response.text()).not.toContain(SECRET)
   })
 })
+
+/** What an older browser without Fetch Metadata sends: cookies, and `Origin` only when given. */
+function oldBrowserRequest(browser: TestBrowser, path: string, init: { method?: string; origin?: string; body?: URLSearchParams } = {}) {
+  const headers = new Headers({ cookie: browser.cookieHeader() })
+  if (init.origin) headers.set('origin', init.origin)
+  return new Request(new URL(path, APP_ORIGIN), { method: init.method ?? 'GET', headers, ...(init.body ? { body: init.body } : {}) })
+}
+
+async function sendAs(browser: TestBrowser, auth: { handler(request: Request): Promise<Response | null> }, request: Request) {
+  const response = (await auth.handler(request))!
+  browser.store(response)
+  return response
+}
+
+const CROSS_SITE = { headers: { 'sec-fetch-site': 'cross-site' } }
+
+describe('item 1: cross-site sign-in starts with parameters', () => {
+  it('refuses five cross-site /auth/login?returnTo=<2 KB> navigations (cross_site_request, 403), setting no cookie', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    for (let i = 0; i < 5; i++) {
+      const response = await browser.send(`/auth/login?returnTo=/${'a'.repeat(2000)}${i}`, CROSS_SITE)
+      await expectSafeFailure({ response, error: lastError(), code: 'cross_site_request', status: 403, browser, auth, before })
+      expect(response.headers.getSetCookie()).toEqual([])
+    }
+    expect(bytes(browser)).toBeLessThanOrEqual(KIT_COOKIE_BUDGET)
+  })
+
+  it('still starts a bare sign-in and an Auth0 invitation link from another site', async () => {
+    const { emulator } = tenant
+    const { auth, errors } = recordingAuth(emulator)
+    const browser = new TestBrowser({ auth, emulator, appOrigin: APP_ORIGIN })
+    expect((await browser.send('/auth/login', CROSS_SITE)).status).toBe(302)
+    const invitation = await browser.send(`/auth/login?invitation=abc123&organization=${ACME.id}&organization_name=acme`, CROSS_SITE)
+    expect(invitation.status).toBe(302)
+    expect(errors).toEqual([])
+  })
+
+  it('keeps a returnTo only up to 512 characters (longer falls back to /)', async () => {
+    const { emulator } = tenant
+    const { auth } = recordingAuth(emulator)
+    const browser = new TestBrowser({ auth, emulator, appOrigin: APP_ORIGIN })
+    const long = await browser.navigate(`/auth/login?returnTo=/${'a'.repeat(600)}`)
+    expect(long.url.pathname).toBe('/')
+    const fits = `/${'b'.repeat(500)}`
+    const kept = await new TestBrowser({ auth, emulator, appOrigin: APP_ORIGIN }).navigate(`/auth/login?returnTo=${fits}`)
+    expect(kept.url.pathname).toBe(fits)
+  })
+})
+
+describe('item 2 and 11: /auth/access-token', () => {
+  it('refuses a cross-site request (cross_site_request, 403): nine navigations grow nothing', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    const scopes = [
+      'openid',
+      'profile',
+      'email',
+      'offline_access',
+      'openid profile',
+      'openid email',
+      'profile email',
+      'email offline_access',
+      'openid offline_access',
+    ]
+    for (const scope of scopes) {
+      const response = await browser.send(`/auth/access-token?scope=${encodeURIComponent(scope)}`, CROSS_SITE)
+      await expectSafeFailure({ response, error: lastError(), code: 'cross_site_request', status: 403, browser, auth, before })
+    }
+    expect(bytes(browser)).toBeLessThanOrEqual(KIT_COOKIE_BUDGET)
+  })
+
+  it('refuses an audience or scope not configured (invalid_request, 400), keeping the session', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    for (const query of ['audience=https://other.example.com/', 'scope=read:admin', 'scope=openid%20delete:everything']) {
+      const response = await browser.send(`/auth/access-token?${query}`)
+      await expectSafeFailure({ response, error: lastError(), code: 'invalid_request', status: 400, browser, auth, before })
+    }
+  })
+
+  it('never answers the My Account API audience, even when allowed (invalid_request, 400)', async () => {
+    const { emulator } = tenant
+    const me = `${emulator.issuer}me/`
+    const { auth, lastError } = recordingAuth(emulator, { ...CONNECTED_ACCOUNTS, accessTokenRoute: { allow: [{ audience: me }] } })
+    const { browser } = await signedIn(auth, emulator)
+    await browser.navigate(CONNECT_GOOGLE)
+    const before = await snapshotSession(auth, browser)
+    expect((await auth.getSession(browser.request('/')))?.tokenSets.some((set) => set.audience === me)).toBe(true)
+    for (const audience of [me, me.slice(0, -1)]) {
+      const response = await browser.send(`/auth/access-token?audience=${encodeURIComponent(audience)}`)
+      await expectSafeFailure({ response, error: lastError(), code: 'invalid_request', status: 400, browser, auth, before })
+    }
+  })
+
+  it('answers what accessTokenRoute.allow lists', async () => {
+    const { emulator } = tenant
+    const api = 'https://api.example.com/'
+    const { auth, errors } = recordingAuth(emulator, {
+      accessTokenRoute: { allow: [{ audience: 'default' }, { audience: api, scope: 'read:orders' }] },
+    })
+    const browser = await signedInBrowser(auth, emulator)
+    expect((await browser.send('/auth/access-token')).status).toBe(200)
+    expect((await browser.send(`/auth/access-token?audience=${encodeURIComponent(api)}&scope=read:orders`)).status).toBe(200)
+    expect((await browser.send('/auth/access-token?scope=email')).status).toBe(400)
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual(['invalid_request'])
+  })
+})
+
+describe('item 6: logout CSRF', () => {
+  it('refuses a cross-site GET of /auth/logout (cross_site_request, 403) and keeps the session', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    const response = await browser.send('/auth/logout', CROSS_SITE)
+    await expectSafeFailure({ response, error: lastError(), code: 'cross_site_request', status: 403, browser, auth, before })
+  })
+
+  it('answers a GET without Fetch Metadata with a confirm page, and logs out on its same-origin POST', async () => {
+    const { emulator } = tenant
+    const { auth, errors } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    const page = await sendAs(browser, auth, oldBrowserRequest(browser, '/auth/logout?returnTo=/bye'))
+    expect(page.status).toBe(200)
+    expect(page.headers.getSetCookie()).toEqual([])
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    const html = await page.text()
+    expect(html).toContain('<form method="post" action="/auth/logout">')
+    expect(html).toContain('name="returnTo" value="/bye"')
+    expect((await snapshotSession(auth, browser)).cookies).toEqual(before.cookies)
+    const posted = await sendAs(
+      browser,
+      auth,
+      oldBrowserRequest(browser, '/auth/logout', { method: 'POST', origin: APP_ORIGIN, body: new URLSearchParams({ returnTo: '/bye' }) }),
+    )
+    expect(posted.status).toBe(302)
+    expect(await auth.getSession(browser.request('/'))).toBeUndefined()
+    expect(errors).toEqual([])
+  })
+
+  it('escapes what the query puts in the confirm page', async () => {
+    const { emulator } = tenant
+    const { auth } = recordingAuth(emulator)
+    const { browser } = await signedIn(auth, emulator)
+    const page = await sendAs(
+      browser,
+      auth,
+      oldBrowserRequest(browser, `/auth/logout?returnTo=${encodeURIComponent('"><script>alert(1)</script>')}`),
+    )
+    const html = await page.text()
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('&quot;&gt;&lt;script&gt;')
+  })
+})
+
+describe('item 7: state-changing starts from browsers without Fetch Metadata', () => {
+  it.each([
+    ['/auth/link?connection=github', 'Link account'],
+    ['/auth/unlink?connection=github', 'Unlink account'],
+    ['/auth/connect?connection=google-oauth2', 'Connect account'],
+  ])('answers a plain GET of %s with a confirm page and starts nothing', async (path, button) => {
+    const { emulator } = tenant
+    const { auth, errors } = recordingAuth(emulator, CONNECTED_ACCOUNTS)
+    const { browser, before } = await signedIn(auth, emulator)
+    const page = await sendAs(browser, auth, oldBrowserRequest(browser, path))
+    expect(page.status).toBe(200)
+    expect(page.headers.getSetCookie()).toEqual([])
+    expect(await page.text()).toContain(`<button type="submit">${button}</button>`)
+    expect((await snapshotSession(auth, browser)).cookies).toEqual(before.cookies)
+    expect(errors).toEqual([])
+  })
+
+  it('refuses a POST without Origin or with another one (cross_site_request, 403), keeping the session', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    for (const origin of [undefined, 'https://evil.example']) {
+      const request = oldBrowserRequest(browser, '/auth/link', {
+        method: 'POST',
+        ...(origin ? { origin } : {}),
+        body: new URLSearchParams({ connection: 'github' }),
+      })
+      const response = await sendAs(browser, auth, request)
+      await expectSafeFailure({ response, error: lastError(), code: 'cross_site_request', status: 403, browser, auth, before })
+    }
+  })
+
+  it('starts the link on a POST with a same-origin Origin', async () => {
+    const { emulator } = tenant
+    const { auth, errors } = recordingAuth(emulator)
+    const { browser } = await signedIn(auth, emulator)
+    const request = oldBrowserRequest(browser, '/auth/link', {
+      method: 'POST',
+      origin: APP_ORIGIN,
+      body: new URLSearchParams({ connection: 'github' }),
+    })
+    const response = await sendAs(browser, auth, request)
+    expect(response.status).toBe(302)
+    expect(new URL(response.headers.get('location')!).searchParams.get('scope')).toContain('link_account')
+    expect(errors).toEqual([])
+  })
+})
+
+describe('item 3 over the handlers: back-channel logout with a streamed body', () => {
+  it('refuses an endless chunked body (invalid_request, 400) after pulling about 16 KB', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    const { browser, before } = await signedIn(auth, emulator)
+    let pulled = 0
+    let pulls = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Bounded: 10 000 pulls would be 10 MB; the reader must stop long before.
+        if (pulls++ >= 10_000) return controller.close()
+        pulled += 1024
+        controller.enqueue(new Uint8Array(1024).fill(0x61))
+      },
+    })
+    const request = new Request(`${APP_ORIGIN}/auth/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    const response = await auth.handleBackchannelLogout(request)
+    await expectSafeFailure({ response, error: lastError(), code: 'invalid_request', status: 400, browser, auth, before })
+    expect(pulled).toBeLessThanOrEqual(20 * 1024)
+  })
+})
