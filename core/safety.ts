@@ -15,8 +15,9 @@ export const MAX_RETURN_TO = 512
 
 /**
  * Returns a same-origin path (with query and fragment) for `value`, or `fallback` when `value` is
- * missing, longer than {@link MAX_RETURN_TO}, or would lead anywhere else: other origins,
- * `//host`, `/\host`, `javascript:` and encoded variants of these. This is the only way a redirect target from user input is built.
+ * missing, longer than 512 characters (`MAX_RETURN_TO`), or would lead anywhere else: other
+ * origins, `//host`, `/\host`, `javascript:` and encoded variants of these. This is the only way
+ * a redirect target from user input is built.
  *
  * @example
  * ```ts
