@@ -247,6 +247,26 @@ describe('item 10: a disconnect drops the cached Token Vault tokens', () => {
   })
 })
 
+describe('item 10 through the route: disconnecting a connection', () => {
+  it('drops that connection’s cached provider token', async () => {
+    const { emulator } = tenant
+    const { auth, errors } = recordingAuth(emulator, CONNECTED_ACCOUNTS)
+    const browser = await signedInBrowser(auth, emulator)
+    await browser.navigate(CONNECT_GOOGLE)
+    expect((await browser.send('/auth/connection-token?connection=google-oauth2')).status).toBe(200)
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const response = await browser.send('/auth/disconnect', {
+      method: 'POST',
+      headers: form,
+      body: new URLSearchParams({ connection: 'google-oauth2', returnTo: '/settings' }),
+    })
+    expect(response.status).toBe(302)
+    expect(errors).toEqual([])
+    expect((await auth.getSession(browser.request('/')))?.connectionTokenSets ?? []).toEqual([])
+    expect((await browser.send('/auth/connection-token?connection=google-oauth2')).status).not.toBe(200)
+  })
+})
+
 describe('logout under one custom domain', () => {
   it('leaves the session of another domain untouched', async () => {
     const domains = await customDomains()
