@@ -174,6 +174,18 @@ export class KvSessionBackend implements SessionBackend {
     if (record) await Promise.all(this.#indexKeys(id, record).map((key) => this.#call('delete', () => this.#kv.delete(key))))
   }
 
+  /**
+   * A used logout token (`jti`), for every instance. KV has no set-if-absent, so two replays
+   * racing within KV's propagation delay could both pass; a replay after that cannot.
+   */
+  async markOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const name = `${this.#prefix}once:${key}`
+    if ((await this.#call('get', () => this.#kv.get(name, 'text'))) !== null) return false
+    const expirationTtl = Math.max(MIN_TTL_SECONDS, Math.ceil(ttlSeconds))
+    await this.#call('put', () => this.#kv.put(name, '1', { expirationTtl }))
+    return true
+  }
+
   async deleteBySub(sub: string): Promise<void> {
     await this.#deleteIndexed(this.#subPrefix(sub))
   }

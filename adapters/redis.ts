@@ -173,6 +173,12 @@ export class RedisSessionBackend implements SessionBackend {
     if (record) await Promise.all(this.#indexKeys(record).map((key) => this.#send(['SREM', key, id])))
   }
 
+  /** `SET NX EX`: one instance wins, the others see the key (a used logout token). */
+  async markOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const ttl = String(Math.max(1, Math.ceil(ttlSeconds)))
+    return (await this.#send(['SET', `${this.#prefix}once:${key}`, '1', 'NX', 'EX', ttl])) !== null
+  }
+
   async deleteBySub(sub: string): Promise<void> {
     await this.#deleteIndexed(`${this.#prefix}sub:${sub}`)
   }

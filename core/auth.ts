@@ -4,13 +4,14 @@
  */
 
 import type { Auth, AuthHandler, AuthRouteHandlers } from './auth-types.js'
-import { CrossSiteRequestError, MissingSessionError } from './errors.js'
+import { MissingSessionError } from './errors.js'
 import { ROUTES } from './handlers/index.js'
 import { continueLoginFirst, startLoginFirst } from './handlers/login-first.js'
 import { handlerName, type Route, type RouteContext, type RouteKey } from './handlers/route.js'
 import type { AuthOptions } from './options.js'
+import { checkRequestSite, confirmPage } from './request-site.js'
 import { empty, errorResponse, json } from './responses.js'
-import { isCrossSite, isPrefetch } from './safety.js'
+import { isPrefetch } from './safety.js'
 import { flowContextOf, ServerClient } from './server-client.js'
 import type { StoreOptions } from './stores.js'
 import { appOrigin } from './urls.js'
@@ -65,7 +66,9 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       }
       try {
         if (route.methods && !route.methods.includes(request.method)) return empty(405, new Headers({ allow: route.methods.join(', ') }))
-        if (route.crossSite === 'refuse' && isCrossSite(request, context.origin)) throw new CrossSiteRequestError(route.refusal ?? '')
+        if (checkRequestSite(request, context.origin, route.crossSite, route.refusal ?? '') === 'confirm') {
+          return confirmPage(request, route.confirm ?? 'Continue')
+        }
         if (route.prefetch === 'ignore' && isPrefetch(request)) return empty(204)
         if (route.session === 'optional') return await route.handle(context)
         if (route.session === 'required') {

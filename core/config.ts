@@ -3,6 +3,7 @@
  * the core reads. A misconfiguration fails here with a `ConfigurationError` naming the option.
  */
 
+import { type AllowedAccessToken, parseAccessTokenAllowlist } from './access-token-policy.js'
 import { type ClientAssertionKey, parseClientAssertionKey } from './client-assertion.js'
 import { type DpopKeyPair, parseDpopKeyPair } from './dpop.js'
 import { ConfigurationError } from './errors.js'
@@ -22,6 +23,12 @@ import {
 import type { StoreConfig } from './stores.js'
 import { withTelemetry } from './telemetry.js'
 import { isLoopback } from './urls.js'
+
+/**
+ * Default `session.maxCookieSize`: with one transaction cookie (a flow in progress) the kit's
+ * cookies stay within its 8 KB budget (`KIT_COOKIE_BUDGET`).
+ */
+const DEFAULT_MAX_SESSION_COOKIE = 6_000
 
 /**
  * Where the Management API is and which client asks it, resolved from `managementApi` options.
@@ -59,6 +66,8 @@ export interface ResolvedConfig extends StoreConfig {
   identitiesRoute: boolean
   /** Which connected-accounts routes answer. */
   connectedAccounts: { routes: boolean; connectionTokenRoute: boolean }
+  /** What `/auth/access-token` answers (see `accessTokenRoute`). */
+  accessTokenAllowlist: AllowedAccessToken[]
   /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
   pushedAuthorizationRequests: boolean
   /** The DPoP key pair, when tokens are to be sender-constrained. */
@@ -212,6 +221,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   const { issuer, allowInsecureIssuer } = domain === undefined ? { issuer: undefined, allowInsecureIssuer: false } : parseIssuer(domain)
   const sessionCookie = options.session?.cookie ?? {}
   const txCookie = options.transactionCookie ?? {}
+  const authorizationParams = parseOrganization(options)
   return {
     issuer,
     domainResolver,
@@ -220,21 +230,24 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     secrets: [...secrets],
     appBaseUrl: parseAppBaseUrl(options.appBaseUrl),
     trustProxy: options.trustProxy === true,
-    authorizationParams: parseOrganization(options),
+    authorizationParams,
     routes: parseRoutes(options.routes),
     session: {
       rolling: options.session?.rolling ?? true,
       inactivityDuration: positive(options.session?.inactivityDuration, 24 * 60 * 60, 'session.inactivityDuration'),
       absoluteDuration: positive(options.session?.absoluteDuration, 3 * 24 * 60 * 60, 'session.absoluteDuration'),
-      maxCookieSize: positive(options.session?.maxCookieSize, 14_000, 'session.maxCookieSize'),
+      maxCookieSize: positive(options.session?.maxCookieSize, DEFAULT_MAX_SESSION_COOKIE, 'session.maxCookieSize'),
       cookieName: sessionCookie.name ?? '__session',
       cookie: sessionCookie,
+      // A name the app chose is used as given; it may carry its own prefix.
+      hostPrefix: sessionCookie.name === undefined,
     },
     transaction: {
       cookiePrefix: txCookie.prefix ?? '__a0_tx',
       cookie: txCookie,
       maxAge: positive(txCookie.maxAge, 60 * 60, 'transactionCookie.maxAge'),
       maxCount: positive(txCookie.maxCount, 5, 'transactionCookie.maxCount'),
+      hostPrefix: txCookie.prefix === undefined,
     },
     http: {
       fetch: enableTelemetry ? withTelemetry(fetchImpl) : fetchImpl,
@@ -250,6 +263,7 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       routes: options.connectedAccounts?.enabled === true,
       connectionTokenRoute: options.connectedAccounts?.connectionTokenRoute === true,
     },
+    accessTokenAllowlist: parseAccessTokenAllowlist(options.accessTokenRoute, authorizationParams),
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
     dpop: parseDpopKeyPair(options.dpop),
   }

@@ -24,6 +24,7 @@ export type { CompletedAuthorization } from './flows/callback.js'
 export type { Identity } from './management-api.js'
 export type { ConnectedAccount, ConnectedAccountConnection } from './my-account-api.js'
 export {
+  type AccessTokenRouteOptions,
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,

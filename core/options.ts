@@ -83,11 +83,12 @@ export interface SessionOptions {
   /** Seconds after sign-in after which the session ends regardless. Default 3 days. */
   absoluteDuration?: number
   /**
-   * Largest encrypted session, in characters, the cookie store writes (default 14,000: four
-   * cookies). Every request carries it, and past Node's 16 KB header limit (8 KB behind many
-   * proxies) the server refuses the user's every request, logout included, so a larger session
-   * fails with `SessionTooLargeError` instead of locking the user out. Trim claims in
-   * `beforeSessionSaved` or use a stateful store.
+   * Largest encrypted session, in characters, the cookie store writes (default 6,000: two
+   * cookies, leaving room for a flow's transaction cookie within the kit's 8 KB). Every request
+   * carries it, and past Node's 16 KB header limit (8 KB behind many proxies) the server refuses
+   * the user's every request, logout included. Cached access tokens are dropped (oldest first)
+   * to fit; a session still larger fails with `SessionTooLargeError` instead of locking the
+   * user out. Trim claims in `beforeSessionSaved` or use a stateful store.
    */
   maxCookieSize?: number
   cookie?: CookieOptions
@@ -148,6 +149,27 @@ export interface IdentitiesRouteOptions {
 export interface ConnectedAccountsOptions {
   enabled?: boolean
   connectionTokenRoute?: boolean
+}
+
+/**
+ * What `/auth/access-token` answers. The route hands an access token to the browser's scripts,
+ * so it answers only the audiences listed here, with at most the scope listed for each; by
+ * default, only the configured `authorizationParams.audience` with the configured scope. The My
+ * Account API's audience is never answered. `getAccessToken` on the server is not limited.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   ...options,
+ *   authorizationParams: { audience: 'https://api.example.com', scope: 'openid profile offline_access read:orders' },
+ *   // the browser may also fetch a token for the billing API, with read:invoices only
+ *   accessTokenRoute: { allow: [{ audience: 'https://api.example.com', scope: 'read:orders' }, { audience: 'https://billing.example.com', scope: 'read:invoices' }] },
+ * })
+ * ```
+ */
+export interface AccessTokenRouteOptions {
+  /** Audiences (and the space-separated scopes each may be asked with); replaces the default. */
+  allow?: Array<{ audience: string; scope?: string }>
 }
 
 /**
@@ -295,6 +317,8 @@ export interface AuthOptions {
   identities?: IdentitiesRouteOptions
   /** The connected-accounts routes (`/auth/connect`, …) and the connection-token route; off unless asked for. */
   connectedAccounts?: ConnectedAccountsOptions
+  /** The audiences and scopes `/auth/access-token` answers; default the configured audience and scope only. */
+  accessTokenRoute?: AccessTokenRouteOptions
   /**
    * Send the authorization parameters of login, link and unlink to the tenant's pushed
    * authorization request endpoint (PAR, RFC 9126) over the back channel, so the browser's
@@ -311,9 +335,10 @@ export interface AuthOptions {
   dpop?: DpopKeyPair
   /**
    * The Auth0 organization (id `org_…` or name) every login asks for, the same as
-   * `authorizationParams.organization`; per-call parameters and `/auth/login?organization=`
-   * override it. The ID token must carry it (`org_id`, or `org_name` compared lower-cased), or
-   * the callback fails with `OrganizationMismatchError`.
+   * `authorizationParams.organization`. It cannot be replaced: a per-call parameter or
+   * `/auth/login?organization=` naming another one is refused (`InvalidRequestError`, 400). The
+   * ID token must carry it (`org_id`, or `org_name` compared lower-cased), or the callback fails
+   * with `OrganizationMismatchError`.
    */
   organization?: string
 }

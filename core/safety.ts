@@ -8,9 +8,16 @@
 const UNSAFE_RETURN_TO = /[\u0000-\u001f\u007f\\]/
 
 /**
+ * Longest `returnTo` kept, in characters (ASCII after URL encoding, so bytes). It travels in a
+ * transaction cookie, and a stranger's long ones were what piled the cookies up into a 431.
+ */
+export const MAX_RETURN_TO = 512
+
+/**
  * Returns a same-origin path (with query and fragment) for `value`, or `fallback` when `value` is
- * missing or would lead anywhere else: other origins, `//host`, `/\host`, `javascript:` and
- * encoded variants of these. This is the only way a redirect target from user input is built.
+ * missing, longer than 512 characters (`MAX_RETURN_TO`), or would lead anywhere else: other
+ * origins, `//host`, `/\host`, `javascript:` and encoded variants of these. This is the only way
+ * a redirect target from user input is built.
  *
  * @example
  * ```ts
@@ -19,7 +26,7 @@ const UNSAFE_RETURN_TO = /[\u0000-\u001f\u007f\\]/
  * ```
  */
 export function safeReturnTo(value: unknown, origin: URL, fallback = '/'): string {
-  if (typeof value !== 'string' || value === '' || value.length > 2048) return fallback
+  if (typeof value !== 'string' || value === '' || value.length > MAX_RETURN_TO) return fallback
   if (UNSAFE_RETURN_TO.test(value)) return fallback
   // Only a rooted path or an absolute http(s) URL: `https:evil`, `relative` and other forms that
   // browsers and URL parsers resolve differently are not worth the ambiguity.
@@ -41,18 +48,6 @@ export function safeReturnTo(value: unknown, origin: URL, fallback = '/'): strin
   const path = `${target.pathname}${target.search}${target.hash}`
   // new URL can normalise `/./evil` style paths into `//evil`; refuse anything that now starts so.
   return path.startsWith('//') ? fallback : path
-}
-
-/**
- * True when the request was started by another site: `Sec-Fetch-Site: cross-site` (or
- * `same-site`, a sibling subdomain), or an `Origin` header naming another origin.
- */
-export function isCrossSite(request: Request, origin: URL): boolean {
-  const site = request.headers.get('sec-fetch-site')
-  if (site === 'cross-site' || site === 'same-site') return true
-  const requestOrigin = request.headers.get('origin')
-  if (requestOrigin !== null && requestOrigin !== origin.origin) return true
-  return false
 }
 
 /** Browsers mark speculative loads; starting a transaction for one only piles up cookies. */

@@ -13,7 +13,7 @@ import { createFlowContext, type FlowContext, type InstanceContext, requestConte
 import { logout } from './flows/logout.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
-import { accessTokenForConnection } from './flows/token-vault.js'
+import { accessTokenForConnection, dropConnectionTokens } from './flows/token-vault.js'
 import type { Identity } from './management-api.js'
 import {
   CONNECTED_ACCOUNT_ID,
@@ -462,8 +462,10 @@ export class ServerClient<TAppState = unknown> {
     if (typeof id !== 'string' || !CONNECTED_ACCOUNT_ID.test(id)) throw new InvalidRequestError('id must be a connected account id (cac_…)')
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
-    const { token } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.delete], storeOptions)
+    const { token, session: current } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.delete], storeOptions)
     await deleteAccount(context.tenant, token, id, storeOptions.request.signal)
+    // The id does not say which connection it was; a cached provider token is cheap to fetch again.
+    await dropConnectionTokens(context, current, undefined, storeOptions)
   }
 
   /**

@@ -161,10 +161,34 @@ function tokenSetFrom(tokens: oauth.TokenEndpointResponse, audience: string, req
   }
 }
 
-/** Replaces the token set for `tokenSet`'s audience and requested scope, keeping all others. */
+/**
+ * Most access token sets a session caches. Each is an audience (and requested scope) asked for
+ * through `getAccessToken`; past this the oldest goes, as it can be fetched again with the
+ * refresh token, while an unbounded list grows the cookie until the session cannot be stored.
+ */
+export const MAX_TOKEN_SETS = 6
+
+/** Most Token Vault token sets a session caches (oldest evicted first), for the same reason. */
+export const MAX_CONNECTION_TOKEN_SETS = 4
+
+/** Replaces the token set for `tokenSet`'s audience and requested scope, keeping the newest others. */
 function withTokenSet(tokenSets: readonly TokenSet[], tokenSet: TokenSet): TokenSet[] {
   const other = (existing: TokenSet) => existing.audience !== tokenSet.audience || existing.requestedScope !== tokenSet.requestedScope
-  return [...tokenSets.filter(other), tokenSet]
+  // Appended last, so array order is age order and the cut takes the oldest.
+  return [...tokenSets.filter(other), tokenSet].slice(-MAX_TOKEN_SETS)
+}
+
+/**
+ * `session` with its oldest cached access token dropped (Token Vault ones first, then access
+ * token sets, never the newest), or `undefined` when only the newest is left. What a store
+ * sheds to fit a size limit: a cached token is fetched again with the refresh token, but a
+ * session that cannot be stored loses a refresh token Auth0 has already rotated.
+ */
+export function withoutOldestCachedToken(session: SessionData): SessionData | undefined {
+  const connectionTokenSets = session.connectionTokenSets ?? []
+  if (connectionTokenSets.length > 0) return { ...session, connectionTokenSets: connectionTokenSets.slice(1) }
+  if (session.tokenSets.length > 1) return { ...session, tokenSets: session.tokenSets.slice(1) }
+  return undefined
 }
 
 /**

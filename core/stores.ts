@@ -137,8 +137,17 @@ export interface StoreConfig extends AppOriginSettings {
     maxCookieSize: number
     cookieName: string
     cookie: CookieOptions
+    /** `cookieName` is the default: on https without a `domain` it becomes `__Host-session`. */
+    hostPrefix: boolean
   }
-  transaction: { cookiePrefix: string; cookie: CookieOptions; maxAge: number; maxCount: number }
+  transaction: {
+    cookiePrefix: string
+    cookie: CookieOptions
+    maxAge: number
+    maxCount: number
+    /** `cookiePrefix` is the default: on https without a `domain` it becomes `__Host-a0_tx`. */
+    hostPrefix: boolean
+  }
 }
 
 /**
@@ -246,6 +255,12 @@ export interface StateStore {
    * tokens while the others wait for its result, so a rotating refresh token is used once.
    */
   readonly sharedRefresh?: SharedRefresh
+  /**
+   * Optional: records `key` for `ttlSeconds` and says whether this was the first time (a logout
+   * token's `jti`). A store shared by several instances offers it so a replay sent to another
+   * instance is refused as well; without it, each process remembers on its own.
+   */
+  markOnce?(key: string, ttlSeconds: number): Promise<boolean>
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 
 import { SessionTooLargeError } from '../errors.js'
-import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
+import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch, withoutOldestCachedToken } from '../session.js'
 import type { LogoutTokenClaims, PreparedSessionWrite, StateStore, StoreConfig, StoreOptions } from '../stores.js'
 import { CookieCodec } from './codec.js'
 import { CookieJar } from './jar.js'
@@ -43,7 +43,7 @@ export class CookieStateStore implements StateStore {
   }
 
   #jar(storeOptions: StoreOptions): CookieJar {
-    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie)
+    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie, this.#config.session.hostPrefix)
   }
 
   #expiresAt(session: SessionData): number {
@@ -85,14 +85,21 @@ export class CookieStateStore implements StateStore {
 
   /** Encrypts the session (checking its size) now; `commit()` writes the cookies. */
   async prepare(session: SessionData, storeOptions: StoreOptions): Promise<PreparedSessionWrite> {
-    const updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
+    let updated: SessionData = { ...session, internal: { ...session.internal, updatedAt: nowInSeconds() } }
     const expiresAt = this.#expiresAt(updated)
-    const value = await this.#codec.encrypt(updated, expiresAt)
+    let value = await this.#codec.encrypt(updated, expiresAt)
     const { maxCookieSize } = this.#config.session
-    if (value.length > maxCookieSize) {
-      throw new SessionTooLargeError(
-        `The encrypted session is ${value.length} characters, over session.maxCookieSize (${maxCookieSize}); trim claims in beforeSessionSaved or use a stateful store`,
-      )
+    // Cached access tokens go first (oldest first): refused, this write could be the one that
+    // carries a refresh token Auth0 has just rotated. Bounded by the number of cached tokens.
+    while (value.length > maxCookieSize) {
+      const shed = withoutOldestCachedToken(updated)
+      if (!shed) {
+        throw new SessionTooLargeError(
+          `The encrypted session is ${value.length} characters, over session.maxCookieSize (${maxCookieSize}); trim claims in beforeSessionSaved or use a stateful store`,
+        )
+      }
+      updated = shed
+      value = await this.#codec.encrypt(updated, expiresAt)
     }
     return {
       commit: async () => this.#jar(storeOptions).setChunked(this.#config.session.cookieName, value, expiresAt - nowInSeconds()),

@@ -11,11 +11,16 @@ export interface CookieAttributes {
 }
 
 // RFC 6265 token characters; anything else in a name could split or inject a header.
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+export const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // RFC 6265 cookie-octets (no CTLs, whitespace, DQUOTE, comma, semicolon or backslash).
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
 
-/** Parses a `Cookie` header; the first occurrence of a name wins, as browsers send the most specific first. */
+/**
+ * Parses a `Cookie` header; the first occurrence of a name wins, as browsers send the most
+ * specific first. A name that is not an RFC 6265 token (`__session. 1`, planted by a sibling
+ * subdomain or a script) is skipped: nothing we write could have it, and carrying it on would
+ * only let it reach a chunk count or a `Set-Cookie` we build.
+ */
 export function parseCookieHeader(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>()
   if (!header) return cookies
@@ -23,7 +28,7 @@ export function parseCookieHeader(header: string | null): Map<string, string> {
     const eq = part.indexOf('=')
     if (eq === -1) continue
     const name = part.slice(0, eq).trim()
-    if (name === '' || cookies.has(name)) continue
+    if (!COOKIE_NAME.test(name) || cookies.has(name)) continue
     let value = part.slice(eq + 1).trim()
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
     cookies.set(name, value)

@@ -11,7 +11,7 @@ import type { AuthorizeTransactionData, Continuation, StoreOptions } from '../st
 import { appOrigin } from '../urls.js'
 import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
-import { requestedOrganization } from './organization.js'
+import { checkPinnedOrganization, requestedOrganization } from './organization.js'
 import { pushAuthorizationRequest } from './par.js'
 
 interface CommonAuthorizeRequest {
@@ -69,7 +69,8 @@ function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransact
  * or, with pushed authorization requests, with only `client_id` and the `request_uri` the
  * parameters were pushed under (see {@link pushAuthorizationRequest}).
  *
- * @throws {InvalidRequestError} when link or unlink names no valid connection, the organization or
+ * @throws {InvalidRequestError} when link or unlink names no valid connection, the organization
+ *   differs from the configured `organization`, the organization or
  *   invitation is malformed (or an invitation has no organization), or the transaction is too
  *   large to store.
  * @throws {DiscoveryError} when the tenant has no authorization endpoint.
@@ -83,6 +84,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   const owned = flowParameters(request)
   const as = await context.tenant.metadata(storeOptions.request.signal)
   if (!as.authorization_endpoint) throw new DiscoveryError('The discovery document has no authorization_endpoint')
+  checkPinnedOrganization(config.authorizationParams.organization, request.authorizationParams?.organization)
   const params = mergeAuthorizationParams(request.flow, config.authorizationParams, perCallParameters(request), owned)
   const organization = requestedOrganization(params)
 

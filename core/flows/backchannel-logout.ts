@@ -3,9 +3,10 @@
  * sessions it names.
  */
 
-import { decodeJwt } from 'jose'
+import { base64url, decodeJwt } from 'jose'
 import { BackchannelLogoutError } from '../errors.js'
-import type { StoreOptions } from '../stores.js'
+import { nowInSeconds } from '../session.js'
+import type { StateStore, StoreOptions } from '../stores.js'
 import type { TenantScope } from '../tenants.js'
 import type { InstanceContext } from './context.js'
 
@@ -35,7 +36,8 @@ function scopeOf(context: InstanceContext, logoutToken: string): TenantScope {
 
 /**
  * Verifies a logout token (signature, `iss`, `aud`, `iat`/`exp`, the back-channel `events`
- * member, no `nonce`, `sub` or `sid` present) and ends the sessions it names. With several
+ * member, no `nonce`, `sub` or `sid` present, `jti` and `exp` present and the `jti` not used
+ * before) and ends the sessions it names. With several
  * custom domains, the token's domain is found by its `iss` among those this app has used.
  *
  * @throws {BackchannelLogoutError} when the token is missing or fails any check.
@@ -58,5 +60,31 @@ export async function backchannelLogout(context: InstanceContext, logoutToken: s
   const sub = typeof claims.sub === 'string' ? claims.sub : undefined
   const sid = typeof claims.sid === 'string' ? claims.sid : undefined
   if (!sub && !sid) throw new BackchannelLogoutError('The logout token names neither sub nor sid')
+  // §2.4 makes both REQUIRED; without them a token could not be told apart from its replay, nor
+  // forgotten once it can no longer be accepted.
+  const { jti, exp } = claims
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
+    throw new BackchannelLogoutError('The logout token has no usable jti')
+  if (typeof exp !== 'number') throw new BackchannelLogoutError('The logout token has no exp')
+  if (!(await firstUse(context, `${String(claims.iss)} ${jti}`, exp))) {
+    throw new BackchannelLogoutError('The logout token was already used')
+  }
   await context.stateStore.deleteByLogoutToken({ ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) }, storeOptions)
+}
+
+/** A `jti` longer than this is not one Auth0 made; it would only grow the replay memory. */
+const MAX_JTI_LENGTH = 256
+
+/**
+ * True the first time a logout token (by issuer and `jti`) is seen within its lifetime. Kept in
+ * this process and, where the state store offers {@link StateStore.markOnce} (the stateful
+ * backends), in the store, so a replay to another instance is refused too.
+ */
+async function firstUse(context: InstanceContext, id: string, exp: number): Promise<boolean> {
+  // Remembered a minute past exp: verification accepts that much clock skew.
+  const until = exp + 60
+  const key = `logout-jti:${base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id))))}`
+  if (!context.usedLogoutTokens.markOnce(key, until)) return false
+  const { markOnce } = context.stateStore
+  return markOnce ? markOnce.call(context.stateStore, key, Math.max(1, until - nowInSeconds())) : true
 }

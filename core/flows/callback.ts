@@ -148,7 +148,11 @@ export async function finishCallback(context: FlowContext, taken: TakenCallback,
     throw new InvalidCallbackError('The callback came back under another Auth0 domain than the flow started with')
   }
   const as = await context.tenant.metadata(storeOptions.request.signal)
-  const validated = validateAuthorizationResponse(context, as, params, transaction.state)
+  // The My Account API's connect redirect is not an authorization-endpoint response: discovery's
+  // `authorization_response_iss_parameter_supported` speaks for /authorize only, so a connect's
+  // `iss` is checked when it is there and not required (RFC 9207 §2.4 leaves that to the client).
+  const responder = transaction.flow === 'connect' ? { ...as, authorization_response_iss_parameter_supported: false } : as
+  const validated = validateAuthorizationResponse(context, responder, params, transaction.state)
   if (transaction.flow === 'connect') {
     const { session, connectedAccount } = await completeConnect(context, transaction, validated, storeOptions)
     return { flow: 'connect', appState: transaction.appState, session, connectedAccount, continuation: undefined }

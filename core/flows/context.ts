@@ -8,10 +8,13 @@ import { type ResolvedConfig, resolveConfig } from '../config.js'
 import { CookieStateStore } from '../cookies/cookie-state-store.js'
 import { CookieTransactionStore } from '../cookies/cookie-transaction-store.js'
 import { DpopProofs } from '../dpop.js'
+import { SessionStoreError } from '../errors.js'
 import type { AuthOptions } from '../options.js'
 import { RefreshCoordinator } from '../refresh-coordinator.js'
+import { ReplayMemory } from '../replay-memory.js'
+import type { SessionData } from '../session.js'
 import { SingleFlight } from '../single-flight.js'
-import type { StateStore, TransactionStore } from '../stores.js'
+import type { StateStore, StoreOptions, TransactionStore } from '../stores.js'
 import { TenantDirectory, type TenantScope } from '../tenants.js'
 
 /**
@@ -29,6 +32,8 @@ export interface InstanceContext {
   connectionTokens: SingleFlight<ConnectionTokenOutcome>
   /** Proofs for the app's own API calls; with the `dpop` option only. */
   dpopProofs: DpopProofs | undefined
+  /** Logout tokens (`jti`) this process has accepted, so a replay is refused. */
+  usedLogoutTokens: ReplayMemory
 }
 
 /** What one Token Vault exchange produced, as every caller that shared it receives it. */
@@ -46,9 +51,10 @@ function build<T>(
   given: T | ((config: ResolvedConfig) => T) | undefined,
   config: ResolvedConfig,
   fallback: (config: ResolvedConfig) => T,
+  checked: (custom: T) => T = (custom) => custom,
 ): T {
   if (given === undefined) return fallback(config)
-  return typeof given === 'function' ? (given as (config: ResolvedConfig) => T)(config) : given
+  return checked(typeof given === 'function' ? (given as (config: ResolvedConfig) => T)(config) : given)
 }
 
 /** Validates `options` and builds the instance's context. */
@@ -58,11 +64,49 @@ export function createFlowContext(options: AuthOptions): InstanceContext {
     config,
     tenants: new TenantDirectory(config),
     transactionStore: build(options.transactionStore, config, (resolved) => new CookieTransactionStore(resolved)),
-    stateStore: build(options.stateStore, config, (resolved) => new CookieStateStore(resolved)),
+    stateStore: build(options.stateStore, config, (resolved) => new CookieStateStore(resolved), checkedSessions),
     refreshes: new RefreshCoordinator(),
     connectionTokens: new SingleFlight(),
     dpopProofs: config.dpop ? new DpopProofs(config.dpop) : undefined,
+    usedLogoutTokens: new ReplayMemory(),
   }
+}
+
+/**
+ * A custom store's `get`, checked for the shape every flow relies on: a session without
+ * `internal` (or `user.sub`, or `tokenSets`) from a store written for another version would
+ * otherwise surface as a `TypeError` deep in a flow.
+ */
+function checkedSessions(store: StateStore): StateStore {
+  return {
+    get: async (storeOptions: StoreOptions) => {
+      const session = await store.get(storeOptions)
+      if (session === undefined || isSessionShaped(session)) return session
+      throw new SessionStoreError('The state store returned a session without user.sub, tokenSets or internal.createdAt', {
+        operation: 'get',
+      })
+    },
+    set: (session, storeOptions, options) => store.set(session, storeOptions, options),
+    delete: (storeOptions) => store.delete(storeOptions),
+    deleteByLogoutToken: (claims, storeOptions) => store.deleteByLogoutToken(claims, storeOptions),
+    ...(store.prepare ? { prepare: store.prepare.bind(store) } : {}),
+    ...(store.sharedRefresh ? { sharedRefresh: store.sharedRefresh } : {}),
+    ...(store.markOnce ? { markOnce: store.markOnce.bind(store) } : {}),
+  }
+}
+
+function isSessionShaped(session: unknown): session is SessionData {
+  if (session === null || typeof session !== 'object') return false
+  const { user, tokenSets, internal } = session as Partial<Record<keyof SessionData, unknown>>
+  return (
+    user !== null &&
+    typeof user === 'object' &&
+    typeof (user as { sub?: unknown }).sub === 'string' &&
+    Array.isArray(tokenSets) &&
+    internal !== null &&
+    typeof internal === 'object' &&
+    typeof (internal as { createdAt?: unknown }).createdAt === 'number'
+  )
 }
 
 /**
@@ -76,9 +120,15 @@ function issuerBound(store: StateStore, issuer: string): StateStore {
       return session?.internal.issuer === issuer ? session : undefined
     },
     set: (session, storeOptions, options) => store.set({ ...session, internal: { ...session.internal, issuer } }, storeOptions, options),
-    delete: (storeOptions) => store.delete(storeOptions),
+    delete: async (storeOptions) => {
+      // Logout under this domain ends this domain's session only; another domain's stays.
+      const session = await store.get(storeOptions)
+      if (session !== undefined && session.internal.issuer !== issuer) return
+      await store.delete(storeOptions)
+    },
     deleteByLogoutToken: (claims, storeOptions) => store.deleteByLogoutToken(claims, storeOptions),
     ...(store.sharedRefresh ? { sharedRefresh: store.sharedRefresh } : {}),
+    ...(store.markOnce ? { markOnce: store.markOnce.bind(store) } : {}),
   }
 }
 

@@ -55,3 +55,15 @@ export function checkOrganization(expected: string, claims: oauth.IDToken): void
     throw new OrganizationMismatchError('The ID token is not for the requested organization (org_name)')
   }
 }
+
+/**
+ * Refuses a per-call organization that differs from the one the app is pinned to
+ * (`organization` option): `/auth/login?organization=org_other` must not sign a user in to
+ * another organization of the tenant. The same organization asked for again is fine.
+ *
+ * @throws {InvalidRequestError} when `asked` differs from `configured`.
+ */
+export function checkPinnedOrganization(configured: unknown, asked: unknown): void {
+  if (configured === undefined || asked === undefined || asked === configured) return
+  throw new InvalidRequestError('This app is pinned to an organization; another one cannot be asked for')
+}

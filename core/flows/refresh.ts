@@ -6,7 +6,14 @@
 
 import { base64url } from 'jose'
 import * as oauth from 'oauth4webapi'
-import { Auth0LinkKitError, IdTokenError, MissingRefreshTokenError, TimeoutError, TokenExchangeError } from '../errors.js'
+import {
+  Auth0LinkKitError,
+  IdTokenError,
+  MissingRefreshTokenError,
+  SessionTooLargeError,
+  TimeoutError,
+  TokenExchangeError,
+} from '../errors.js'
 import { type RefreshOutcome, ROTATION_MEMORY_MS } from '../refresh-coordinator.js'
 import { applyTokenResponse, DEFAULT_AUDIENCE, type SessionData, type TokenSet } from '../session.js'
 import type { SharedRefresh, StoreOptions } from '../stores.js'
@@ -206,6 +213,15 @@ export async function refreshSessionFor(
     target.audience,
     target.keyedByScope ? target.scope : undefined,
   )
-  await context.stateStore.set(updated.session, storeOptions)
+  try {
+    await context.stateStore.set(updated.session, storeOptions)
+  } catch (error) {
+    if (!(error instanceof SessionTooLargeError)) throw error
+    // Auth0 has rotated the refresh token already: a session that keeps only the new token set
+    // is worth more than the cached tokens, which the new refresh token can fetch again.
+    const lean: SessionData = { ...updated.session, tokenSets: [updated.tokenSet], connectionTokenSets: [] }
+    await context.stateStore.set(lean, storeOptions)
+    return { session: lean, tokenSet: updated.tokenSet }
+  }
   return updated
 }

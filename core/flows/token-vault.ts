@@ -6,7 +6,7 @@
 
 import * as oauth from 'oauth4webapi'
 import { ConnectionTokenError, InvalidRequestError, MissingRefreshTokenError, TimeoutError } from '../errors.js'
-import { type ConnectionTokenSet, nowInSeconds, type SessionData } from '../session.js'
+import { type ConnectionTokenSet, MAX_CONNECTION_TOKEN_SETS, nowInSeconds, type SessionData } from '../session.js'
 import type { StoreOptions } from '../stores.js'
 import { upstreamFailure } from '../upstream-failure.js'
 import { isConnectionName } from './authorize.js'
@@ -126,7 +126,28 @@ export async function accessTokenForConnection(
   const others = (session.connectionTokenSets ?? []).filter(
     (set) => set.expiresAt > nowInSeconds() && !(set.connection === tokenSet.connection && set.loginHint === tokenSet.loginHint),
   )
-  const updated: SessionData = { ...session, ...(successor ? { refreshToken: successor } : {}), connectionTokenSets: [...others, tokenSet] }
+  const updated: SessionData = {
+    ...session,
+    ...(successor ? { refreshToken: successor } : {}),
+    connectionTokenSets: [...others, tokenSet].slice(-MAX_CONNECTION_TOKEN_SETS),
+  }
   await context.stateStore.set(updated, storeOptions)
   return tokenSet
+}
+
+/**
+ * Forgets the session's cached Token Vault tokens for `connection` (all of them when it is not
+ * known, as after deleting a connected account by id), so a disconnected account's provider
+ * token is not handed out for the rest of its lifetime. Writes the session only when it changes.
+ */
+export async function dropConnectionTokens(
+  context: FlowContext,
+  session: SessionData,
+  connection: string | undefined,
+  storeOptions: StoreOptions,
+): Promise<void> {
+  const cached = session.connectionTokenSets ?? []
+  const kept = connection === undefined ? [] : cached.filter((set) => set.connection !== connection)
+  if (kept.length === cached.length) return
+  await context.stateStore.set({ ...session, connectionTokenSets: kept }, storeOptions)
 }

@@ -16,8 +16,9 @@ function connectionOf(params: URLSearchParams, flow: 'link' | 'unlink'): string 
 
 export const link: LoginFirstRoute<'link'> = {
   key: 'link',
-  crossSite: 'refuse',
+  crossSite: 'state-changing',
   refusal: 'A link must be started from this app',
+  confirm: 'Link account',
   prefetch: 'ignore',
   session: 'login-first',
   enabled: () => true,
@@ -34,8 +35,9 @@ export const link: LoginFirstRoute<'link'> = {
 
 export const unlink: LoginFirstRoute<'unlink'> = {
   key: 'unlink',
-  crossSite: 'refuse',
-  refusal: 'A unlink must be started from this app',
+  crossSite: 'state-changing',
+  refusal: 'An unlink must be started from this app',
+  confirm: 'Unlink account',
   prefetch: 'ignore',
   session: 'login-first',
   enabled: () => true,

@@ -12,8 +12,9 @@ import type { LoginFirstRoute } from './route.js'
 
 export const connect: LoginFirstRoute<'connect'> = {
   key: 'connect',
-  crossSite: 'refuse',
+  crossSite: 'state-changing',
   refusal: 'A connect must be started from this app',
+  confirm: 'Connect account',
   prefetch: 'ignore',
   session: 'login-first',
   enabled: (config) => config.connectedAccounts.routes,

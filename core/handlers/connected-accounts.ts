@@ -7,6 +7,7 @@ import { InvalidRequestError, MissingSessionError } from '../errors.js'
 import { isConnectionName } from '../flows/authorize.js'
 import { requestContext } from '../flows/context.js'
 import { myAccountAccessToken } from '../flows/my-account-token.js'
+import { dropConnectionTokens } from '../flows/token-vault.js'
 import { CONNECTED_ACCOUNTS_SCOPES, collectPages, deleteAccount, listAccountsPage } from '../my-account-api.js'
 import { json, redirect } from '../responses.js'
 import { safeReturnTo } from '../safety.js'
@@ -32,7 +33,7 @@ export const connectedAccounts: BodyRoute<'connectedAccounts'> = {
 export const disconnect: BodyRoute<'disconnect'> = {
   key: 'disconnect',
   methods: ['POST'],
-  crossSite: 'refuse',
+  crossSite: 'state-changing',
   refusal: 'A disconnect must be started from this app',
   prefetch: 'answer',
   session: 'optional',
@@ -50,12 +51,13 @@ export const disconnect: BodyRoute<'disconnect'> = {
       const session = await client.getSession(storeOptions)
       if (!session) throw new MissingSessionError('Sign in first: there is no session')
       const scopes = [CONNECTED_ACCOUNTS_SCOPES.read, CONNECTED_ACCOUNTS_SCOPES.delete] as const
-      const { token } = await myAccountAccessToken(context, session, scopes, storeOptions)
+      const { token, session: current } = await myAccountAccessToken(context, session, scopes, storeOptions)
       const signal = request.signal
       const accounts = await collectPages(Number.POSITIVE_INFINITY, undefined, (from, take) =>
         listAccountsPage(context.tenant, token, { connection, from, take }, signal),
       )
       for (const account of accounts) await deleteAccount(context.tenant, token, account.id, signal)
+      await dropConnectionTokens(context, current, connection, storeOptions)
     } else {
       throw new InvalidRequestError('The disconnect route needs an account id or a connection name')
     }

@@ -9,7 +9,9 @@ import type { BodyRoute, HandlerAppState } from './route.js'
 
 export const login: BodyRoute<'login'> = {
   key: 'login',
-  crossSite: 'allow',
+  // A bare "Sign in" link or an invitation e-mail may come from anywhere; parameters may not.
+  crossSite: 'refuse-with-parameters',
+  refusal: 'A sign-in with parameters must be started from this app',
   prefetch: 'ignore',
   session: 'optional',
   enabled: () => true,

@@ -6,7 +6,9 @@ import type { BodyRoute } from './route.js'
 
 export const logout: BodyRoute<'logout'> = {
   key: 'logout',
-  crossSite: 'allow',
+  crossSite: 'state-changing',
+  refusal: 'A logout must be started from this app',
+  confirm: 'Log out',
   // A hovered or previewed "Log out" link must not sign anyone out.
   prefetch: 'ignore',
   session: 'optional',

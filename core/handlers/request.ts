@@ -6,6 +6,7 @@
 import { InvalidRequestError } from '../errors.js'
 import { checkedScopes } from '../flows/connect.js'
 import type { AuthorizationParameters } from '../options.js'
+import { readBoundedForm } from '../request-body.js'
 import type { HandlerAppState } from './route.js'
 
 export function returnToOf(appState: unknown): string | undefined {
@@ -14,22 +15,19 @@ export function returnToOf(appState: unknown): string | undefined {
   return typeof returnTo === 'string' ? returnTo : undefined
 }
 
-/** Forms posted to the start routes are tiny; a larger body is refused before it is read whole. */
-const MAX_FORM_BYTES = 16 * 1024
-
-/** The query, with a posted form's fields (url-encoded or multipart) over it. */
+/**
+ * The query, with a posted form's fields (url-encoded or multipart) over it. The body is read
+ * through a byte counter that stops at 16 KB (`readBoundedForm`), whatever the headers say.
+ */
 export async function requestParameters(request: Request): Promise<URLSearchParams> {
   const query = new URL(request.url).searchParams
   if (request.method !== 'POST') return query
-  const type = request.headers.get('content-type') ?? ''
-  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return query
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) throw new InvalidRequestError('The form is too large')
-  const form = await request.formData()
+  const form = await readBoundedForm(request)
+  if (!form) return query
   const params = new URLSearchParams(query)
   // A form field replaces the query's of the same name; repeated fields (`scopes`) all stay.
   const fromForm = new Set<string>()
   for (const [key, value] of form) {
-    if (typeof value !== 'string') continue
     if (!fromForm.has(key)) params.delete(key)
     fromForm.add(key)
     params.append(key, value)

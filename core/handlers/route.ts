@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from '../config.js'
 import type { FlowContext, InstanceContext } from '../flows/context.js'
 import type { Routes } from '../options.js'
+import type { CrossSitePolicy } from '../request-site.js'
 import type { ServerClient } from '../server-client.js'
 import type { SessionData } from '../session.js'
 import type { Continuation, StoreOptions } from '../stores.js'
@@ -50,11 +51,13 @@ export interface RouteGuards<K extends RouteKey = RouteKey> {
   /** Accepted methods (anything else: 405 with `Allow`); `undefined` accepts every method. */
   readonly methods?: readonly string[]
   /**
-   * `'refuse'`: a request started by another site (Sec-Fetch-Site, Origin) is a 403
-   * `CrossSiteRequestError` with `refusal` as its message; `'allow'`: not checked.
+   * Who may start it (see {@link CrossSitePolicy}): a refused request is a 403
+   * `CrossSiteRequestError` with `refusal` as its message; a `'state-changing'` GET from a
+   * browser without Fetch Metadata gets a page whose one button (`confirm`) posts it again.
    */
-  readonly crossSite: 'refuse' | 'allow'
+  readonly crossSite: CrossSitePolicy
   readonly refusal?: string
+  readonly confirm?: string
   /**
    * `'ignore'`: a prefetch or prerender is answered 204 and nothing runs (no transaction, no
    * cookie change); `'answer'`: prefetches are answered as any request.

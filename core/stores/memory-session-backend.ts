@@ -4,6 +4,7 @@
  */
 
 import { ConfigurationError } from '../errors.js'
+import { ReplayMemory } from '../replay-memory.js'
 import type { SessionData } from '../session.js'
 import type { SessionBackend, SessionRecordOptions } from './session-backend.js'
 
@@ -49,6 +50,7 @@ export class MemorySessionBackend implements SessionBackend {
   readonly #records = new Map<string, MemoryRecord>()
   readonly #bySub = new Map<string, Set<string>>()
   readonly #bySid = new Map<string, Set<string>>()
+  readonly #marks = new ReplayMemory()
 
   constructor(options: MemorySessionBackendOptions = {}) {
     const maxSessions = options.maxSessions ?? 10_000
@@ -91,6 +93,11 @@ export class MemorySessionBackend implements SessionBackend {
   async delete(id: string): Promise<void> {
     const record = this.#records.get(id)
     if (record) this.#remove(id, record)
+  }
+
+  /** Shared by every instance given this backend, as the sessions are. */
+  async markOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    return this.#marks.markOnce(key, Math.floor(Date.now() / 1000) + ttlSeconds)
   }
 
   async deleteBySub(sub: string): Promise<void> {

@@ -65,4 +65,10 @@ export interface SessionBackend {
    * one instance refreshes a session's tokens and the others read its result.
    */
   readonly sharedRefresh?: SharedRefresh
+  /**
+   * Optional: stores `key` for `ttlSeconds` unless it is there already; `true` when it was not
+   * (Redis `SET NX EX`). Remembers used logout tokens (`jti`) for every instance sharing the
+   * backend.
+   */
+  markOnce?(key: string, ttlSeconds: number): Promise<boolean>
 }

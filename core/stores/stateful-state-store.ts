@@ -7,6 +7,7 @@ import { base64url } from 'jose'
 import { CookieCodec } from '../cookies/codec.js'
 import { CookieJar } from '../cookies/jar.js'
 import { Auth0LinkKitError, SessionStoreError } from '../errors.js'
+import { ReplayMemory } from '../replay-memory.js'
 import { nowInSeconds, type SessionData, sessionExpiresAt, shouldTouch } from '../session.js'
 import type {
   LogoutTokenClaims,
@@ -65,6 +66,8 @@ export class StatefulStateStore implements StateStore {
   /** Its own HKDF purpose: a session id cookie never decrypts as anything else, nor the reverse. */
   readonly #codec: CookieCodec
   readonly sharedRefresh: SharedRefresh | undefined
+  /** One-time marks for a backend without `markOnce`: shared by every instance using this store. */
+  readonly #marks = new ReplayMemory()
 
   constructor(config: StoreConfig, backend: SessionBackend) {
     this.#config = config
@@ -75,7 +78,7 @@ export class StatefulStateStore implements StateStore {
   }
 
   #jar(storeOptions: StoreOptions): CookieJar {
-    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie)
+    return new CookieJar(this.#config, storeOptions, this.#config.session.cookie, this.#config.session.hostPrefix)
   }
 
   #absoluteExpiresAt(session: SessionData): number {
@@ -193,6 +196,12 @@ export class StatefulStateStore implements StateStore {
    * OpenID Connect Back-Channel Logout 1.0 §2.4: a token with `sid` ends that Auth0 session
    * (other sessions of the user stay); one with only `sub` ends all of the user's sessions.
    */
+  /** The backend's `markOnce`, or this store's own memory when the backend has none. */
+  async markOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    if (this.#backend.markOnce) return this.#backend.markOnce(key, ttlSeconds)
+    return this.#marks.markOnce(key, nowInSeconds() + ttlSeconds)
+  }
+
   async deleteByLogoutToken(claims: LogoutTokenClaims): Promise<void> {
     if (claims.sid !== undefined) await this.#backend.deleteBySid(claims.sid)
     else if (claims.sub !== undefined) await this.#backend.deleteBySub(claims.sub)
@@ -211,12 +220,14 @@ function guarded(backend: SessionBackend): SessionBackend {
         throw new SessionStoreError(`The session backend failed to ${what}`, { cause: error })
       }
     }
+  const markOnce = backend.markOnce?.bind(backend)
   return {
     get: wrap('read a session', (id) => backend.get(id)),
     set: wrap('write a session', (id, session, options) => backend.set(id, session, options)),
     delete: wrap('delete a session', (id) => backend.delete(id)),
     deleteBySub: wrap('end the sessions of a user', (sub) => backend.deleteBySub(sub)),
     deleteBySid: wrap('end the sessions of an Auth0 session', (sid) => backend.deleteBySid(sid)),
+    ...(markOnce ? { markOnce: wrap('remember a used logout token', markOnce) } : {}),
   }
 }
 

@@ -82,7 +82,7 @@ function signedIn(user, view, linkable) {
     : `<div class="avatar" aria-hidden="true">${esc(name.slice(0, 1).toUpperCase())}</div>`
   const profile = `<section class="card who" aria-label="Signed in user">
       <div class="person">${avatar}<div><strong>${esc(name)}</strong><br><span class="muted">${esc(user.email ?? '')}</span></div></div>
-      <form method="get" action="/auth/logout"><input type="hidden" name="returnTo" value="/"><button class="secondary">Log out</button></form>
+      <form method="post" action="/auth/logout"><input type="hidden" name="returnTo" value="/"><button class="secondary">Log out</button></form>
     </section>`
   return profile + identitiesCard(view) + linkCard(view.identities, linkable) + connectedCard(view)
 }

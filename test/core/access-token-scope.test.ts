@@ -78,7 +78,8 @@ describe('access tokens for a scope subset', () => {
 
   it('answers a scope the refresh token was not granted (invalid_scope) as token_exchange_failed, keeping the session', async () => {
     const { emulator } = tenant
-    const { auth, lastError } = recordingAuth(emulator)
+    // Allowed by the route (see the hardening tests for what it refuses), so Auth0 gets to answer.
+    const { auth, lastError } = recordingAuth(emulator, { accessTokenRoute: { allow: [{ audience: 'default', scope: 'openid admin' }] } })
     const browser = await signedInBrowser(auth, emulator)
     const before = await snapshotSession(auth, browser)
     const response = await browser.send('/auth/access-token?scope=openid%20admin', { headers: { accept: 'application/json' } })

@@ -60,7 +60,10 @@ describe('session and transaction cookies', () => {
   it('splits a large session into chunks and reads it back', async () => {
     const { emulator } = tenant
     const big = 'x'.repeat(6000)
-    const auth = createTestAuth(emulator, { beforeSessionSaved: (session) => ({ ...session, user: { ...session.user, big } }) })
+    const auth = createTestAuth(emulator, {
+      beforeSessionSaved: (session) => ({ ...session, user: { ...session.user, big } }),
+      session: { maxCookieSize: 40_000 },
+    })
     const browser = await signedInBrowser(auth, emulator)
     expect(browser.cookies.has('__session')).toBe(false)
     expect(browser.cookies.has('__session.0')).toBe(true)
@@ -73,6 +76,7 @@ describe('session and transaction cookies', () => {
     const { emulator } = tenant
     const big = createTestAuth(emulator, {
       beforeSessionSaved: (session) => ({ ...session, user: { ...session.user, big: 'x'.repeat(6000) } }),
+      session: { maxCookieSize: 40_000 },
     })
     const browser = await signedInBrowser(big, emulator)
     const small = createTestAuth(emulator)
@@ -86,7 +90,7 @@ describe('session and transaction cookies', () => {
 
   it('keeps only the last of two session writes in one response, even when the second needs chunks', async () => {
     const { emulator } = tenant
-    const auth = createTestAuth(emulator)
+    const auth = createTestAuth(emulator, { session: { maxCookieSize: 40_000 } })
     const browser = await signedInBrowser(auth, emulator)
     const session = (await auth.getSession(browser.request('/')))!
     const storeOptions = { request: new Request(`${APP_ORIGIN}/`), response: new Response() }

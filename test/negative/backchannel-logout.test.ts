@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Auth } from '../../core/index.js'
+import { type Auth, MemorySessionBackend, statefulStateStore } from '../../core/index.js'
 import { APP_ORIGIN, useMockedTenant } from '../support/tenant.js'
 import { expectSafeFailure } from './expect-safe-failure.js'
 import { recordingAuth, signedIn } from './scenario.js'
@@ -56,6 +56,8 @@ describe('backchannel logout', () => {
     ['unsigned (alg: none)', (emulator, sid) => emulator.createLogoutToken({ sid }, {}, { alg: 'none' })],
     ['signed with a key not in the JWKS', (emulator, sid) => emulator.createLogoutToken({ sid }, {}, { key: 'foreign' })],
     ['naming neither sub nor sid', (emulator) => emulator.createLogoutToken({})],
+    ['without a jti', (emulator, sid) => emulator.createLogoutToken({ sid }, { jti: undefined })],
+    ['without an exp', (emulator, sid) => emulator.createLogoutToken({ sid }, { exp: undefined })],
     ['that is not a JWT', async () => 'not.a.jwt'],
     ['that is empty', async () => ''],
   ]
@@ -85,6 +87,53 @@ describe('backchannel logout', () => {
     const { browser, before } = await signedIn(auth, emulator)
     const response = await postLogoutToken(auth, undefined)
     await expectSafeFailure({ response, error: lastError(), code: 'backchannel_logout_error', status: 400, browser, auth, before })
+  })
+
+  it('refuses a replayed logout token (backchannel_logout_error, 400) and keeps the session made since', async () => {
+    const { emulator } = tenant
+    const { auth, lastError } = recordingAuth(emulator)
+    await signedIn(auth, emulator)
+    const sid = emulator.lastSid('auth0|alice')!
+    const token = await emulator.createLogoutToken({ sid })
+    expect((await postLogoutToken(auth, token)).status).toBe(200)
+    // Alice signs in again (a new Auth0 session); the same token sent once more must not end it.
+    const { browser, before } = await signedIn(auth, emulator)
+    expect(before.sub).toBe('auth0|alice')
+    expect(emulator.lastSid('auth0|alice')).not.toBe(sid)
+    const replay = await postLogoutToken(auth, token)
+    await expectSafeFailure({
+      response: replay,
+      error: lastError(),
+      code: 'backchannel_logout_error',
+      status: 400,
+      browser,
+      auth,
+      before,
+      secrets: [token],
+    })
+    expect((await browser.send('/auth/profile')).status).toBe(200)
+  })
+
+  it('refuses a logout token replayed to another instance sharing the session backend', async () => {
+    const { emulator } = tenant
+    const backend = new MemorySessionBackend()
+    const first = recordingAuth(emulator, { stateStore: statefulStateStore(backend) })
+    const second = recordingAuth(emulator, { stateStore: statefulStateStore(backend) })
+    await signedIn(first.auth, emulator)
+    const token = await emulator.createLogoutToken({ sub: 'auth0|alice' })
+    expect((await postLogoutToken(first.auth, token)).status).toBe(200)
+    const { browser, before } = await signedIn(second.auth, emulator)
+    const replay = await postLogoutToken(second.auth, token)
+    await expectSafeFailure({
+      response: replay,
+      error: second.lastError(),
+      code: 'backchannel_logout_error',
+      status: 400,
+      browser,
+      auth: second.auth,
+      before,
+      secrets: [token],
+    })
   })
 
   it('answers 405 to a GET', async () => {

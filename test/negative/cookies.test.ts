@@ -17,6 +17,9 @@ function filler(length: number): string {
     .slice(0, length)
 }
 
+/** Past the default size cap (6,000), for the tests of chunking itself. */
+const LARGE = { maxCookieSize: 40_000 }
+
 const bigSession = (size: number) => (session: SessionData) => ({ ...session, user: { ...session.user, big: filler(size) } })
 
 /** Signed-out is the safe reading of a bad session cookie: no 500, profile 401, link goes to login. */
@@ -68,7 +71,7 @@ describe('a bad session cookie reads as signed out', () => {
 
   it('of a chunked session with a chunk missing (first or middle)', async () => {
     const { emulator } = tenant
-    const { auth } = recordingAuth(emulator, { beforeSessionSaved: bigSession(8000) })
+    const { auth } = recordingAuth(emulator, { beforeSessionSaved: bigSession(8000), session: LARGE })
     const { browser } = await signedIn(auth, emulator)
     expect(browser.cookies.has('__session.2')).toBe(true)
     for (const missing of ['__session.0', '__session.1']) {
@@ -80,7 +83,7 @@ describe('a bad session cookie reads as signed out', () => {
 
   it('of a chunked session with a chunk from an older session', async () => {
     const { emulator } = tenant
-    const { auth } = recordingAuth(emulator, { beforeSessionSaved: bigSession(8000) })
+    const { auth } = recordingAuth(emulator, { beforeSessionSaved: bigSession(8000), session: LARGE })
     const { browser } = await signedIn(auth, emulator)
     const older = browser.cookies.get('__session.1')!
     await browser.navigate('/auth/login?returnTo=/again')
@@ -145,7 +148,7 @@ describe('secret rotation', () => {
 describe('large sessions', () => {
   it('keeps every chunk of a session too large for one cookie unchanged when a link fails', async () => {
     const { emulator } = tenant
-    const { auth, lastError } = recordingAuth(emulator, { beforeSessionSaved: bigSession(6000) })
+    const { auth, lastError } = recordingAuth(emulator, { beforeSessionSaved: bigSession(6000), session: LARGE })
     const { browser, before } = await signedIn(auth, emulator)
     expect(before.cookies.size).toBeGreaterThan(1)
     const callback = await callbackFor(browser, LINK_GITHUB)

@@ -6,7 +6,7 @@ import { SECRET } from '../support/tenant.js'
 
 /** The session as the browser held it before an attempt: its cookies and who it belongs to. */
 export interface SessionSnapshot {
-  /** `__session` and `__session.N` cookies, name → value. */
+  /** `__session` and `__session.N` cookies (`__Host-session…` on https), name → value. */
   cookies: Map<string, string>
   sub: string | undefined
   /** Token values that must never appear in an error page. */
@@ -16,8 +16,11 @@ export interface SessionSnapshot {
 /** A browser with no session: a failure must not create one. */
 export const SIGNED_OUT: SessionSnapshot = { cookies: new Map(), sub: undefined, tokens: [] }
 
+/** The default session cookie and its chunks, by either name (`__Host-session` on https). */
+const SESSION_COOKIE = /^(__session|__Host-session)(\.\d+)?$/
+
 function sessionCookies(browser: BrowserBase): Map<string, string> {
-  return new Map([...browser.cookies].filter(([name]) => name === '__session' || name.startsWith('__session.')))
+  return new Map([...browser.cookies].filter(([name]) => SESSION_COOKIE.test(name)))
 }
 
 /** Records the browser's session so a failed attempt can be shown not to have touched it. */
@@ -75,7 +78,7 @@ export async function expectSafeFailure(expected: SafeFailureExpectation): Promi
     expect(body, "the body shows Auth0's error_description").not.toContain(expected.auth0Description)
     expect(body, "the body shows Auth0's error_description, escaped").not.toContain(escapeHtml(expected.auth0Description))
   }
-  const written = response.headers.getSetCookie().filter((cookie) => /^__session(\.\d+)?=/.test(cookie))
+  const written = response.headers.getSetCookie().filter((cookie) => SESSION_COOKIE.test(cookie.slice(0, cookie.indexOf('='))))
   expect(written, 'a failed attempt writes no session cookie').toEqual([])
 
   expect(sessionCookies(browser)).toEqual(before.cookies)

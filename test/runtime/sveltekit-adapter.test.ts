@@ -102,7 +102,9 @@ describe('auth0Handle', () => {
   it('marks cookies Secure on an https app, as the core decided', async () => {
     const auth = createTestAuth(tenant.emulator, { appBaseUrl: 'https://app.example.com' })
     const browser = await signedInBrowser(createTestAuth(tenant.emulator), tenant.emulator)
-    const { locals, calls } = await runHook(auth, new Request('https://app.example.com/', { headers: { cookie: browser.cookieHeader() } }))
+    // On https the session cookie is `__Host-session` (the browser signed in on http localhost).
+    const cookie = browser.cookieHeader().replaceAll('__session', '__Host-session')
+    const { locals, calls } = await runHook(auth, new Request('https://app.example.com/', { headers: { cookie } }))
     await locals.auth!.startUnlinkUser({ connection: 'github' })
     expect(calls.map((call) => call.options.secure)).toEqual([true])
   })

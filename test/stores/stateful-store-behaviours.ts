@@ -204,4 +204,23 @@ export function behavesAsStatefulSessionStore(tenant: MockedTenant, makeBackend:
     expect(browser.cookies.has(SESSION_COOKIE)).toBe(false)
     expect(await sessionFor(auth, cookie)).toBeUndefined()
   })
+
+  it('refuses a logout token replayed to another instance sharing the backend', async () => {
+    const { emulator } = tenant
+    const backend = makeBackend()
+    const errors: Error[] = []
+    const onError = (error: Error) => {
+      errors.push(error)
+    }
+    const first = createTestAuth(emulator, { stateStore: statefulStateStore(backend), onError })
+    const second = createTestAuth(emulator, { stateStore: statefulStateStore(backend), onError })
+    await signedInBrowser(first, emulator)
+    const token = await emulator.createLogoutToken({ sid: emulator.lastSid('auth0|alice')! })
+    expect((await backchannelLogout(first, token))?.status).toBe(200)
+    const browser = await signedInBrowser(second, emulator)
+    const replay = await backchannelLogout(second, token)
+    expect(replay?.status).toBe(400)
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual(['backchannel_logout_error'])
+    expect((await second.getUser(browser.request('/')))?.sub).toBe('auth0|alice')
+  })
 }
