@@ -9,6 +9,7 @@ import { type CompletedCallback, finishCallback, takeCallback } from './flows/ca
 import { checkedScopes, startConnect } from './flows/connect.js'
 import { type FlowContext, requestContext } from './flows/context.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
+import { declineLinkSuggestionRoute, linkSuggestionsRoute } from './handlers/link-suggestions.js'
 import { CONNECTED_ACCOUNTS_SCOPES, collectPages, deleteAccount, listAccountsPage } from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters, Routes } from './options.js'
 import { empty, errorResponse, json, redirect, withCookies } from './responses.js'
@@ -64,6 +65,10 @@ export interface Auth<TAppState = unknown> {
   handleDisconnect: AuthHandler
   /** `GET ?connection=` → `{ token, expiresAt, scope }`; routed with `connectedAccounts.connectionTokenRoute`. */
   handleConnectionToken: AuthHandler
+  /** `GET` → `{ suggestions }` (same-origin only); routed with `suggestions.enabled`. */
+  handleLinkSuggestions: AuthHandler
+  /** `POST` form `userId`, `returnTo` → 302 ("Not me"); routed with `suggestions.enabled`. */
+  handleDeclineLinkSuggestion: AuthHandler
   /** The paths `handler` answers (as configured; the optional routes only when enabled). */
   readonly routePaths: ReadonlySet<string>
   /**
@@ -407,6 +412,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     connectedAccounts: handleConnectedAccounts,
     disconnect: handleDisconnect,
     connectionToken: handleConnectionToken,
+    linkSuggestions: handle(linkSuggestionsRoute(client, originOf)),
+    declineLinkSuggestion: handle(declineLinkSuggestionRoute(client, originOf)),
   }
   // The optional routes cost an Auth0 call per request (or hand out a provider token), so they
   // answer only when turned on.
@@ -424,6 +431,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     connectedAccounts: config.connectedAccounts.routes,
     disconnect: config.connectedAccounts.routes,
     connectionToken: config.connectedAccounts.connectionTokenRoute,
+    linkSuggestions: config.suggestions.routes,
+    declineLinkSuggestion: config.suggestions.routes,
   }
   const routed = (Object.keys(routes) as Array<keyof Routes>).filter((key) => enabled[key])
   const byPath = new Map<string, AuthHandler>(routed.map((key) => [routes[key], handlers[key]]))
@@ -448,6 +457,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     handleConnectedAccounts,
     handleDisconnect,
     handleConnectionToken,
+    handleLinkSuggestions: handlers.linkSuggestions,
+    handleDeclineLinkSuggestion: handlers.declineLinkSuggestion,
     routePaths: new Set(byPath.keys()),
     getSession: (request, responseHeaders) => client.getSession(storeOptionsFor(request, responseHeaders)),
     getUser: (request, responseHeaders) => client.getUser(storeOptionsFor(request, responseHeaders)),

@@ -8,6 +8,7 @@ import { type DpopKeyPair, parseDpopKeyPair } from './dpop.js'
 import { ConfigurationError } from './errors.js'
 import { isOrganization } from './flows/organization.js'
 import type { HttpSettings } from './http.js'
+import { defaultMergeMetadata, type MergeMetadata } from './metadata-merge.js'
 import {
   type AuthOptions,
   type AuthorizationParameters,
@@ -20,6 +21,7 @@ import {
   type Routes,
 } from './options.js'
 import type { StoreConfig } from './stores.js'
+import type { DeclinedSuggestionStore, LinkSuggestionsOptions } from './suggestions.js'
 import { withTelemetry } from './telemetry.js'
 import { isLoopback } from './urls.js'
 
@@ -59,10 +61,26 @@ export interface ResolvedConfig extends StoreConfig {
   identitiesRoute: boolean
   /** Which connected-accounts routes answer. */
   connectedAccounts: { routes: boolean; connectionTokenRoute: boolean }
+  /** Suggested linking: its routes, how long a session's suggestions are cached, where declines live. */
+  suggestions: { routes: boolean; cacheSeconds: number; store: DeclinedSuggestionStore | undefined }
+  /** The metadata merge run before a Management API link; `undefined` when turned off. */
+  mergeMetadata: MergeMetadata | undefined
   /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
   pushedAuthorizationRequests: boolean
   /** The DPoP key pair, when tokens are to be sender-constrained. */
   dpop: DpopKeyPair | undefined
+}
+
+function parseSuggestions(options: LinkSuggestionsOptions | undefined): ResolvedConfig['suggestions'] {
+  const store = options?.store
+  if (store !== undefined && (typeof store?.get !== 'function' || typeof store?.add !== 'function')) {
+    throw new ConfigurationError('suggestions.store', 'must have get(userId) and add(userId, declinedUserId) methods')
+  }
+  return {
+    routes: optionalBoolean(options?.enabled, 'suggestions.enabled'),
+    cacheSeconds: positive(options?.cacheSeconds, 60, 'suggestions.cacheSeconds'),
+    store,
+  }
 }
 
 function requireString(value: unknown, option: string): string {
@@ -250,6 +268,8 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       routes: options.connectedAccounts?.enabled === true,
       connectionTokenRoute: options.connectedAccounts?.connectionTokenRoute === true,
     },
+    suggestions: parseSuggestions(options.suggestions),
+    mergeMetadata: options.mergeMetadata === false ? undefined : (hook(options.mergeMetadata, 'mergeMetadata') ?? defaultMergeMetadata),
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
     dpop: parseDpopKeyPair(options.dpop),
   }

@@ -475,6 +475,56 @@ export class PushedAuthorizationError extends UpstreamError {
 }
 
 /**
+ * A suggested account can no longer be linked: it was deleted, or linked into another user,
+ * since it was suggested (or it was never one of this user's suggestions). Nothing was changed
+ * at Auth0; the session is untouched. Fetch the suggestions again.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SuggestionUnavailableError) return Response.redirect(new URL('/account', request.url), 303)
+ * ```
+ */
+export class SuggestionUnavailableError extends Auth0LinkKitError {
+  static override readonly code = 'suggestion_unavailable'
+  override readonly name = 'SuggestionUnavailableError'
+  override readonly code = SuggestionUnavailableError.code
+  override readonly status = 409
+}
+
+/**
+ * Linking a suggestion came back signed in as another account than the one suggested (another
+ * Google account, say). Nothing was linked; the session is untouched.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SuggestionMismatchError) console.warn('signed into a different account than the suggested one')
+ * ```
+ */
+export class SuggestionMismatchError extends Auth0LinkKitError {
+  static override readonly code = 'suggestion_mismatch'
+  override readonly name = 'SuggestionMismatchError'
+  override readonly code = SuggestionMismatchError.code
+  override readonly status = 403
+}
+
+/**
+ * The metadata merge before a link failed: the `mergeMetadata` hook threw, or Auth0 refused the
+ * `PATCH /api/v2/users/{primary}` (`upstreamStatus`; a 403 means the grant lacks `update:users`).
+ * Nothing was linked; the session is untouched.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof MetadataMergeError && err.upstreamStatus === 403) console.error('grant update:users to the app')
+ * ```
+ */
+export class MetadataMergeError extends UpstreamError {
+  static override readonly code = 'metadata_merge_failed'
+  override readonly name = 'MetadataMergeError'
+  override readonly code = MetadataMergeError.code
+  override readonly status = 502
+}
+
+/**
  * Every error this library throws, as a discriminated union on `code`.
  *
  * @example
@@ -516,6 +566,9 @@ export type AnyAuth0LinkKitError =
   | SessionStoreError
   | InvalidHostError
   | PushedAuthorizationError
+  | SuggestionUnavailableError
+  | SuggestionMismatchError
+  | MetadataMergeError
 
 /**
  * Every stable error code, for exhaustive `switch` statements.

@@ -1,11 +1,12 @@
 /**
- * @module A minimal Auth0 Management API client: the signed-in user's linked identities.
+ * @module A minimal Auth0 Management API client: users, their identities, users by email, and metadata updates.
  */
 
 import * as oauth from 'oauth4webapi'
 import type { ManagementApiSettings } from './config.js'
 import { ManagementApiError, TimeoutError } from './errors.js'
 import { isAbort } from './http.js'
+import type { MetadataPatch } from './metadata-merge.js'
 import { SharedPromise } from './shared-promise.js'
 import type { Tenant } from './tenant.js'
 
@@ -75,14 +76,62 @@ export class ManagementApiClient {
     return identities.map(parseIdentity)
   }
 
+  /**
+   * One user's record with only `fields` (Auth0's `fields` + `include_fields=true`), for the
+   * metadata merge and the remembered declines. Needs `read:users`.
+   *
+   * @throws {ManagementApiError} with `upstreamStatus` 404 when the user does not exist.
+   * @see [Management API: Get a user](https://auth0.com/docs/api/management/v2/users/get-users-by-id)
+   */
+  async getUser(userId: string, fields: readonly string[], signal?: AbortSignal): Promise<ManagementUser> {
+    const query = new URLSearchParams({ fields: fields.join(','), include_fields: 'true' })
+    return parseUser(await this.#send('GET', `users/${encodeURIComponent(userId)}?${query}`, undefined, signal))
+  }
+
+  /**
+   * The users whose email is exactly `email` (Auth0 compares it case-sensitively and is
+   * immediately consistent, which is why its docs recommend it for account linking). Needs
+   * `read:users`.
+   *
+   * @see [Management API: Search users by email](https://auth0.com/docs/api/management/v2/users-by-email/get-users-by-email)
+   * @see [Retrieve users with the users-by-email endpoint](https://auth0.com/docs/manage-users/user-search/retrieve-users-with-get-users-by-email-endpoint)
+   */
+  async getUsersByEmail(email: string, fields: readonly string[], signal?: AbortSignal): Promise<ManagementUser[]> {
+    const query = new URLSearchParams({ email, fields: fields.join(','), include_fields: 'true' })
+    const body = await this.#send('GET', `users-by-email?${query}`, undefined, signal)
+    if (!Array.isArray(body)) throw new ManagementApiError('The Management API answered users-by-email with something other than a list')
+    return body.map(parseUser)
+  }
+
+  /**
+   * `PATCH /api/v2/users/{id}` with `patch`. Auth0 merges `user_metadata` and `app_metadata`
+   * only at their top level, deletes a property set to `null`, and wipes the whole object when
+   * sent `{}`: callers send only what they mean to change. Needs `update:users`.
+   *
+   * @see [Manage metadata with the Management API](https://auth0.com/docs/manage-users/user-accounts/metadata/manage-metadata-api)
+   */
+  async updateUser(userId: string, patch: MetadataPatch, signal?: AbortSignal): Promise<void> {
+    await this.#send('PATCH', `users/${encodeURIComponent(userId)}`, patch, signal)
+  }
+
   async #get(path: string, signal?: AbortSignal): Promise<unknown> {
+    return this.#send('GET', path, undefined, signal)
+  }
+
+  async #send(method: 'GET' | 'PATCH', path: string, body: object | undefined, signal?: AbortSignal): Promise<unknown> {
     const token = await this.#accessToken(signal)
     const url = new URL(path, this.#settings.audience)
     return this.#tenant.call('The Management API', signal, async (options) => {
       let response: Response
       try {
         response = await this.#tenant.http.fetch(url, {
-          headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
+          method,
+          headers: {
+            authorization: `Bearer ${token.accessToken}`,
+            accept: 'application/json',
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
           signal: options.signal,
         })
       } catch (error) {
@@ -152,6 +201,43 @@ export class ManagementApiClient {
     const lifetime = tokens.expires_in ?? 60
     return { accessToken: tokens.access_token, expiresAt: Date.now() + lifetime * 1000 }
   }
+}
+
+/**
+ * The part of an Auth0 user record the kit reads: who it is, whether its email is verified,
+ * its identities, when it last signed in, and its metadata. Anything else Auth0 sends is dropped.
+ *
+ * @example
+ * ```ts
+ * const user: ManagementUser = { userId: 'google-oauth2|1093', emailVerified: true, identities: [], userMetadata: { theme: 'dark' } }
+ * ```
+ */
+export interface ManagementUser {
+  userId: string
+  emailVerified: boolean
+  identities: Identity[]
+  /** ISO 8601, when Auth0 recorded a login. */
+  lastLogin?: string
+  userMetadata?: Record<string, unknown>
+  appMetadata?: Record<string, unknown>
+}
+
+function parseUser(value: unknown): ManagementUser {
+  if (value === null || typeof value !== 'object') throw new ManagementApiError('The Management API sent a user that is not an object')
+  const { user_id, email_verified, identities, last_login, user_metadata, app_metadata } = value as Record<string, unknown>
+  if (typeof user_id !== 'string') throw new ManagementApiError('The Management API sent a user without user_id')
+  return {
+    userId: user_id,
+    emailVerified: email_verified === true,
+    identities: Array.isArray(identities) ? identities.map(parseIdentity) : [],
+    ...(typeof last_login === 'string' ? { lastLogin: last_login } : {}),
+    ...(isRecord(user_metadata) ? { userMetadata: user_metadata } : {}),
+    ...(isRecord(app_metadata) ? { appMetadata: app_metadata } : {}),
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 function parseIdentity(value: unknown): Identity {

@@ -6,8 +6,10 @@
 import type { JWK } from 'jose'
 import type { CookieOptions } from './cookies/cookie-options.js'
 import type { DpopKeyPair } from './dpop.js'
+import type { MergeMetadata } from './metadata-merge.js'
 import type { SessionData, UserClaims } from './session.js'
 import type { FlowKind, StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
+import type { LinkSuggestionsOptions } from './suggestions.js'
 
 export type { CookieOptions } from './cookies/cookie-options.js'
 
@@ -65,6 +67,10 @@ export interface Routes {
   disconnect: string
   /** `GET ?connection=` → `{ token, expiresAt, scope }`; only with `connectedAccounts.connectionTokenRoute`. */
   connectionToken: string
+  /** `GET` → `{ suggestions }` (same-origin only); only with `suggestions.enabled`. */
+  linkSuggestions: string
+  /** `POST` form `userId` (a suggestion's masked id): "Not me"; only with `suggestions.enabled`. */
+  declineLinkSuggestion: string
 }
 
 /**
@@ -295,6 +301,14 @@ export interface AuthOptions {
   identities?: IdentitiesRouteOptions
   /** The connected-accounts routes (`/auth/connect`, …) and the connection-token route; off unless asked for. */
   connectedAccounts?: ConnectedAccountsOptions
+  /** Suggested linking: other accounts with the user's verified email, and where "Not me" is remembered. */
+  suggestions?: LinkSuggestionsOptions
+  /**
+   * Runs before Auth0 links two users and returns what to `PATCH` onto the primary (Auth0
+   * discards the secondary's metadata). Default `defaultMergeMetadata`: the secondary's
+   * `user_metadata` keys the primary lacks are added; `false` turns the merge off.
+   */
+  mergeMetadata?: MergeMetadata | false
   /**
    * Send the authorization parameters of login, link and unlink to the tenant's pushed
    * authorization request endpoint (PAR, RFC 9126) over the back channel, so the browser's
@@ -368,4 +382,6 @@ export const DEFAULT_ROUTES: Routes = {
   connectedAccounts: '/auth/connected-accounts',
   disconnect: '/auth/disconnect',
   connectionToken: '/auth/connection-token',
+  linkSuggestions: '/auth/link-suggestions',
+  declineLinkSuggestion: '/auth/link-suggestions/decline',
 }

@@ -136,6 +136,18 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     title: 'Auth0 could not start signing you in',
     sentence: 'Auth0 refused or failed to accept the sign-in request. Nothing about your account changed; please try again.',
   },
+  suggestion_unavailable: {
+    title: 'That account can no longer be linked',
+    sentence: 'The suggested account was removed or linked elsewhere meanwhile. Nothing about your account changed.',
+  },
+  suggestion_mismatch: {
+    title: 'That was a different account',
+    sentence: 'You signed into another account than the one suggested, so nothing was linked. You are still signed in as before.',
+  },
+  metadata_merge_failed: {
+    title: 'Your accounts could not be merged',
+    sentence: 'Copying your settings onto your account failed, so nothing was linked. Please try again.',
+  },
 }
 
 const INTERNAL_ERROR: ErrorText = { title: 'Something went wrong', sentence: 'The request could not be completed. Please try again.' }

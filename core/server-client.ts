@@ -10,6 +10,7 @@ import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
 import { startConnect } from './flows/connect.js'
 import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
+import { declineLinkSuggestion, linkSuggestions } from './flows/link-suggestions.js'
 import { logout } from './flows/logout.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
@@ -28,6 +29,7 @@ import {
 import type { AuthOptions, AuthorizationParameters } from './options.js'
 import { DEFAULT_AUDIENCE, normalizeScope, nowInSeconds, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
+import type { LinkSuggestion } from './suggestions.js'
 
 /**
  * Options of {@link ServerClient.startInteractiveLogin}.
@@ -550,6 +552,47 @@ export class ServerClient<TAppState = unknown> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
     return context.managementApi.getIdentities(session.user.sub, storeOptions.request.signal)
+  }
+
+  /**
+   * Other accounts the signed-in user may have made with the same email: Auth0 users with the
+   * session's email (`GET /api/v2/users-by-email`, `read:users`), only when the session's email
+   * is verified and theirs is too; never the user themself, an account already linked, or one
+   * they declined. Each is `{ connection, provider, userId (masked), lastLogin }`. Cached per
+   * session (`suggestions.cacheSeconds`); a rate-limited Management API (429) yields `[]`.
+   *
+   * @example
+   * ```ts
+   * const [suggestion] = await client.getLinkSuggestions({ request, response })
+   * if (suggestion) {
+   *   // offer "You also have an account that signed in with Google. Link it?"
+   *   const url = await client.startLinkUser({ suggestion: suggestion.userId }, { request, response })
+   * }
+   * ```
+   */
+  async getLinkSuggestions(storeOptions: StoreOptions): Promise<LinkSuggestion[]> {
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const suggestions = await linkSuggestions(context, session, storeOptions.request.signal)
+    return suggestions.map((entry) => ({ ...entry.suggestion }))
+  }
+
+  /**
+   * "Not me": the suggestion `userId` (its masked id from {@link getLinkSuggestions}) is not
+   * suggested again. Remembered in the user's `app_metadata.link_kit.declined` (`update:users`)
+   * or the `suggestions.store` the app provides. An id that was never suggested is refused with
+   * `InvalidRequestError` (400).
+   *
+   * @example
+   * ```ts
+   * const [suggestion] = await client.getLinkSuggestions({ request, response })
+   * if (suggestion) await client.declineLinkSuggestion(suggestion.userId, { request, response })
+   * ```
+   */
+  async declineLinkSuggestion(userId: string, storeOptions: StoreOptions): Promise<void> {
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    await declineLinkSuggestion(context, session, userId, storeOptions.request.signal)
   }
 
   /**
