@@ -132,6 +132,19 @@ const ERROR_TEXT: Record<Auth0LinkKitErrorCode, ErrorText> = {
     sentence: 'The app could not reach the place it keeps sessions. Your session is safe; please try again in a moment.',
   },
   invalid_host: { title: 'That request was not valid', sentence: 'The request named a host this app cannot answer for.' },
+  identity_already_linked: {
+    title: 'That account is already linked to another user',
+    sentence: 'The account you signed in with belongs to another login, so it was not linked. You are still signed in as before.',
+  },
+  link_not_applied: {
+    title: 'The account was not linked',
+    sentence: 'Auth0 completed the sign-in but did not link or unlink anything. The app owner has to set up account linking on the tenant.',
+  },
+  link_hook_failed: {
+    title: 'The account was linked, but the app could not finish',
+    sentence:
+      'Auth0 already changed your linked accounts; the app failed to update its own records afterwards. Please contact the app owner.',
+  },
   pushed_authorization_failed: {
     title: 'Auth0 could not start signing you in',
     sentence: 'Auth0 refused or failed to accept the sign-in request. Nothing about your account changed; please try again.',

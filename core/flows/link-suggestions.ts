@@ -6,7 +6,7 @@
 
 import type { ResolvedConfig } from '../config.js'
 import { InvalidRequestError, ManagementApiError, SuggestionUnavailableError } from '../errors.js'
-import type { Identity, ManagementUser } from '../management-api.js'
+import type { Identity, ManagementUserRecord } from '../management-api.js'
 import type { SessionData } from '../session.js'
 import type { LinkSuggestion } from '../suggestions.js'
 import type { FlowContext } from './context.js'
@@ -74,7 +74,7 @@ function declinedIn(appMetadata: Record<string, unknown> | undefined): string[] 
 }
 
 /** Already one of the session user's identities: Auth0 merged it, so it is not a user to suggest. */
-function alreadyLinked(user: ManagementUser, own: readonly Identity[]): boolean {
+function alreadyLinked(user: ManagementUserRecord, own: readonly Identity[]): boolean {
   const primary = user.identities[0]
   return primary !== undefined && own.some((identity) => identity.provider === primary.provider && identity.user_id === primary.user_id)
 }
@@ -101,7 +101,7 @@ async function fetchSuggestions(context: FlowContext, session: SessionData, emai
   const sub = session.user.sub
   // The session's own record comes back in the same answer; its app_metadata holds the declines.
   const fields = ['user_id', 'email_verified', 'identities', 'last_login', ...(store ? [] : ['app_metadata'])]
-  let users: ManagementUser[]
+  let users: ManagementUserRecord[]
   try {
     users = await context.managementApi.getUsersByEmail(email, fields, signal)
   } catch (error) {
@@ -113,7 +113,7 @@ async function fetchSuggestions(context: FlowContext, session: SessionData, emai
   if (others.length === 0) return []
   const own =
     users.find((user) => user.userId === sub) ??
-    (await context.managementApi.getUser(sub, ['user_id', 'identities', ...(store ? [] : ['app_metadata'])], signal))
+    (await context.managementApi.readUser(sub, ['user_id', 'identities', ...(store ? [] : ['app_metadata'])], signal))
   const declined = new Set(store ? await store.get(sub) : declinedIn(own.appMetadata))
   const suggested = others.filter((user) => !declined.has(user.userId) && !alreadyLinked(user, own.identities))
   const masks = maskedIds(suggested.map((user) => user.userId))
@@ -207,7 +207,7 @@ export async function declineLinkSuggestion(
   } else {
     // Read just before writing: app_metadata merges only at its top level, so `link_kit` is
     // sent whole and must carry whatever else is in it.
-    const { appMetadata } = await context.managementApi.getUser(sub, ['user_id', 'app_metadata'], signal)
+    const { appMetadata } = await context.managementApi.readUser(sub, ['user_id', 'app_metadata'], signal)
     const linkKit = appMetadata?.link_kit
     const kept = linkKit !== null && typeof linkKit === 'object' && !Array.isArray(linkKit) ? (linkKit as Record<string, unknown>) : {}
     const declined = [...declinedIn(appMetadata).filter((id) => id !== found.userId), found.userId].slice(-MAX_DECLINES)
