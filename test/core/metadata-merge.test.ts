@@ -23,7 +23,7 @@ describe('defaultMergeMetadata', () => {
     expect(defaultMergeMetadata(user({}), user({}))).toBeUndefined()
   })
 
-  it("never copies app_metadata (roles, plans) from the secondary, nor a null that would delete a key", () => {
+  it('never copies app_metadata (roles, plans) from the secondary, nor a null that would delete a key', () => {
     expect(defaultMergeMetadata(user({}), user({ gone: null }, { roles: ['admin'] }))).toBeUndefined()
   })
 })
