@@ -68,6 +68,9 @@ const auth = createAuth({
   // routes (/auth/connect, /auth/connected-accounts, /auth/disconnect) and /auth/connection-token.
   identities: { enabled: true },
   connectedAccounts: { enabled: true, connectionTokenRoute: true },
+  // Other accounts with the user's verified email: the card on the account page, and the
+  // /auth/link-suggestions routes (JSON, and "Not me").
+  suggestions: { enabled: true },
   // A failed sign-in, link or unlink answers with the built-in error page: the error's own status
   // (400, 403, 502, 504…) and words chosen by its code, never text from the URL. Here we only note
   // the failure in the terminal; returning nothing keeps that page. (A styled page of your own
@@ -88,6 +91,19 @@ async function identitiesOf(storeOptions) {
     return { identities: await auth.client.getIdentities(storeOptions) }
   } catch (error) {
     return { identitiesProblem: { code: error.code ?? 'internal_error', message: error.message } }
+  }
+}
+
+/**
+ * Other accounts the user may have made with the same verified email. A nicety: when Auth0
+ * cannot be asked (no grant, an outage), the page simply shows no card.
+ */
+async function suggestionsOf(storeOptions) {
+  try {
+    return { suggestions: await auth.client.getLinkSuggestions(storeOptions) }
+  } catch (error) {
+    console.warn(`link suggestions unavailable: ${error.code ?? 'internal_error'}`)
+    return {}
   }
 }
 
@@ -136,6 +152,7 @@ async function app(request) {
   const html = renderPage({
     user,
     ...(user ? await identitiesOf(storeOptions) : {}),
+    ...(user ? await suggestionsOf(storeOptions) : {}),
     ...(user ? await connectedAccountsOf(storeOptions) : {}),
     ...token,
     linkable: LINKABLE,
