@@ -5,7 +5,7 @@
  */
 
 import type { ResolvedConfig } from '../config.js'
-import { InvalidRequestError, ManagementApiError, SuggestionUnavailableError } from '../errors.js'
+import { InvalidRequestError, ManagementApiError, SuggestionMismatchError, SuggestionUnavailableError } from '../errors.js'
 import type { Identity, ManagementUserRecord } from '../management-api.js'
 import type { SessionData } from '../session.js'
 import type { LinkSuggestion } from '../suggestions.js'
@@ -214,4 +214,63 @@ export async function declineLinkSuggestion(
     await context.managementApi.updateUser(sub, { app_metadata: { link_kit: { ...kept, declined } } }, signal)
   }
   forgetLinkSuggestions(context, session)
+}
+
+/**
+ * Which user a suggested link must sign into, and which side stays: recorded in the link's
+ * transaction (encrypted), so the real id never reaches the browser in the clear.
+ */
+export interface SuggestedLink {
+  /** The suggested user's real Auth0 id: the sign-in must come back as exactly this user. */
+  userId: string
+  /** `'current'`: the signed-in user stays primary. `'other'`: the suggested user becomes it. */
+  primary: 'current' | 'other'
+}
+
+/** What a link start needs to link a suggestion: the connection, the hint, and what to check on return. */
+export interface SuggestedLinkStart {
+  connection: string
+  /** Auth0's `login_hint`: the shared email, so the provider offers the right account. */
+  loginHint: string
+  suggested: SuggestedLink
+}
+
+/**
+ * Resolves a suggestion for a link start (fresh from Auth0: one deleted or linked elsewhere
+ * since it was shown is refused here, before the user signs into anything).
+ *
+ * @throws {InvalidRequestError} for a malformed id or `primary`.
+ * @throws {SuggestionUnavailableError} when it is not (or no longer) one of the session's suggestions.
+ */
+export async function suggestedLinkStart(
+  context: FlowContext,
+  session: SessionData,
+  maskedUserId: unknown,
+  primary: unknown,
+  signal?: AbortSignal,
+): Promise<SuggestedLinkStart> {
+  if (primary !== undefined && primary !== 'current' && primary !== 'other') {
+    throw new InvalidRequestError("primary must be 'current' or 'other'")
+  }
+  const found = await currentLinkSuggestion(context, session, maskedUserId, signal)
+  // A suggestion exists only for a verified email, so the session has one.
+  const loginHint = String(session.user.email)
+  return {
+    connection: found.suggestion.connection,
+    loginHint,
+    suggested: { userId: found.userId, primary: primary ?? 'current' },
+  }
+}
+
+/**
+ * The completion's check: the sign-in came back as exactly the suggested user. Another account
+ * of the same provider (a second Google account), or the suggested identity now linked into
+ * someone else (Auth0 then signs in as that user), is refused before anything is changed.
+ *
+ * @throws {SuggestionMismatchError} when `signedInSub` is not the suggested user.
+ */
+export function checkSuggestedSignIn(suggested: SuggestedLink, signedInSub: string): void {
+  if (signedInSub !== suggested.userId) {
+    throw new SuggestionMismatchError('The sign-in came back as another account than the one suggested; nothing was linked')
+  }
 }
