@@ -1,17 +1,16 @@
-import type { JWK, JWTPayload } from 'jose'
-import { base64url, importJWK, jwtVerify } from 'jose'
-import { DpopVerifier } from './dpop.js'
-import type { EmulatorFailure, TokenGrant } from './failures.js'
-import {
-  delay,
-  FailureQueue,
-  isAuthorizeFailure,
-  isDpopNonceFailure,
-  isIdTokenFailure,
-  isOAuthErrorFor,
-  isTransportFailure,
-} from './failures.js'
-import { decodeBasicCredentials, html, httpUrl, json, oauthError, readForm, redirect, s256 } from './http.js'
+/** @module The Auth0 emulator: an in-process tenant as a `Request → Response` function, composed of one class per concern. */
+
+import type { JWK } from 'jose'
+import { importJWK } from 'jose'
+import type { ParMode } from './authorize.js'
+import { AuthorizationEndpoint } from './authorize.js'
+import { ClientAuthenticator, DpopGate } from './client-auth.js'
+import { now, randomId, TenantContext } from './context.js'
+import type { EmulatorFailure } from './failures.js'
+import { delay, isTransportFailure } from './failures.js'
+import { GrantStore } from './grants.js'
+import { httpUrl, json } from './http.js'
+import { ManagementApi } from './management-api.js'
 import {
   type ConnectedAccountConnection,
   DEFAULT_CONNECTED_ACCOUNT_CONNECTIONS,
@@ -19,12 +18,15 @@ import {
   MY_ACCOUNT_SCOPES,
   MyAccountApi,
 } from './my-account.js'
-import { type EmulatedOrganization, OrganizationDirectory } from './organizations.js'
-import { consentPage, messagePage, signInPage } from './pages.js'
-import type { Claims } from './tokens.js'
-import { TokenSigner, withOverrides } from './tokens.js'
+import { discoveryDocument, logout, userinfo } from './oidc.js'
+import type { EmulatedOrganization } from './organizations.js'
+import type { ProviderTokenInfo } from './token-endpoint.js'
+import { TokenEndpoint } from './token-endpoint.js'
+import { withOverrides } from './tokens.js'
 import type { EmulatedUser } from './users.js'
-import { DEFAULT_USERS, UserDirectory } from './users.js'
+import { DEFAULT_USERS } from './users.js'
+
+export type { ProviderTokenInfo } from './token-endpoint.js'
 
 /**
  * Options for {@link createAuth0Emulator}. Every option has a default that suits unit tests.
@@ -110,26 +112,6 @@ export interface Auth0EmulatorOptions {
    * gets `400 use_dpop_nonce` with a `DPoP-Nonce` header. Default `false`.
    */
   dpopNonce?: boolean
-}
-
-/**
- * What the emulator knows about a provider access token it handed out through the Token Vault
- * grant, so a test can check which account a token belongs to.
- *
- * @example
- * ```ts
- * const { token } = await auth.client.getAccessTokenForConnection({ connection: 'google-oauth2' }, storeOptions)
- * expect(emulator.providerToken(token)?.userId).toBe('auth0|alice')
- * ```
- */
-export interface ProviderTokenInfo {
-  userId: string
-  connection: string
-  /** The connected account the token is for. */
-  accountId: string
-  scopes: string[]
-  /** Seconds since the epoch. */
-  expiresAt: number
 }
 
 /**
@@ -225,91 +207,33 @@ export interface Auth0Emulator {
   getOrganization(id: string): EmulatedOrganization | undefined
 }
 
-/** A grant behind a refresh token; `family` ties the tokens one rotation chain produced. */
-interface RefreshGrant extends Grant {
-  family: string
-}
-
-interface Grant {
-  /** The DPoP key thumbprint the tokens are bound to. */
-  jkt?: string | undefined
-  userId: string
-  scope: string
-  audience: string | undefined
-  sid: string
-  authTime: number
-  organization?: { id: string; name: string } | undefined
-}
-
-type PendingAuthorization = {
-  userId: string
-  redirectUri: string
-  state: string
-  nonce: string | undefined
-  codeChallenge: string
-  scope: string
-  audience: string | undefined
-  organization: EmulatedOrganization | undefined
-  invitation: string | undefined
-  /** The DPoP key the code is bound to (`dpop_jkt`, or the proof on the pushed request). */
-  dpopJkt: string | undefined
-} & ({ kind: 'login' } | { kind: 'link' | 'unlink'; connection: string; connectionScope: string | undefined })
-
-type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
-
-const CODE_TTL_SECONDS = 600
-const TOKEN_VAULT_GRANT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
-const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token'
-const FEDERATED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token'
-/** Auth0's `request_uri` lifetime: a static 30 seconds. */
-const REQUEST_URI_TTL_SECONDS = 30
-const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:'
-/** Form fields of client authentication, which are not authorization parameters. */
-const CLIENT_AUTH_FIELDS = ['client_secret', 'client_assertion', 'client_assertion_type']
-const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
-const now = (): number => Math.floor(Date.now() / 1000)
-const randomId = (bytes = 24): string => base64url.encode(crypto.getRandomValues(new Uint8Array(bytes)))
+interface Route {
+  endpoint?: EmulatorEndpoint
+  methods: string[]
+  run(request: Request, url: URL): Promise<Response> | Response
+}
 
-/**
- * Creates an in-process Auth0 tenant: discovery, JWKS, `/authorize` (with `link_account` /
- * `unlink_account`), `/oauth/par`, `/oauth/token`, `/userinfo`, logout and `GET /api/v2/users/{id}`.
- * Async because it generates the tenant's RS256 key pair.
- *
- * @example
- * ```ts
- * const emulator = await createAuth0Emulator()
- * const config = await emulator.fetch(`${emulator.origin}/.well-known/openid-configuration`)
- * emulator.fail({ endpoint: 'token', idToken: { claims: { iss: 'https://evil.test/' } } })
- * ```
- */
-export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): Promise<Auth0Emulator> {
-  const base = httpUrl(options.origin ?? 'https://tenant.auth0.test')
-  if (!base) throw new TypeError('options.origin must be an http(s) URL')
-  const origin = base.origin
-  const issuer = `${origin}/`
-  const domain = base.host
-  const clientId = options.clientId ?? 'test-client-id'
-  const clientSecret = options.clientSecret ?? 'test-client-secret-that-is-long-enough'
-  const interaction = options.interaction ?? 'auto'
-  const accessTokenTtl = options.accessTokenTtl ?? 86_400
-  const idTokenTtl = options.idTokenTtl ?? 36_000
-  const users = new UserDirectory(options.users ?? DEFAULT_USERS)
-  let signedInUser = options.defaultUser ?? users.all[0]?.user_id ?? ''
-  if (!users.get(signedInUser)) throw new TypeError(`options.defaultUser ${signedInUser} is not one of the users`)
-  const signer = await TokenSigner.create()
-  const assertionKey = options.clientAssertionKey
-  const clientAssertionKey =
-    assertionKey && 'kty' in assertionKey ? await importJWK(assertionKey, assertionKey.alg ?? 'RS256') : assertionKey
+/** The parts of one tenant, made once by {@link createAuth0Emulator}. */
+interface TenantParts {
+  tenant: TenantContext
+  authorization: AuthorizationEndpoint
+  tokens: TokenEndpoint
+  management: ManagementApi
+  myAccount: MyAccountApi
+  discovery: Record<string, unknown>
+}
 
-  const userinfoAudience = `${origin}/userinfo`
-  const managementAudience = `${origin}/api/v2/`
-  const myAccountAudience = `${origin}/me/`
-  const myAccountPolicy = options.myAccountScopes ?? MY_ACCOUNT_SCOPES
-  const providerTokenTtl = options.providerTokenTtl ?? 3600
-  const failures = new FailureQueue()
-  const hits: Record<EmulatorEndpoint, number> = {
+/** The emulator itself: routes requests to the part that owns them, after injected failures. */
+class Auth0Tenant implements Auth0Emulator {
+  readonly origin: string
+  readonly issuer: string
+  readonly domain: string
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly myAccountAudience: string
+  readonly hits: Record<EmulatorEndpoint, number> = {
     discovery: 0,
     jwks: 0,
     authorize: 0,
@@ -321,626 +245,144 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     connect: 0,
     par: 0,
   }
-  const myAccount = new MyAccountApi({
-    origin,
-    audience: myAccountAudience,
-    interaction,
-    domain,
-    connections: options.connectedAccountConnections ?? DEFAULT_CONNECTED_ACCOUNT_CONNECTIONS,
-    ticketTtl: options.connectTicketTtl ?? 300,
-    failures,
-    verify: (token, audience) => signer.verify(token, issuer, audience),
-  })
-  const providerTokens = new Map<string, ProviderTokenInfo>()
-  const pendingAuthorizations = new Map<string, PendingAuthorization>()
-  const codes = new Map<string, IssuedCode>()
-  const refreshTokens = new Map<string, RefreshGrant>()
-  /** Retired refresh tokens → their family, for reuse detection. */
-  const retiredRefreshTokens = new Map<string, string>()
-  const rotation = options.refreshTokenRotation === true
-  const sessions = new Map<string, string>()
-  const usedAssertionIds = new Set<string>()
-  const authorizeRequests: URLSearchParams[] = []
-  const parMode = options.pushedAuthorizationRequests ?? true
-  const pushedRequests = new Map<string, { params: URLSearchParams; expiresAt: number }>()
-  const pushedLog: URLSearchParams[] = []
-  const organizations = new OrganizationDirectory(options.organizations ?? [])
-  const dpopVerifier = new DpopVerifier()
-  const dpopNonceRequired = options.dpopNonce === true
-  let dpopNonce = randomId(16)
+  readonly #parts: TenantParts
+  readonly #routes: Record<string, Route>
+  readonly #managementRoute: Route
+  readonly #myAccountRoute: Route
 
-  const discovery = {
-    issuer,
-    authorization_endpoint: `${origin}/authorize`,
-    token_endpoint: `${origin}/oauth/token`,
-    userinfo_endpoint: userinfoAudience,
-    jwks_uri: `${origin}/.well-known/jwks.json`,
-    end_session_endpoint: `${origin}/oidc/logout`,
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'name', 'nickname', 'picture', 'email_verified'],
-    response_types_supported: ['code'],
-    response_modes_supported: ['query'],
-    subject_types_supported: ['public'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_VAULT_GRANT],
-    code_challenge_methods_supported: ['S256'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
-    dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'RS256', 'PS256', 'EdDSA'],
-    claims_supported: [
-      'sub',
-      'iss',
-      'aud',
-      'exp',
-      'iat',
-      'auth_time',
-      'nonce',
-      'sid',
-      'name',
-      'email',
-      'email_verified',
-      'picture',
-      'updated_at',
-    ],
-    request_uri_parameter_supported: false,
-    ...(parMode
-      ? { pushed_authorization_request_endpoint: `${origin}/oauth/par`, require_pushed_authorization_requests: parMode === 'required' }
-      : {}),
-    backchannel_logout_supported: true,
-    backchannel_logout_session_supported: true,
-  }
-
-  // ---- /authorize ------------------------------------------------------------------------
-
-  /** `/authorize` as the browser calls it: with its parameters, or with a pushed request's `request_uri`. */
-  async function authorizeRequest(query: URLSearchParams): Promise<Response> {
-    authorizeRequests.push(new URLSearchParams(query))
-    const requestUri = query.get('request_uri')
-    if (requestUri === null) {
-      if (parMode === 'required') {
-        return html(messagePage(domain, 'Pushed authorization required', 'This client must push its authorization requests (PAR).'), 400)
-      }
-      return authorize(query)
-    }
-    const pushed = pushedRequests.get(requestUri)
-    // RFC 9126 §4: only the pushed parameters count; the query may add nothing but client_id.
-    if (!pushed || query.get('client_id') !== clientId) {
-      return html(messagePage(domain, 'Invalid request_uri', 'The request_uri is unknown, already used, or not this client’s.'), 400)
-    }
-    pushedRequests.delete(requestUri)
-    if (pushed.expiresAt < now()) {
-      return redirect(pushed.params.get('redirect_uri') ?? '', {
-        error: 'invalid_request_uri',
-        error_description: 'The request_uri has expired',
-        state: pushed.params.get('state') ?? undefined,
-      })
-    }
-    return authorize(pushed.params)
-  }
-
-  // ---- /oauth/par ------------------------------------------------------------------------
-
-  /** RFC 9126 §2: the client authenticates, and the request is checked as `/authorize` would check it. */
-  async function pushAuthorization(request: Request): Promise<Response> {
-    if (!parMode) return json({ error: 'not_found', error_description: 'Pushed authorization requests are not enabled' }, 404)
-    const form = await readForm(request)
-    if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
-    const jkt = await dpopProof(request, 'par', '/oauth/par')
-    if (jkt instanceof Response) return jkt
-    const clientProblem = await authenticateClient(request, form)
-    if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
-    if (form.has('request_uri')) return oauthError(400, 'invalid_request', 'request_uri cannot be pushed')
-    const params = new URLSearchParams(form)
-    for (const field of CLIENT_AUTH_FIELDS) params.delete(field)
-    params.set('client_id', clientId)
-    // RFC 9449 §10.1: a proof on the push binds the code as dpop_jkt would.
-    if (jkt !== undefined) {
-      if (params.has('dpop_jkt') && params.get('dpop_jkt') !== jkt)
-        return oauthError(400, 'invalid_dpop_proof', 'dpop_jkt does not match the proof')
-      params.set('dpop_jkt', jkt)
-    }
-    if (!httpUrl(params.get('redirect_uri'))) return oauthError(400, 'invalid_request', 'redirect_uri must be an absolute http(s) URL')
-    if (params.get('response_type') !== 'code') return oauthError(400, 'unsupported_response_type', 'Only response_type=code is supported')
-    if (!params.get('code_challenge') || params.get('code_challenge_method') !== 'S256') {
-      return oauthError(400, 'invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256')
-    }
-    if (!params.get('state')) return oauthError(400, 'invalid_request', 'state is required')
-    for (const [uri, entry] of pushedRequests) if (entry.expiresAt < now()) pushedRequests.delete(uri)
-    const requestUri = `${REQUEST_URI_PREFIX}${randomId()}`
-    pushedRequests.set(requestUri, { params, expiresAt: now() + REQUEST_URI_TTL_SECONDS })
-    pushedLog.push(new URLSearchParams(params))
-    return json({ request_uri: requestUri, expires_in: REQUEST_URI_TTL_SECONDS }, 201)
-  }
-
-  async function authorize(params: URLSearchParams): Promise<Response> {
-    // Never redirect to a URI that failed validation; like Auth0, show an error page instead.
-    if (params.get('client_id') !== clientId) {
-      return html(messagePage(domain, 'Unknown client', 'client_id is missing or is not a client of this tenant.'), 400)
-    }
-    const redirectUri = params.get('redirect_uri') ?? ''
-    if (!httpUrl(redirectUri)) {
-      return html(messagePage(domain, 'Invalid redirect_uri', 'redirect_uri must be an absolute http(s) URL.'), 400)
-    }
-    const state = params.get('state') ?? undefined
-    const refuse = (error: string, description: string) => redirect(redirectUri, { error, error_description: description, state })
-    const injected = failures.take('authorize', isAuthorizeFailure)
-    if (injected) return refuse(injected.error, injected.errorDescription ?? 'Failure injected by the Auth0 emulator')
-    if (params.get('response_type') !== 'code') return refuse('unsupported_response_type', 'Only response_type=code is supported')
-    const codeChallenge = params.get('code_challenge')
-    if (!codeChallenge || params.get('code_challenge_method') !== 'S256') {
-      return refuse('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256')
-    }
-    // Stricter than Auth0, which allows a missing state: this kit always sends one.
-    if (!state) return refuse('invalid_request', 'state is required')
-
-    const scopes = (params.get('scope') ?? 'openid').split(' ').filter(Boolean)
-    const organizationParam = params.get('organization')
-    const invitation = params.get('invitation') ?? undefined
-    if (invitation !== undefined && organizationParam === null) return refuse('invalid_request', 'invitation requires organization')
-    const organization = organizationParam === null ? undefined : organizations.find(organizationParam)
-    if (organizationParam !== null && !organization) {
-      return refuse('invalid_request', `parameter organization is invalid: no organization found by the id or name ${organizationParam}`)
-    }
-    if (organization && invitation !== undefined && !organizations.invitee(invitation, organization)) {
-      return refuse('invalid_request', 'The invitation is unknown, already used, or for another organization')
-    }
-    const common = {
-      organization,
-      invitation,
-      dpopJkt: params.get('dpop_jkt') ?? undefined,
-      redirectUri,
-      state,
-      codeChallenge,
-      scope: scopes.join(' '),
-      nonce: params.get('nonce') ?? undefined,
-      audience: params.get('audience') ?? undefined,
-    }
-    const isLink = scopes.includes('link_account')
-    if (!isLink && !scopes.includes('unlink_account')) {
-      const invitee = organization && invitation !== undefined ? organizations.invitee(invitation, organization) : undefined
-      const userId = users.find(params.get('login_hint'))?.user_id ?? invitee ?? signedInUser
-      return begin({ ...common, kind: 'login', userId })
-    }
-    if (isLink && scopes.includes('unlink_account')) return refuse('invalid_request', 'link_account and unlink_account cannot be combined')
-    const kind = isLink ? 'link' : 'unlink'
-    const connection = params.get('requested_connection')
-    if (!connection) return refuse('invalid_request', `requested_connection is required with the ${kind}_account scope`)
-    const userId = await hintedUser(params.get('id_token_hint'))
-    if (!userId) return refuse('invalid_request', 'id_token_hint is missing or was not issued by this tenant to this client')
-    const refusal = users.refusal(kind, userId, connection)
-    if (refusal) return refuse('invalid_request', refusal)
-    const connectionScope = params.get('requested_connection_scope') ?? undefined
-    return begin({ ...common, kind, userId, connection, connectionScope })
-  }
-
-  async function hintedUser(hint: string | null): Promise<string | undefined> {
-    const claims = hint ? await signer.verifySignature(hint) : undefined
-    if (!claims || claims.iss !== issuer) return undefined
-    const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-    if (!audiences.includes(clientId) || typeof claims.sub !== 'string') return undefined
-    return users.get(claims.sub)?.user_id
-  }
-
-  function begin(authorization: PendingAuthorization): Promise<Response> | Response {
-    if (interaction === 'auto') return approve(authorization)
-    const pendingId = randomId()
-    pendingAuthorizations.set(pendingId, authorization)
-    const user = users.get(authorization.userId)
-    if (authorization.kind === 'login' || !user) return html(signInPage(domain, pendingId, users.all))
-    return html(consentPage(domain, pendingId, authorization.kind, authorization.connection, user))
-  }
-
-  async function decide(request: Request): Promise<Response> {
-    const form = await readForm(request)
-    const pendingId = form?.get('pending') ?? ''
-    const authorization = pendingAuthorizations.get(pendingId)
-    if (!form || !authorization) {
-      return html(
-        messagePage(domain, 'Request expired', 'This request is unknown or was already answered. Start again from the application.'),
-        400,
-      )
-    }
-    pendingAuthorizations.delete(pendingId)
-    const { redirectUri, state } = authorization
-    if (form.get('decision') !== 'approve') {
-      return redirect(redirectUri, { error: 'access_denied', error_description: 'The user cancelled', state })
-    }
-    if (authorization.kind === 'login') {
-      const user = users.get(form.get('user_id') ?? '')
-      if (!user) return redirect(redirectUri, { error: 'access_denied', error_description: 'Unknown user', state })
-      return approve({ ...authorization, userId: user.user_id })
-    }
-    // The user record may have changed while the consent page was open.
-    const refusal = users.refusal(authorization.kind, authorization.userId, authorization.connection)
-    if (refusal) return redirect(redirectUri, { error: 'invalid_request', error_description: refusal, state })
-    return approve(authorization)
-  }
-
-  async function approve(authorization: PendingAuthorization): Promise<Response> {
-    const { organization, invitation } = authorization
-    if (organization) {
-      if (invitation !== undefined && organizations.invitee(invitation, organization) === authorization.userId) {
-        organizations.accept(invitation, organization)
-      }
-      if (!organizations.isMember(organization, authorization.userId)) {
-        return redirect(authorization.redirectUri, {
-          error: 'access_denied',
-          error_description: `user ${authorization.userId} is not part of the ${organization.id} organization`,
-          state: authorization.state,
-        })
-      }
-    }
-    if (authorization.kind === 'link') await users.link(authorization.userId, authorization.connection)
-    if (authorization.kind === 'unlink') users.unlink(authorization.userId, authorization.connection)
-    // Linking happens inside the user's existing Auth0 session; only a sign-in starts a new one.
-    const sid = (authorization.kind !== 'login' && sessions.get(authorization.userId)) || randomId(16)
-    sessions.set(authorization.userId, sid)
-    const { userId, scope, audience } = authorization
-    const code = randomId()
-    codes.set(code, {
-      ...authorization,
-      grant: {
-        userId,
-        scope,
-        audience,
-        sid,
-        authTime: now(),
-        ...(organization ? { organization: { id: organization.id, name: organization.name } } : {}),
+  constructor(parts: TenantParts) {
+    const { tenant, authorization, tokens, management, myAccount, discovery } = parts
+    this.#parts = parts
+    this.origin = tenant.origin
+    this.issuer = tenant.issuer
+    this.domain = tenant.domain
+    this.clientId = tenant.clientId
+    this.clientSecret = tenant.clientSecret
+    this.myAccountAudience = tenant.myAccountAudience
+    this.#routes = {
+      '/.well-known/openid-configuration': { endpoint: 'discovery', methods: ['GET'], run: () => json(discovery) },
+      '/.well-known/jwks.json': { endpoint: 'jwks', methods: ['GET'], run: () => json(tenant.signer.jwks) },
+      '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorization.authorizeRequest(url.searchParams) },
+      '/authorize/decision': { methods: ['POST'], run: (request) => authorization.decide(request) },
+      '/oauth/token': { endpoint: 'token', methods: ['POST'], run: (request) => tokens.handle(request) },
+      '/oauth/par': { endpoint: 'par', methods: ['POST'], run: (request) => authorization.pushAuthorization(request) },
+      '/userinfo': { endpoint: 'userinfo', methods: ['GET', 'POST'], run: (request) => userinfo(tenant, request) },
+      '/oidc/logout': {
+        endpoint: 'logout',
+        methods: ['GET'],
+        run: (_, url) => logout(tenant, url.searchParams, 'post_logout_redirect_uri'),
       },
-      expiresAt: now() + CODE_TTL_SECONDS,
-    })
-    return redirect(authorization.redirectUri, { code, state: authorization.state })
+      '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(tenant, url.searchParams, 'returnTo') },
+      '/connect': { endpoint: 'connect', methods: ['GET'], run: (_, url) => myAccount.connectPage(url) },
+      '/connect/decision': { methods: ['POST'], run: (request) => myAccount.decide(request) },
+    }
+    this.#managementRoute = { endpoint: 'management', methods: ['GET', 'POST', 'PATCH', 'DELETE'], run: (r, u) => management.handle(r, u) }
+    this.#myAccountRoute = { endpoint: 'my-account', methods: ['GET', 'POST', 'DELETE'], run: (r, u) => myAccount.handle(r, u) }
   }
 
-  // ---- /oauth/token ----------------------------------------------------------------------
-
-  /**
-   * The DPoP proof of a request to `path`, checked: `undefined` without one, the key thumbprint
-   * for a good one, or the error answer (a nonce challenge carries the nonce to use).
-   */
-  async function dpopProof(request: Request, endpoint: 'token' | 'par', path: string): Promise<string | Response | undefined> {
-    const proof = request.headers.get('dpop')
-    if (proof === null) return undefined
-    const challenge = () => {
-      const response = oauthError(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof')
-      response.headers.set('dpop-nonce', dpopNonce)
-      return response
-    }
-    if (failures.take(endpoint, isDpopNonceFailure)) {
-      // A tenant that rotates its nonce on every request: whatever the proof carried is stale.
-      dpopNonce = randomId(16)
-      return challenge()
-    }
-    const result = await dpopVerifier.verify(proof, {
-      method: 'POST',
-      url: `${origin}${path}`,
-      nonce: dpopNonceRequired ? dpopNonce : undefined,
-    })
-    if ('jkt' in result) return result.jkt
-    return result.error === 'use_dpop_nonce' ? challenge() : oauthError(400, 'invalid_dpop_proof', result.description)
+  get authorizeRequests(): readonly URLSearchParams[] {
+    return this.#parts.authorization.requests
   }
 
-  async function token(request: Request): Promise<Response> {
-    const form = await readForm(request)
-    if (!form) return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded')
-    const jkt = await dpopProof(request, 'token', '/oauth/token')
-    if (jkt instanceof Response) return jkt
-    const clientProblem = await authenticateClient(request, form)
-    if (clientProblem) return oauthError(401, 'invalid_client', clientProblem)
-    const grantType = form.get('grant_type')
-    const grant: TokenGrant | undefined =
-      grantType === TOKEN_VAULT_GRANT
-        ? 'token-vault'
-        : grantType === 'authorization_code' || grantType === 'refresh_token' || grantType === 'client_credentials'
-          ? grantType
-          : undefined
-    if (!grant) return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(missing)'}`)
-    const refused = failures.take('token', isOAuthErrorFor(grant))
-    if (refused)
-      return oauthError(refused.status ?? 400, refused.oauthError, refused.errorDescription ?? 'Failure injected by the Auth0 emulator')
-    if (grant === 'authorization_code') return exchangeCode(form, jkt)
-    if (grant === 'refresh_token') return refresh(form, jkt)
-    if (grant === 'token-vault') return tokenVault(form)
-    return managementToken(form.get('audience'))
+  get pushedAuthorizationRequests(): readonly URLSearchParams[] {
+    return this.#parts.authorization.pushedLog
   }
 
-  async function authenticateClient(request: Request, form: URLSearchParams): Promise<string | undefined> {
-    const header = request.headers.get('authorization')
-    const [id, secret] = header ? (decodeBasicCredentials(header) ?? []) : [form.get('client_id'), form.get('client_secret')]
-    if (!header && form.get('client_assertion_type') === JWT_BEARER) return verifyClientAssertion(form)
-    if (id !== clientId || secret !== clientSecret) return 'Unknown client or wrong client secret'
-    return undefined
+  handle = (request: Request): Promise<Response> => this.#dispatch(request, request.signal)
+
+  fetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init)
+    if (new URL(request.url).origin !== this.origin) {
+      throw new TypeError(`fetch failed: ${request.url} is not served by the Auth0 emulator at ${this.origin}`)
+    }
+    const signal = init?.signal ?? request.signal
+    if (signal?.aborted) throw signal.reason
+    const response = await this.#dispatch(request, signal)
+    if (response.type === 'error') throw new TypeError('fetch failed')
+    return response
   }
 
-  /** RFC 7523 §3, as Auth0 checks `private_key_jwt`. */
-  async function verifyClientAssertion(form: URLSearchParams): Promise<string | undefined> {
-    if (!clientAssertionKey) return 'private_key_jwt is not set up for this client (clientAssertionKey)'
-    const formClientId = form.get('client_id')
-    if (formClientId !== null && formClientId !== clientId) return 'Unknown client'
-    let payload: JWTPayload
-    try {
-      ;({ payload } = await jwtVerify(form.get('client_assertion') ?? '', clientAssertionKey, {
-        issuer: clientId,
-        subject: clientId,
-        audience: [issuer, `${origin}/oauth/token`],
-        requiredClaims: ['exp', 'jti'],
-      }))
-    } catch (error) {
-      return `Invalid client_assertion: ${error instanceof Error ? error.message : String(error)}`
-    }
-    if (!payload.jti || usedAssertionIds.has(payload.jti)) return 'client_assertion jti was already used'
-    usedAssertionIds.add(payload.jti)
-    return undefined
+  getUser(userId: string): EmulatedUser | undefined {
+    const user = this.#parts.tenant.users.get(userId)
+    return user && structuredClone(user)
   }
 
-  async function exchangeCode(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
-    const code = form.get('code') ?? ''
-    const issued = codes.get(code)
-    // Burnt by any attempt, so a leaked code can't be retried with guessed verifiers.
-    codes.delete(code)
-    if (!issued || issued.expiresAt < now()) return oauthError(400, 'invalid_grant', 'Invalid authorization code')
-    if (form.get('redirect_uri') !== issued.redirectUri) {
-      return oauthError(400, 'invalid_grant', 'redirect_uri does not match the one sent to /authorize')
-    }
-    const verifier = form.get('code_verifier')
-    if (!verifier || (await s256(verifier)) !== issued.codeChallenge) {
-      return oauthError(400, 'invalid_grant', 'Failed to verify code_verifier')
-    }
-    // RFC 9449 §10: a code bound to a DPoP key is redeemed with a proof of that key only.
-    if (issued.dpopJkt !== undefined && issued.dpopJkt !== jkt) {
-      return oauthError(400, 'invalid_grant', 'The authorization code is bound to another DPoP key')
-    }
-    return issueTokens({ ...issued.grant, jkt }, issued.nonce, true)
+  signInAs(userId: string): void {
+    const { tenant } = this.#parts
+    if (!tenant.users.get(userId)) throw new TypeError(`signInAs: ${userId} is not one of the emulated users`)
+    tenant.signedInUser = userId
   }
 
-  /** The grant behind a refresh token in use; a rotated-out one is reuse, which revokes its whole family. */
-  function liveRefreshGrant(refreshToken: string): RefreshGrant | undefined {
-    const reusedFamily = retiredRefreshTokens.get(refreshToken)
-    if (reusedFamily !== undefined) {
-      // Reuse of a rotated-out token: Auth0 treats it as theft and revokes the whole family.
-      for (const [token, grant] of refreshTokens) if (grant.family === reusedFamily) refreshTokens.delete(token)
-      return undefined
-    }
-    return refreshTokens.get(refreshToken)
+  fail(failure: EmulatorFailure): void {
+    this.#parts.tenant.failures.add(failure)
   }
 
-  /**
-   * What one refresh issues its access (and ID) token for (Multi-Resource Refresh Token):
-   * - without `audience`, or with the grant's own: the grant, or with `scope` a subset of it; a
-   *   scope the grant does not hold is refused (`invalid_scope`);
-   * - the My Account API: the requested scopes its policy allows (`myAccountScopes`), and, as
-   *   Auth0 does for an audience outside the application's policy, silently the login's grant
-   *   when the policy is empty;
-   * - any other audience: allowed with the requested scope, as with a policy that lists it.
-   */
-  function refreshedAccess(grant: RefreshGrant, audience: string | null, scope: string | null): Grant | Response {
-    const requested = scope === null ? undefined : [...new Set(scope.split(' ').filter(Boolean))]
-    if (audience === null || audience === (grant.audience ?? null)) {
-      if (!requested || requested.length === 0) return grant
-      const granted = grant.scope.split(' ')
-      const missing = requested.filter((item) => !granted.includes(item))
-      if (missing.length > 0) return oauthError(400, 'invalid_scope', `The refresh token was not granted: ${missing.join(' ')}`)
-      return { ...grant, scope: requested.join(' ') }
-    }
-    if (audience === myAccountAudience) {
-      if (myAccountPolicy.length === 0) return grant
-      const allowed = requested ? requested.filter((item) => myAccountPolicy.includes(item) || item === 'openid') : myAccountPolicy
-      return { ...grant, audience, scope: allowed.join(' ') }
-    }
-    return { ...grant, audience, scope: requested && requested.length > 0 ? requested.join(' ') : grant.scope }
+  clearFailures(): void {
+    this.#parts.tenant.failures.clear()
   }
 
-  async function refresh(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
-    const refreshToken = form.get('refresh_token') ?? ''
-    const grant = liveRefreshGrant(refreshToken)
-    if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
-    if (grant.jkt !== undefined && grant.jkt !== jkt) {
-      return oauthError(400, 'invalid_dpop_proof', 'The refresh token is bound to another DPoP key')
-    }
-    const access = refreshedAccess(grant, form.get('audience'), form.get('scope'))
-    if (access instanceof Response) return access
-    const issued = { ...access, jkt }
-    if (!rotation) return issueTokens(grant, undefined, false, undefined, issued)
-    refreshTokens.delete(refreshToken)
-    retiredRefreshTokens.set(refreshToken, grant.family)
-    return issueTokens(grant, undefined, true, grant.family, issued)
+  lastSid(userId: string): string | undefined {
+    return this.#parts.tenant.sessions.get(userId)
   }
 
-  /** The Token Vault grant: the provider's access token of the user's connected account. */
-  async function tokenVault(form: URLSearchParams): Promise<Response> {
-    if (form.get('subject_token_type') !== REFRESH_TOKEN_TYPE) {
-      return oauthError(400, 'invalid_request', `subject_token_type must be ${REFRESH_TOKEN_TYPE}`)
-    }
-    if (form.get('requested_token_type') !== FEDERATED_TOKEN_TYPE) {
-      return oauthError(400, 'invalid_request', `requested_token_type must be ${FEDERATED_TOKEN_TYPE}`)
-    }
-    const connection = form.get('connection')
-    if (!connection) return oauthError(400, 'invalid_request', 'connection is required')
-    const grant = liveRefreshGrant(form.get('subject_token') ?? '')
-    if (!grant) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
-    const account = myAccount.accountFor(grant.userId, connection)
-    // Auth0 answers 401 when no identity of the user matches the connection (and login_hint).
-    if (!account) return oauthError(401, 'federated_connection_refresh_token_not_found', 'Federated connection Refresh Token not found.')
-    const accessToken = `emu-${connection}-${randomId(24)}`
-    const expiresAt = now() + providerTokenTtl
-    providerTokens.set(accessToken, { userId: grant.userId, connection, accountId: account.id, scopes: [...account.scopes], expiresAt })
-    return json({
-      access_token: accessToken,
-      token_type: 'Bearer',
-      expires_in: providerTokenTtl,
-      scope: account.scopes.join(' '),
-      issued_token_type: FEDERATED_TOKEN_TYPE,
-    })
+  connectedAccounts(userId: string): EmulatedConnectedAccount[] {
+    return this.#parts.myAccount.accounts(userId)
   }
 
-  /**
-   * The token response: access and ID tokens for `tokenGrant` (default `refreshGrant`), and a new
-   * refresh token, when asked for, carrying the whole `refreshGrant`.
-   */
-  async function issueTokens(
-    refreshGrant: Grant,
-    nonce: string | undefined,
-    withRefreshToken: boolean,
-    family = randomId(8),
-    tokenGrant: Grant = refreshGrant,
-  ): Promise<Response> {
-    const grant = tokenGrant
-    const user = users.get(grant.userId)
-    if (!user) return oauthError(400, 'invalid_grant', 'The user no longer exists')
-    const scopes = grant.scope.split(' ')
+  providerToken(token: string): ProviderTokenInfo | undefined {
+    return this.#parts.tokens.providerToken(token)
+  }
+
+  inviteToOrganization(organization: string, userId: string): string {
+    const { tenant } = this.#parts
+    if (!tenant.users.get(userId)) throw new TypeError(`inviteToOrganization: ${userId} is not one of the emulated users`)
+    return tenant.organizations.invite(organization, userId)
+  }
+
+  getOrganization(id: string): EmulatedOrganization | undefined {
+    return this.#parts.tenant.organizations.get(id)
+  }
+
+  async createLogoutToken(
+    claims: { sub?: string; sid?: string },
+    overrides?: Record<string, unknown>,
+    options: { alg?: 'none'; key?: 'foreign' } = {},
+  ): Promise<string> {
+    const { tenant } = this.#parts
     const iat = now()
-    const body: Claims = {
-      access_token: await signer.sign({
-        iss: issuer,
-        sub: user.user_id,
-        aud: grant.audience ? [grant.audience, userinfoAudience] : [userinfoAudience],
-        azp: clientId,
-        scope: grant.scope,
+    const logoutClaims = withOverrides(
+      {
+        iss: tenant.issuer,
+        aud: tenant.clientId,
         iat,
-        exp: iat + accessTokenTtl,
-        jti: randomId(12),
-        ...organizationClaims(grant),
-        ...(grant.jkt !== undefined ? { cnf: { jkt: grant.jkt } } : {}),
-      }),
-      token_type: grant.jkt !== undefined ? 'DPoP' : 'Bearer',
-      expires_in: accessTokenTtl,
-      scope: grant.scope,
-    }
-    if (scopes.includes('openid')) body.id_token = await idToken(user, grant, nonce, iat)
-    if (withRefreshToken && refreshGrant.scope.split(' ').includes('offline_access')) {
-      const refreshToken = randomId(32)
-      refreshTokens.set(refreshToken, { ...refreshGrant, family })
-      body.refresh_token = refreshToken
-    }
-    return json(body)
+        exp: iat + 120,
+        jti: randomId(16),
+        events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+        ...claims,
+      },
+      overrides,
+    )
+    // OIDC Back-Channel Logout §2.4 recommends explicit typing so a logout token can't pass as an ID token.
+    if (options.alg === 'none') return tenant.signer.unsigned(logoutClaims, 'logout+jwt')
+    return tenant.signer.sign(logoutClaims, { typ: 'logout+jwt', ...(options.key ? { key: options.key } : {}) })
   }
 
-  async function idToken(user: EmulatedUser, grant: Grant, nonce: string | undefined, iat: number): Promise<string> {
-    const claims: Claims = {
-      ...profile(user),
-      iss: issuer,
-      aud: clientId,
-      iat,
-      exp: iat + idTokenTtl,
-      ...(nonce === undefined ? {} : { nonce }),
-      sid: grant.sid,
-      auth_time: grant.authTime,
-      ...organizationClaims(grant),
-    }
-    const tamper = failures.take('token', isIdTokenFailure)
-    return tamper ? signer.signTampered(claims, tamper.idToken, clientSecret) : signer.sign(claims)
+  #route(path: string): Route | undefined {
+    // By path alone: a server in front (the demo's) may see the tenant under another host name.
+    if (Object.hasOwn(this.#routes, path)) return this.#routes[path]
+    if (path.startsWith('/api/v2/')) return this.#managementRoute
+    if (path.startsWith('/me/v1/connected-accounts/')) return this.#myAccountRoute
+    return undefined
   }
 
-  function organizationClaims(grant: Grant): Claims {
-    return grant.organization ? { org_id: grant.organization.id, org_name: grant.organization.name } : {}
-  }
-
-  async function managementToken(audience: string | null): Promise<Response> {
-    // Auth0's answer for an API the client has no grant for.
-    if (audience !== managementAudience) return oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`)
-    const iat = now()
-    const scope = 'read:users update:users'
-    const accessToken = await signer.sign({
-      iss: issuer,
-      sub: `${clientId}@clients`,
-      aud: managementAudience,
-      azp: clientId,
-      scope,
-      gty: 'client-credentials',
-      iat,
-      exp: iat + accessTokenTtl,
-    })
-    return json({ access_token: accessToken, token_type: 'Bearer', expires_in: accessTokenTtl, scope })
-  }
-
-  // ---- resource endpoints and logout -----------------------------------------------------
-
-  function profile(user: EmulatedUser): Claims {
-    const { user_id: sub, name, email, picture } = user
-    return { sub, name, email, email_verified: true, ...(picture ? { picture } : {}), updated_at: users.updatedAt(sub) }
-  }
-
-  async function bearer(request: Request, audience: string): Promise<JWTPayload | undefined> {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')
-    return match?.[1] ? signer.verify(match[1], issuer, audience) : undefined
-  }
-
-  async function userinfo(request: Request): Promise<Response> {
-    const claims = await bearer(request, userinfoAudience)
-    const user = claims?.sub ? users.get(claims.sub) : undefined
-    if (!user) {
-      return json({ error: 'invalid_token', error_description: 'Missing or invalid access token' }, 401, {
-        'www-authenticate': 'Bearer error="invalid_token"',
-      })
-    }
-    return json(profile(user))
-  }
-
-  async function management(request: Request, url: URL): Promise<Response> {
-    const claims = await bearer(request, managementAudience)
-    if (!claims) return json({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid token' }, 401)
-    const match = /^\/api\/v2\/users\/([^/]+)$/.exec(url.pathname)
-    const userId = match?.[1] ? safeDecode(match[1]) : undefined
-    if (!userId) return json({ statusCode: 404, error: 'Not Found', message: 'Not Found' }, 404)
-    if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes('read:users')) {
-      return json({ statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected: read:users' }, 403)
-    }
-    const user = users.get(userId)
-    if (!user) return json({ statusCode: 404, error: 'Not Found', message: 'The user does not exist.', errorCode: 'inexistent_user' }, 404)
-    return json({ ...structuredClone(user), email_verified: true, updated_at: users.updatedAt(userId) })
-  }
-
-  function logout(params: URLSearchParams, returnParameter: 'post_logout_redirect_uri' | 'returnTo'): Response {
-    const requestedClient = params.get('client_id')
-    if (requestedClient !== null && requestedClient !== clientId) {
-      return html(messagePage(domain, 'Unknown client', 'client_id is not a client of this tenant.'), 400)
-    }
-    const target = httpUrl(params.get(returnParameter))
-    if (!target) return html(messagePage(domain, 'Signed out', 'You are signed out of the Auth0 emulator.'))
-    return redirect(target, returnParameter === 'returnTo' ? {} : { state: params.get('state') ?? undefined })
-  }
-
-  // ---- routing ---------------------------------------------------------------------------
-
-  interface Route {
-    endpoint?: EmulatorEndpoint
-    methods: string[]
-    run(request: Request, url: URL): Promise<Response> | Response
-  }
-  const routes: Record<string, Route> = {
-    '/.well-known/openid-configuration': { endpoint: 'discovery', methods: ['GET'], run: () => json(discovery) },
-    '/.well-known/jwks.json': { endpoint: 'jwks', methods: ['GET'], run: () => json(signer.jwks) },
-    '/authorize': { endpoint: 'authorize', methods: ['GET'], run: (_, url) => authorizeRequest(url.searchParams) },
-    '/authorize/decision': { methods: ['POST'], run: decide },
-    '/oauth/token': { endpoint: 'token', methods: ['POST'], run: token },
-    '/oauth/par': { endpoint: 'par', methods: ['POST'], run: pushAuthorization },
-    '/userinfo': { endpoint: 'userinfo', methods: ['GET', 'POST'], run: userinfo },
-    '/oidc/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'post_logout_redirect_uri') },
-    '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(url.searchParams, 'returnTo') },
-    '/connect': { endpoint: 'connect', methods: ['GET'], run: (_, url) => myAccount.connectPage(url) },
-    '/connect/decision': { methods: ['POST'], run: (request) => myAccount.decide(request) },
-  }
-  const managementRoute: Route = { endpoint: 'management', methods: ['GET'], run: management }
-  const myAccountRoute: Route = {
-    endpoint: 'my-account',
-    methods: ['GET', 'POST', 'DELETE'],
-    run: (request, url) => myAccount.handle(request, url),
-  }
-
-  async function dispatch(request: Request, signal: AbortSignal | null | undefined): Promise<Response> {
+  async #dispatch(request: Request, signal: AbortSignal | null | undefined): Promise<Response> {
     const url = new URL(request.url)
     const path = url.pathname
-    // By path alone: a server in front (the demo's) may see the tenant under another host name.
-    const route = Object.hasOwn(routes, path)
-      ? routes[path]
-      : path.startsWith('/api/v2/')
-        ? managementRoute
-        : path.startsWith('/me/v1/connected-accounts/')
-          ? myAccountRoute
-          : undefined
+    const route = this.#route(path)
     if (!route) return json({ error: 'not_found', error_description: `No route for ${request.method} ${path}` }, 404)
     if (route.endpoint) {
-      hits[route.endpoint]++
-      const failure = failures.take(route.endpoint, isTransportFailure)
+      this.hits[route.endpoint]++
+      const failure = this.#parts.tenant.failures.take(route.endpoint, isTransportFailure)
       if (failure && 'network' in failure) return Response.error()
       if (failure && 'status' in failure) {
         const body = failure.body ?? JSON.stringify({ error: 'server_error', error_description: 'Failure injected by the Auth0 emulator' })
@@ -957,69 +399,71 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     }
     return route.run(request, url)
   }
-
-  const emulatorFetch: typeof fetch = async (input, init) => {
-    const request = new Request(input, init)
-    if (new URL(request.url).origin !== origin) {
-      throw new TypeError(`fetch failed: ${request.url} is not served by the Auth0 emulator at ${origin}`)
-    }
-    const signal = init?.signal ?? request.signal
-    if (signal?.aborted) throw signal.reason
-    const response = await dispatch(request, signal)
-    if (response.type === 'error') throw new TypeError('fetch failed')
-    return response
-  }
-
-  return {
-    origin,
-    issuer,
-    domain,
-    clientId,
-    clientSecret,
-    hits,
-    authorizeRequests,
-    pushedAuthorizationRequests: pushedLog,
-    handle: (request) => dispatch(request, request.signal),
-    fetch: emulatorFetch,
-    getUser: (userId) => {
-      const user = users.get(userId)
-      return user && structuredClone(user)
-    },
-    signInAs: (userId) => {
-      if (!users.get(userId)) throw new TypeError(`signInAs: ${userId} is not one of the emulated users`)
-      signedInUser = userId
-    },
-    fail: (failure) => failures.add(failure),
-    clearFailures: () => failures.clear(),
-    lastSid: (userId) => sessions.get(userId),
-    myAccountAudience,
-    connectedAccounts: (userId) => myAccount.accounts(userId),
-    providerToken: (token) => {
-      const info = providerTokens.get(token)
-      return info && structuredClone(info)
-    },
-    inviteToOrganization: (organization, userId) => {
-      if (!users.get(userId)) throw new TypeError(`inviteToOrganization: ${userId} is not one of the emulated users`)
-      return organizations.invite(organization, userId)
-    },
-    getOrganization: (id) => organizations.get(id),
-    async createLogoutToken(claims, overrides, options = {}) {
-      const iat = now()
-      const logoutClaims = withOverrides(
-        { iss: issuer, aud: clientId, iat, exp: iat + 120, jti: randomId(16), events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, ...claims },
-        overrides,
-      )
-      // OIDC Back-Channel Logout §2.4 recommends explicit typing so a logout token can't pass as an ID token.
-      if (options.alg === 'none') return signer.unsigned(logoutClaims, 'logout+jwt')
-      return signer.sign(logoutClaims, { typ: 'logout+jwt', ...(options.key ? { key: options.key } : {}) })
-    },
-  }
 }
 
-function safeDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return undefined
-  }
+/**
+ * Creates an in-process Auth0 tenant: discovery, JWKS, `/authorize`, `/oauth/par`,
+ * `/oauth/token`, `/userinfo`, logout, the Management API and the My Account API.
+ * Async because it generates the tenant's RS256 key pair.
+ *
+ * @example
+ * ```ts
+ * const emulator = await createAuth0Emulator()
+ * const config = await emulator.fetch(`${emulator.origin}/.well-known/openid-configuration`)
+ * emulator.fail({ endpoint: 'token', idToken: { claims: { iss: 'https://evil.test/' } } })
+ * ```
+ */
+export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): Promise<Auth0Emulator> {
+  const base = httpUrl(options.origin ?? 'https://tenant.auth0.test')
+  if (!base) throw new TypeError('options.origin must be an http(s) URL')
+  const interaction = options.interaction ?? 'auto'
+  const tenant = await TenantContext.create({
+    origin: base.origin,
+    clientId: options.clientId ?? 'test-client-id',
+    clientSecret: options.clientSecret ?? 'test-client-secret-that-is-long-enough',
+    interaction,
+    users: options.users ?? DEFAULT_USERS,
+    defaultUser: options.defaultUser,
+    accessTokenTtl: options.accessTokenTtl ?? 86_400,
+    idTokenTtl: options.idTokenTtl ?? 36_000,
+    organizations: options.organizations ?? [],
+  })
+  const key = options.clientAssertionKey
+  const assertionKey = key === undefined || key instanceof CryptoKey ? key : await importJWK(key, key.alg ?? 'RS256')
+  const parMode: ParMode = options.pushedAuthorizationRequests ?? true
+  const grants = new GrantStore(options.refreshTokenRotation === true)
+  const clientAuth = new ClientAuthenticator(tenant, assertionKey)
+  const dpop = new DpopGate(tenant, options.dpopNonce === true)
+  const myAccount = new MyAccountApi({
+    origin: tenant.origin,
+    audience: tenant.myAccountAudience,
+    interaction,
+    domain: tenant.domain,
+    connections: options.connectedAccountConnections ?? DEFAULT_CONNECTED_ACCOUNT_CONNECTIONS,
+    ticketTtl: options.connectTicketTtl ?? 300,
+    failures: tenant.failures,
+    verify: (token, audience) => tenant.signer.verify(token, tenant.issuer, audience),
+  })
+  const tokens = new TokenEndpoint(
+    tenant,
+    grants,
+    clientAuth,
+    dpop,
+    myAccount,
+    {
+      secretOf: (id) => (id === tenant.clientId ? tenant.clientSecret : undefined),
+      knowsApi: (audience) => audience === tenant.managementAudience,
+      grantedScopes: (id, audience) =>
+        id === tenant.clientId && audience === tenant.managementAudience ? ['read:users', 'update:users'] : undefined,
+    },
+    { myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES, providerTokenTtl: options.providerTokenTtl ?? 3600 },
+  )
+  return new Auth0Tenant({
+    tenant,
+    authorization: new AuthorizationEndpoint(tenant, grants, clientAuth, dpop, parMode),
+    tokens,
+    management: new ManagementApi(tenant),
+    myAccount,
+    discovery: discoveryDocument(tenant, parMode),
+  })
 }
