@@ -8,7 +8,9 @@ import { isConnectionName, startAuthorization } from './flows/authorize.js'
 import { type CompletedCallback, finishCallback, takeCallback } from './flows/callback.js'
 import { checkedScopes, startConnect } from './flows/connect.js'
 import { type FlowContext, requestContext } from './flows/context.js'
+import { startLink } from './flows/link.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
+import { startUnlink } from './flows/unlink.js'
 import { declineLinkSuggestionRoute, linkSuggestionsRoute } from './handlers/link-suggestions.js'
 import { CONNECTED_ACCOUNTS_SCOPES, collectPages, deleteAccount, listAccountsPage } from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters, Routes } from './options.js'
@@ -214,10 +216,11 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
         const url = await startAuthorization(context, { flow: 'login', appState, continuation }, storeOptions)
         return redirect(url, storeOptions.response.headers)
       }
+      const userId = flow === 'unlink' ? (params.get('userId') ?? undefined) : undefined
       const url =
         flow === 'link'
-          ? await startAuthorization(context, { flow, connection, connectionScope, session, appState }, storeOptions)
-          : await startAuthorization(context, { flow, connection, session, appState }, storeOptions)
+          ? await startLink(context, { connection, connectionScope, session, appState }, storeOptions)
+          : await startUnlink(context, { connection, userId, session, appState }, storeOptions)
       return redirect(url, storeOptions.response.headers)
     })
   }
@@ -235,14 +238,10 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     let url: URL
     switch (next.flow) {
       case 'link':
-        url = await startAuthorization(
-          context,
-          { flow: 'link', connection, connectionScope: next.connectionScope, session, appState },
-          storeOptions,
-        )
+        url = await startLink(context, { connection, connectionScope: next.connectionScope, session, appState }, storeOptions)
         break
       case 'unlink':
-        url = await startAuthorization(context, { flow: 'unlink', connection, session, appState }, storeOptions)
+        url = await startUnlink(context, { connection, session, appState }, storeOptions)
         break
       case 'connect':
         url = await startConnect(context, { session, connection, scopes: next.scopes, appState }, storeOptions)
@@ -263,6 +262,8 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       completed = await finishCallback(context, taken, storeOptions)
       const next = completed.flow === 'login' ? completed.continuation : undefined
       if (next) return await continueWith(context, next, completed.session, request, storeOptions)
+      // The primary signed in again before a link (DESIGN §15): on into the link itself.
+      if (completed.flow === 'link' && completed.continueAt) return redirect(completed.continueAt, headers)
     } catch (error) {
       return failCallback(error, request, headers, transaction)
     }

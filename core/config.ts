@@ -17,6 +17,8 @@ import {
   DEFAULT_ROUTES,
   type DomainResolver,
   type ErrorHook,
+  type LinkHook,
+  type LinkingOptions,
   type ManagementApiOptions,
   type Routes,
 } from './options.js'
@@ -69,6 +71,39 @@ export interface ResolvedConfig extends StoreConfig {
   pushedAuthorizationRequests: boolean
   /** The DPoP key pair, when tokens are to be sender-constrained. */
   dpop: DpopKeyPair | undefined
+  /** How links and unlinks are applied (DESIGN §15). */
+  linking: LinkingSettings
+  onLink: LinkHook | undefined
+  onUnlink: LinkHook | undefined
+}
+
+/** The resolved `linking` option. */
+export interface LinkingSettings {
+  strategy: 'management-api' | 'tenant-action'
+  /** Seconds. */
+  maxAge: number
+  confirm: 'claim' | 'management-api'
+}
+
+const LINK_STRATEGIES = ['management-api', 'tenant-action'] as const
+const LINK_CONFIRMATIONS = ['claim', 'management-api'] as const
+
+function parseLinking(options: LinkingOptions | undefined): LinkingSettings {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ConfigurationError('linking', 'must be an object')
+  }
+  const strategy = options?.strategy ?? 'management-api'
+  if (!(LINK_STRATEGIES as readonly unknown[]).includes(strategy)) {
+    throw new ConfigurationError('linking.strategy', `must be 'management-api' or 'tenant-action' (AUTH0_LINK_STRATEGY)`)
+  }
+  const confirm = options?.confirm ?? 'claim'
+  if (!(LINK_CONFIRMATIONS as readonly unknown[]).includes(confirm)) {
+    throw new ConfigurationError('linking.confirm', `must be 'claim' or 'management-api'`)
+  }
+  const maxAge = options?.maxAge ?? 600
+  if (!Number.isInteger(maxAge) || maxAge < 0)
+    throw new ConfigurationError('linking.maxAge', 'must be a whole number of seconds, 0 or more')
+  return { strategy, maxAge, confirm }
 }
 
 function parseSuggestions(options: LinkSuggestionsOptions | undefined): ResolvedConfig['suggestions'] {
@@ -272,5 +307,8 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
     mergeMetadata: options.mergeMetadata === false ? undefined : (hook(options.mergeMetadata, 'mergeMetadata') ?? defaultMergeMetadata),
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
     dpop: parseDpopKeyPair(options.dpop),
+    linking: parseLinking(options.linking),
+    onLink: hook(options.onLink, 'onLink'),
+    onUnlink: hook(options.onUnlink, 'onUnlink'),
   }
 }

@@ -8,6 +8,7 @@ import { bearerJson } from './bearer-json.js'
 import type { ManagementApiSettings } from './config.js'
 import { type Auth0LinkKitError, IdentityAlreadyLinkedError, ManagementApiError } from './errors.js'
 import type { MetadataPatch } from './metadata-merge.js'
+import type { LinkedIdentity } from './options.js'
 import { SharedPromise } from './shared-promise.js'
 import type { Tenant } from './tenant.js'
 import { upstreamFailure } from './upstream-failure.js'
@@ -34,22 +35,6 @@ export interface Identity {
   isSocial: boolean
   /** Profile attributes of a secondary identity, when Auth0 sends them. */
   profileData?: Record<string, unknown>
-}
-
-/**
- * One identity as the kit reports a link or unlink: `userId` is `identities[].user_id` (without
- * the `provider|` prefix).
- *
- * @example
- * ```ts
- * const { identity } = await auth.client.completeLinkUser(request.url, { request, response })
- * console.log(`linked ${identity.connection} (${identity.provider}|${identity.userId})`)
- * ```
- */
-export interface LinkedIdentity {
-  connection: string
-  provider: string
-  userId: string
 }
 
 /** What the flows read of a Management API user: its id and identities, primary first. */
