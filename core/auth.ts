@@ -202,6 +202,15 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
       if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError(`A ${flow} must be started from this app`)
       if (isPrefetch(request)) return empty(204)
       const params = await requestParameters(request)
+      const suggestion = flow === 'link' ? params.get('suggestion') : null
+      if (suggestion !== null) {
+        // A suggestion names one of the session's own suggestions: there is none to name when signed out.
+        const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))
+        const primary = params.get('primary') ?? 'current'
+        if (primary !== 'current' && primary !== 'other') throw new InvalidRequestError("primary must be 'current' or 'other'")
+        const url = await client.startLinkUser({ suggestion, primary, appState: { returnTo } as TAppState }, storeOptions)
+        return redirect(url, storeOptions.response.headers)
+      }
       const connection = params.get('connection')
       if (!connection) throw new InvalidRequestError(`The ${flow} route needs a connection parameter`)
       const returnTo = safeReturnTo(params.get('returnTo'), originOf(request))

@@ -11,7 +11,7 @@ import { type CompletedAuthorization, type CompletedCallback, completeAuthorizat
 import { startConnect } from './flows/connect.js'
 import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
 import { startLink } from './flows/link.js'
-import { declineLinkSuggestion, linkSuggestions } from './flows/link-suggestions.js'
+import { declineLinkSuggestion, linkSuggestions, suggestedLinkStart } from './flows/link-suggestions.js'
 import { logout } from './flows/logout.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
@@ -65,12 +65,29 @@ export interface StartInteractiveLoginOptions<TAppState> {
  * }
  * ```
  */
-export interface StartLinkUserOptions<TAppState> extends StartInteractiveLoginOptions<TAppState> {
-  /** The Auth0 connection to link, e.g. `google-oauth2` or `github`. */
-  connection: string
-  /** Scopes to request from the linked identity provider (`requested_connection_scope`). */
-  connectionScope?: string
-}
+export type StartLinkUserOptions<TAppState> = StartInteractiveLoginOptions<TAppState> &
+  (
+    | {
+        /** The Auth0 connection to link, e.g. `google-oauth2` or `github`. */
+        connection: string
+        /** Scopes to request from the linked identity provider (`requested_connection_scope`). */
+        connectionScope?: string
+        suggestion?: undefined
+        primary?: undefined
+      }
+    | {
+        /**
+         * Link a suggestion instead: its `userId` from `getLinkSuggestions` (masked). The user
+         * signs into exactly that account (its connection, `login_hint` = the shared email); a
+         * different account is refused with `SuggestionMismatchError`. Needs `linking.strategy: 'management-api'`.
+         */
+        suggestion: string
+        /** Who stays: `'current'` (default) the signed-in user; `'other'` the suggested account, and the session becomes its. */
+        primary?: 'current' | 'other'
+        connection?: undefined
+        connectionScope?: undefined
+      }
+  )
 
 /**
  * Options of {@link ServerClient.startUnlinkUser}.
@@ -354,7 +371,24 @@ export class ServerClient<TAppState = unknown> {
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
-    const { connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests } = options
+    const { authorizationParams, appState, pushedAuthorizationRequests } = options
+    if (options.suggestion !== undefined) {
+      const { connection, loginHint, suggested } = await suggestedLinkStart(
+        context,
+        session,
+        options.suggestion,
+        options.primary,
+        storeOptions.request.signal,
+      )
+      // The shared email steers the provider to the suggested account; the check on return is what counts.
+      const params = { ...authorizationParams, login_hint: loginHint }
+      return startLink(
+        context,
+        { session, connection, authorizationParams: params, appState, pushedAuthorizationRequests, suggested },
+        storeOptions,
+      )
+    }
+    const { connection, connectionScope } = options
     return startLink(
       context,
       { session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests },

@@ -5,6 +5,7 @@
 
 import type { CookieOptions } from './cookies/cookie-options.js'
 import type { SessionData } from './session.js'
+import type { SuggestedLink } from './suggestions.js'
 import type { AppOriginSettings } from './urls.js'
 
 /**
@@ -99,8 +100,10 @@ export type LinkingTransaction =
       connection: string
       connectionScope?: string
       authorizationParams?: Record<string, string>
+      /** Linking a suggestion: carried on into the link itself. */
+      suggested?: SuggestedLink
     }
-  | { strategy: 'management-api'; step: 'secondary' }
+  | { strategy: 'management-api'; step: 'secondary'; suggested?: SuggestedLink }
   | { strategy: 'management-api'; step: 'primary'; identity: { connection: string; provider: string; userId: string } }
   | { strategy: 'tenant-action'; identities?: Array<{ connection: string; provider: string; userId: string }> }
 

@@ -28,6 +28,21 @@ export interface LinkSuggestion {
 }
 
 /**
+ * A link of a suggestion as its transaction records it (encrypted): the suggested user's real
+ * id, which the sign-in must come back as, and which side stays the primary.
+ *
+ * @example
+ * ```ts
+ * const suggested: SuggestedLink = { userId: 'google-oauth2|109876543210987654321', primary: 'current' }
+ * ```
+ */
+export interface SuggestedLink {
+  userId: string
+  /** `'current'`: the signed-in user stays primary. `'other'`: the suggested user becomes it. */
+  primary: 'current' | 'other'
+}
+
+/**
  * Where declined suggestions are remembered, instead of the user's
  * `app_metadata.link_kit.declined` at Auth0. Ids are real Auth0 user ids.
  *

@@ -189,6 +189,7 @@ export async function finishCallback(context: FlowContext, taken: TakenCallback,
         authorizationParams: linking.authorizationParams,
         appState: transaction.appState,
         reauthenticated: true,
+        suggested: linking.suggested,
       },
       storeOptions,
     )

@@ -19,6 +19,9 @@ import type { SessionData } from '../session.js'
 import type { AuthorizeTransactionData, StoreOptions } from '../stores.js'
 import { exchangeCode } from './code-exchange.js'
 import type { FlowContext } from './context.js'
+import { linkIntoSuggested, type VerifiedSignIn } from './link-suggestion-primary.js'
+import { checkSuggestedSignIn, forgetLinkSuggestions } from './link-suggestions.js'
+import { mergeMetadataBeforeLink } from './merge-metadata.js'
 import { checkOrganization } from './organization.js'
 
 /** The ID token claim the kit's Action sets once it linked or unlinked (DESIGN §15). */
@@ -49,12 +52,12 @@ async function verifiedSignIn(
   transaction: AuthorizeTransactionData,
   validated: URLSearchParams,
   signal: AbortSignal,
-): Promise<{ idToken: string; claims: oauth.IDToken }> {
+): Promise<VerifiedSignIn> {
   const { tokens, claims, idTokenChecked } = await exchangeCode(context, as, transaction, validated, signal)
   await idTokenChecked
   if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
-  // Only the ID token is used; the access and refresh tokens of this sign-in are dropped here.
-  return { idToken: tokens.id_token, claims }
+  // Only the ID token is used, except by a suggested link that makes the signed-in account the primary.
+  return { idToken: tokens.id_token, claims, tokens }
 }
 
 /**
@@ -80,9 +83,23 @@ export async function completeLinkSecondary(
 ): Promise<LinkCompletion> {
   const session = await starterSession(context, transaction, storeOptions)
   const { signal } = storeOptions.request
-  const { idToken, claims } = await verifiedSignIn(context, as, transaction, validated, signal)
+  const signIn = await verifiedSignIn(context, as, transaction, validated, signal)
+  const { idToken, claims } = signIn
   const connection = transaction.connection ?? ''
   const { managementApi } = context
+  const suggested =
+    transaction.linking?.strategy === 'management-api' && transaction.linking.step === 'secondary'
+      ? transaction.linking.suggested
+      : undefined
+  if (suggested) {
+    // Exactly the suggested user, or nothing happens: not another account of the same provider.
+    checkSuggestedSignIn(suggested, claims.sub)
+    if (suggested.primary === 'other') {
+      const swapped = await linkIntoSuggested(context, transaction, session, signIn, storeOptions)
+      await runLinkHook(context, 'link', claims.sub, swapped.identity, session.user.sub, storeOptions.request)
+      return swapped
+    }
+  }
 
   if (claims.sub === session.user.sub) {
     // Auth0 signed the identity in as the session's own user: it is linked already (or is the primary).
@@ -106,7 +123,10 @@ export async function completeLinkSecondary(
     )
   }
   const body: LinkSecondary = managementApi.usesAppClient ? { linkWith: idToken } : { provider: first.provider, userId: first.user_id }
+  // Auth0 discards the secondary's metadata when it links: what should survive moves first.
+  await mergeMetadataBeforeLink(context, session.user.sub, claims.sub, signal)
   await managementApi.linkIdentity(session.user.sub, body, signal)
+  forgetLinkSuggestions(context, session)
   const identity = linkedIdentity(first)
   await runLinkHook(context, 'link', session.user.sub, identity, claims.sub, storeOptions.request)
   return { session, identity }

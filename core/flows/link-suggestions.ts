@@ -5,10 +5,16 @@
  */
 
 import type { ResolvedConfig } from '../config.js'
-import { InvalidRequestError, ManagementApiError, SuggestionMismatchError, SuggestionUnavailableError } from '../errors.js'
+import {
+  ConfigurationError,
+  InvalidRequestError,
+  ManagementApiError,
+  SuggestionMismatchError,
+  SuggestionUnavailableError,
+} from '../errors.js'
 import type { Identity, ManagementUserRecord } from '../management-api.js'
 import type { SessionData } from '../session.js'
-import type { LinkSuggestion } from '../suggestions.js'
+import type { LinkSuggestion, SuggestedLink } from '../suggestions.js'
 import type { FlowContext } from './context.js'
 
 /** A suggestion with the real user id, which stays on the server (and in a link's transaction). */
@@ -216,17 +222,6 @@ export async function declineLinkSuggestion(
   forgetLinkSuggestions(context, session)
 }
 
-/**
- * Which user a suggested link must sign into, and which side stays: recorded in the link's
- * transaction (encrypted), so the real id never reaches the browser in the clear.
- */
-export interface SuggestedLink {
-  /** The suggested user's real Auth0 id: the sign-in must come back as exactly this user. */
-  userId: string
-  /** `'current'`: the signed-in user stays primary. `'other'`: the suggested user becomes it. */
-  primary: 'current' | 'other'
-}
-
 /** What a link start needs to link a suggestion: the connection, the hint, and what to check on return. */
 export interface SuggestedLinkStart {
   connection: string
@@ -251,6 +246,10 @@ export async function suggestedLinkStart(
 ): Promise<SuggestedLinkStart> {
   if (primary !== undefined && primary !== 'current' && primary !== 'other') {
     throw new InvalidRequestError("primary must be 'current' or 'other'")
+  }
+  // Only a link the kit applies itself can check who signed in before anything is linked.
+  if (context.config.linking.strategy !== 'management-api') {
+    throw new ConfigurationError('linking.strategy', "must be 'management-api' to link a suggestion")
   }
   const found = await currentLinkSuggestion(context, session, maskedUserId, signal)
   // A suggestion exists only for a verified email, so the session has one.

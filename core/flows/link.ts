@@ -10,6 +10,7 @@ import { linkedIdentity } from '../management-api.js'
 import type { AuthorizationParameters } from '../options.js'
 import { nowInSeconds, type SessionData } from '../session.js'
 import type { LinkingTransaction, StoreOptions } from '../stores.js'
+import type { SuggestedLink } from '../suggestions.js'
 import type { FlowParameters } from './authorization-params.js'
 import { isConnectionName, startAuthorization } from './authorize.js'
 import type { FlowContext } from './context.js'
@@ -30,6 +31,8 @@ export interface LinkStartRequest {
   pushedAuthorizationRequests?: boolean | undefined
   /** The primary has just signed in again for this link: never ask a second time. */
   reauthenticated?: boolean
+  /** Linking a suggestion (see `flows/link-suggestions.ts`): the user the sign-in must come back as. */
+  suggested?: SuggestedLink | undefined
 }
 
 // Scopes of a provider: printable, no control characters, bounded.
@@ -86,7 +89,7 @@ export async function tenantActionLinking(context: FlowContext, session: Session
  */
 export async function startLink(context: FlowContext, request: LinkStartRequest, storeOptions: StoreOptions): Promise<URL> {
   checkLinkRequest(request)
-  const { session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests } = request
+  const { session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests, suggested } = request
   const common = { session, connection, authorizationParams, appState, pushedAuthorizationRequests }
   const { linking } = context.config
   const signal = storeOptions.request.signal
@@ -110,6 +113,7 @@ export async function startLink(context: FlowContext, request: LinkStartRequest,
       connection,
       ...(connectionScope !== undefined ? { connectionScope } : {}),
       ...(authorizationParams ? { authorizationParams: stringParameters(authorizationParams) } : {}),
+      ...(suggested ? { suggested } : {}),
     }
     return startAuthorization(
       context,
@@ -127,7 +131,7 @@ export async function startLink(context: FlowContext, request: LinkStartRequest,
       flow: 'link',
       mode: 'link-secondary',
       owned,
-      linking: { strategy: 'management-api', step: 'secondary' },
+      linking: { strategy: 'management-api', step: 'secondary', ...(suggested ? { suggested } : {}) },
       maxAge: FRESH_SIGN_IN_SECONDS,
     },
     storeOptions,
