@@ -267,82 +267,69 @@ describe('sign-in with the authorization code flow', () => {
   })
 })
 
-describe('account linking', () => {
-  it('links the requested connection to the id_token_hint user, then unlinks it', async () => {
+describe('account linking without an Action (as a real tenant)', () => {
+  it('treats link_account and unlink_account as an ordinary login: nothing is linked or refused', async () => {
     const { tokens } = await signIn(emulator)
-    const sid = emulator.lastSid('auth0|alice')
-    const link = await authorizeCode(emulator, {
-      scope: LINK_SCOPE,
-      requested_connection: 'github',
-      requested_connection_scope: 'read:user',
-      id_token_hint: tokens.id_token ?? '',
-    })
-    expect(connectionsOf(emulator, 'auth0|alice')).toEqual(['Username-Password-Authentication', 'github'])
-    expect(emulator.getUser('auth0|alice')?.identities[1]).toMatchObject({
-      provider: 'github',
-      isSocial: true,
-      user_id: expect.any(String),
-    })
-    expect(emulator.authorizeRequests.at(-1)?.get('requested_connection_scope')).toBe('read:user')
-
-    const linked = (await (await exchange(emulator, link.code, link.verifier)).json()) as TokenResponse
-    const claims = await verifyIdToken(emulator, linked.id_token ?? '')
-    expect(claims).toMatchObject({ sub: 'auth0|alice', nonce: link.nonce, sid })
-
-    const unlink = await accountChange(emulator, 'openid unlink_account', 'github', linked.id_token ?? '')
+    const link = await accountChange(emulator, LINK_SCOPE, 'github', tokens.id_token ?? '')
+    expect(link.callback.searchParams.get('code')).toEqual(expect.any(String))
+    const unlink = await accountChange(emulator, 'openid unlink_account', 'Username-Password-Authentication', 'not-a-token')
     expect(unlink.callback.searchParams.get('code')).toEqual(expect.any(String))
     expect(connectionsOf(emulator, 'auth0|alice')).toEqual(['Username-Password-Authentication'])
-    expect(connectionsOf(emulator, 'auth0|bob')).toEqual(['Username-Password-Authentication'])
+  })
+})
+
+describe('signing in through a connection', () => {
+  it('signs in as a new user with a provider account nobody owns, then as that user again', async () => {
+    const { tokens } = await signIn(emulator, { connection: 'github', prompt: 'login', max_age: '0' })
+    const claims = await verifyIdToken(emulator, tokens.id_token ?? '')
+    expect(claims.sub).toBe('github|5550001')
+    expect(claims.auth_time).toEqual(expect.any(Number))
+    expect(emulator.getUser('github|5550001')?.identities).toEqual([
+      { connection: 'github', provider: 'github', user_id: '5550001', isSocial: true },
+    ])
+    const again = await signIn(emulator, { connection: 'github', login_hint: '5550001' })
+    expect(decodeJwt(again.tokens.id_token ?? '').sub).toBe('github|5550001')
   })
 
-  it('refuses to link a connection that is already linked', async () => {
-    const { tokens } = await signIn(emulator)
-    await accountChange(emulator, LINK_SCOPE, 'google-oauth2', tokens.id_token ?? '')
-    const again = await accountChange(emulator, LINK_SCOPE, 'google-oauth2', tokens.id_token ?? '')
-    expect(again.callback.searchParams.get('error')).toBe('invalid_request')
-    expect(connectionsOf(emulator, 'auth0|alice')).toEqual(['Username-Password-Authentication', 'google-oauth2'])
+  it('yields the primary user when the identity is a linked secondary', async () => {
+    const { tokens } = await signIn(emulator, { connection: 'github', login_hint: 'github|5550002' })
+    expect(decodeJwt(tokens.id_token ?? '').sub).toBe('auth0|bob')
   })
 
-  it('refuses to unlink the primary identity', async () => {
-    const { tokens } = await signIn(emulator)
-    const { callback } = await accountChange(emulator, 'openid unlink_account', 'Username-Password-Authentication', tokens.id_token ?? '')
-    expect(callback.searchParams.get('error')).toBe('invalid_request')
-    expect(callback.searchParams.get('error_description')).toMatch(/primary/)
-    expect(connectionsOf(emulator, 'auth0|alice')).toEqual(['Username-Password-Authentication'])
+  it('refuses a login_hint that names no account of the connection', async () => {
+    const { callback } = await authorize(emulator, { connection: 'github', login_hint: 'nobody@example.com' })
+    expect(callback.searchParams.get('error')).toBe('access_denied')
   })
 
-  it('refuses to unlink a connection that is not linked', async () => {
-    const { tokens } = await signIn(emulator)
-    const { callback } = await accountChange(emulator, 'openid unlink_account', 'github', tokens.id_token ?? '')
-    expect(callback.searchParams.get('error')).toBe('invalid_request')
+  it('signs in the per-connection default account', async () => {
+    const chosen = await createAuth0Emulator({ connectionDefaults: { github: '5550002' } })
+    const { tokens } = await signIn(chosen, { connection: 'github' })
+    expect(decodeJwt(tokens.id_token ?? '').sub).toBe('auth0|bob')
+  })
+})
+
+describe('callback and logout URLs', () => {
+  it('shows the Callback URL mismatch page, never a redirect, for a redirect_uri not in an exact list', async () => {
+    const strict = await createAuth0Emulator({ callbacks: [CALLBACK] })
+    const { url } = await authorizeRequest(strict, { redirect_uri: 'https://evil.example/cb' })
+    const response = await strict.handle(new Request(url))
+    expect(response.status).toBe(400)
+    expect(response.headers.get('location')).toBeNull()
+    expect(await response.text()).toContain('Callback URL mismatch')
+    expect((await authorize(strict)).callback.searchParams.get('code')).toEqual(expect.any(String))
   })
 
-  it('refuses a link without requested_connection', async () => {
-    const { tokens } = await signIn(emulator)
-    const { callback } = await authorize(emulator, { scope: LINK_SCOPE, id_token_hint: tokens.id_token ?? '' })
-    expect(callback.searchParams.get('error')).toBe('invalid_request')
-  })
-
-  it('refuses an id_token_hint with a bad signature, a foreign key, or none at all', async () => {
-    const { tokens } = await signIn(emulator)
-    const [header, payload, signature = ''] = (tokens.id_token ?? '').split('.')
-    const bytes = base64url.decode(signature)
-    bytes[0] = (bytes[0] ?? 0) ^ 1
-    const forged = `${header}.${payload}.${base64url.encode(bytes)}`
-    emulator.fail({ endpoint: 'token', idToken: { kid: 'unknown' } })
-    const foreign = (await signIn(emulator)).tokens.id_token ?? ''
-    for (const hint of [forged, foreign, '']) {
-      const { callback } = await authorize(emulator, { scope: LINK_SCOPE, requested_connection: 'github', id_token_hint: hint })
-      expect(callback.searchParams.get('error')).toBe('invalid_request')
-    }
-    expect(connectionsOf(emulator, 'auth0|alice')).toEqual(['Username-Password-Authentication'])
-  })
-
-  it('accepts an expired id_token_hint, as Auth0 does', async () => {
-    const shortLived = await createAuth0Emulator({ idTokenTtl: -10 })
-    const { tokens } = await signIn(shortLived)
-    const { callback } = await accountChange(shortLived, LINK_SCOPE, 'github', tokens.id_token ?? '')
-    expect(callback.searchParams.get('code')).toEqual(expect.any(String))
+  it('refuses a returnTo not in the Allowed Logout URLs with an error page', async () => {
+    const strict = await createAuth0Emulator({ allowedLogoutUrls: ['https://app.example/'] })
+    const refused = await strict.handle(
+      new Request(`${strict.origin}/v2/logout?client_id=${strict.clientId}&returnTo=https://evil.example/`),
+    )
+    expect(refused.status).toBe(400)
+    expect(refused.headers.get('location')).toBeNull()
+    const allowed = await strict.handle(
+      new Request(`${strict.origin}/v2/logout?client_id=${strict.clientId}&returnTo=https://app.example/`),
+    )
+    expect(allowed.headers.get('location')).toBe('https://app.example/')
   })
 })
 
@@ -396,23 +383,24 @@ describe("'page' interaction", () => {
     expect((await decision(pendingId, { decision: 'approve', user_id: 'auth0|mallory' })).status).toBe(400)
   })
 
-  it('asks before linking and redirects with access_denied on Cancel', async () => {
-    const first = await page()
-    const signedIn = await decision(first.pendingId, { decision: 'approve', user_id: 'auth0|alice' })
-    const code = new URL(signedIn.headers.get('location') ?? '').searchParams.get('code') ?? ''
-    const { id_token: idToken = '' } = (await (await exchange(pages, code, first.verifier)).json()) as TokenResponse
-
-    const consent = await page({ scope: LINK_SCOPE, requested_connection: 'github', id_token_hint: idToken })
-    expect(consent.html).toContain('Link GitHub to alice@example.com?')
-    const cancelled = await decision(consent.pendingId, { decision: 'cancel' })
-    const callback = new URL(cancelled.headers.get('location') ?? '')
-    expect(callback.searchParams.get('error')).toBe('access_denied')
-    expect(callback.searchParams.get('state')).toBe(consent.state)
-    expect(connectionsOf(pages, 'auth0|alice')).toEqual(['Username-Password-Authentication'])
-
-    const approved = await page({ scope: LINK_SCOPE, requested_connection: 'github', id_token_hint: idToken })
-    await decision(approved.pendingId, { decision: 'approve' })
-    expect(connectionsOf(pages, 'auth0|alice')).toEqual(['Username-Password-Authentication', 'github'])
+  it('lets the tester choose which GitHub account to sign in as, saying who owns each', async () => {
+    const provider = await createAuth0Emulator({ interaction: 'page' })
+    const { url, verifier } = await authorizeRequest(provider, { connection: 'github' })
+    const html = await (await provider.handle(new Request(url))).text()
+    expect(html).toContain('Sign in with GitHub')
+    expect(html).toContain('linked to Bob Example (auth0|bob)')
+    expect(html).toContain('not used with this tenant yet')
+    const pendingId = /name="pending" value="([^"]+)"/.exec(html)?.[1] ?? ''
+    const chosen = await provider.handle(
+      new Request(`${provider.origin}/authorize/decision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ pending: pendingId, decision: 'approve', account: '5550002' }),
+      }),
+    )
+    const code = new URL(chosen.headers.get('location') ?? '').searchParams.get('code') ?? ''
+    const tokens = (await (await exchange(provider, code, verifier)).json()) as TokenResponse
+    expect(decodeJwt(tokens.id_token ?? '').sub).toBe('auth0|bob')
   })
 })
 

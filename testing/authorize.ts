@@ -1,12 +1,15 @@
 /** @module The emulated `/authorize`, its sign-in and consent pages' decisions, and `/oauth/par` (RFC 9126). */
 
 import type { ClientAuthenticator, DpopGate } from './client-auth.js'
+import type { ClientRegistry } from './clients.js'
 import type { TenantContext } from './context.js'
 import { now, randomId } from './context.js'
 import { isAuthorizeFailure } from './failures.js'
 import type { GrantStore, PendingAuthorization } from './grants.js'
 import { html, httpUrl, json, oauthError, readForm, redirect } from './http.js'
-import { consentPage, messagePage, signInPage } from './pages.js'
+import { connectionSignInPage, messagePage, signInPage } from './pages.js'
+import type { Claims } from './tokens.js'
+import type { ConnectionAccount, EmulatedUser } from './users.js'
 
 /** Auth0's `request_uri` lifetime: a static 30 seconds. */
 const REQUEST_URI_TTL_SECONDS = 30
@@ -25,17 +28,23 @@ export class AuthorizationEndpoint {
   readonly #pending = new Map<string, PendingAuthorization>()
   readonly #pushed = new Map<string, { params: URLSearchParams; expiresAt: number }>()
 
+  /** Set once by the Actions runtime when the tenant runs post-login Actions. */
+  postLogin: PostLoginHook | undefined
+
   constructor(
     private readonly tenant: TenantContext,
     private readonly grants: GrantStore,
     private readonly clientAuth: ClientAuthenticator,
     private readonly dpop: DpopGate,
+    private readonly clients: ClientRegistry,
     private readonly parMode: ParMode,
+    /** Connection → provider user id that `'auto'` interaction signs in by default. */
+    private readonly connectionDefaults: Record<string, string>,
   ) {}
 
   /** `/authorize` as the browser calls it: with its parameters, or with a pushed request's `request_uri`. */
   async authorizeRequest(query: URLSearchParams): Promise<Response> {
-    const { domain, clientId } = this.tenant
+    const { domain } = this.tenant
     this.requests.push(new URLSearchParams(query))
     const requestUri = query.get('request_uri')
     if (requestUri === null) {
@@ -46,7 +55,7 @@ export class AuthorizationEndpoint {
     }
     const pushed = this.#pushed.get(requestUri)
     // RFC 9126 §4: only the pushed parameters count; the query may add nothing but client_id.
-    if (!pushed || query.get('client_id') !== clientId) {
+    if (!pushed || query.get('client_id') !== pushed.params.get('client_id')) {
       return html(messagePage(domain, 'Invalid request_uri', 'The request_uri is unknown, already used, or not this client’s.'), 400)
     }
     this.#pushed.delete(requestUri)
@@ -97,12 +106,19 @@ export class AuthorizationEndpoint {
     const { tenant } = this
     const { domain, users, organizations, failures } = tenant
     // Never redirect to a URI that failed validation; like Auth0, show an error page instead.
-    if (params.get('client_id') !== tenant.clientId) {
+    const clientId = params.get('client_id') ?? ''
+    if (!this.clients.get(clientId)) {
       return html(messagePage(domain, 'Unknown client', 'client_id is missing or is not a client of this tenant.'), 400)
     }
     const redirectUri = params.get('redirect_uri') ?? ''
     if (!httpUrl(redirectUri)) {
       return html(messagePage(domain, 'Invalid redirect_uri', 'redirect_uri must be an absolute http(s) URL.'), 400)
+    }
+    if (!this.clients.allowsCallback(clientId, redirectUri)) {
+      return html(
+        messagePage(domain, 'Callback URL mismatch', 'The provided redirect_uri is not in the list of allowed callback URLs.'),
+        400,
+      )
     }
     const state = params.get('state') ?? undefined
     const refuse = (error: string, description: string) => redirect(redirectUri, { error, error_description: description, state })
@@ -110,7 +126,8 @@ export class AuthorizationEndpoint {
     if (injected) return refuse(injected.error, injected.errorDescription ?? 'Failure injected by the Auth0 emulator')
     if (params.get('response_type') !== 'code') return refuse('unsupported_response_type', 'Only response_type=code is supported')
     const codeChallenge = params.get('code_challenge')
-    if (!codeChallenge || params.get('code_challenge_method') !== 'S256') {
+    // Stricter than Auth0, which requires PKCE of public clients only: the kit always sends it.
+    if (clientId === tenant.clientId && (!codeChallenge || params.get('code_challenge_method') !== 'S256')) {
       return refuse('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256')
     }
     // Stricter than Auth0, which allows a missing state: this kit always sends one.
@@ -127,55 +144,83 @@ export class AuthorizationEndpoint {
     if (organization && invitation !== undefined && !organizations.invitee(invitation, organization)) {
       return refuse('invalid_request', 'The invitation is unknown, already used, or for another organization')
     }
-    const common = {
+    const connection = params.get('connection') ?? undefined
+    const loginHint = params.get('login_hint')
+    // `link_account` / `unlink_account` are no Auth0 scopes: without an Action they are an ordinary login.
+    const authorization: PendingAuthorization = {
+      clientId,
       organization,
       invitation,
       dpopJkt: params.get('dpop_jkt') ?? undefined,
       redirectUri,
       state,
-      codeChallenge,
+      codeChallenge: codeChallenge ?? undefined,
       scope: scopes.join(' '),
       nonce: params.get('nonce') ?? undefined,
       audience: params.get('audience') ?? undefined,
+      query: new URLSearchParams(params),
+      connection,
+      userId: '',
     }
-    const isLink = scopes.includes('link_account')
-    if (!isLink && !scopes.includes('unlink_account')) {
-      const invitee = organization && invitation !== undefined ? organizations.invitee(invitation, organization) : undefined
-      const userId = users.find(params.get('login_hint'))?.user_id ?? invitee ?? tenant.signedInUser
-      return this.#begin({ ...common, kind: 'login', userId })
+    if (tenant.interaction === 'page') return this.#page(authorization)
+    if (connection !== undefined) {
+      const user = await this.#connectionUser(connection, loginHint)
+      if (!user) return refuse('access_denied', `No ${connection} account matches login_hint`)
+      return this.#approve({ ...authorization, userId: user.user_id })
     }
-    if (isLink && scopes.includes('unlink_account')) return refuse('invalid_request', 'link_account and unlink_account cannot be combined')
-    const kind = isLink ? 'link' : 'unlink'
-    const connection = params.get('requested_connection')
-    if (!connection) return refuse('invalid_request', `requested_connection is required with the ${kind}_account scope`)
-    const userId = await this.#hintedUser(params.get('id_token_hint'))
-    if (!userId) return refuse('invalid_request', 'id_token_hint is missing or was not issued by this tenant to this client')
-    const refusal = users.refusal(kind, userId, connection)
-    if (refusal) return refuse('invalid_request', refusal)
-    const connectionScope = params.get('requested_connection_scope') ?? undefined
-    return this.#begin({ ...common, kind, userId, connection, connectionScope })
+    const invitee = organization && invitation !== undefined ? organizations.invitee(invitation, organization) : undefined
+    const userId = users.find(loginHint)?.user_id ?? invitee ?? tenant.signedInUser
+    return this.#approve({ ...authorization, userId })
   }
 
-  async #hintedUser(hint: string | null): Promise<string | undefined> {
-    const { tenant } = this
-    const claims = hint ? await tenant.signer.verifySignature(hint) : undefined
-    if (!claims || claims.iss !== tenant.issuer) return undefined
-    const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-    if (!audiences.includes(tenant.clientId) || typeof claims.sub !== 'string') return undefined
-    return tenant.users.get(claims.sub)?.user_id
+  /**
+   * The user an `'auto'` sign-in through `connection` yields: the account `login_hint` names
+   * (email or provider user id), else the connection's default account, else the account of the
+   * signed-in user, else a fresh account of that provider.
+   */
+  async #connectionUser(connection: string, loginHint: string | null): Promise<EmulatedUser | undefined> {
+    const { users } = this.tenant
+    const accounts = users.accountsOf(connection)
+    const pick = (account: ConnectionAccount | undefined) => account && users.signInWith(connection, account.identity.user_id)
+    if (loginHint) {
+      const hint = loginHint.toLowerCase()
+      const named = accounts.find(
+        (account) =>
+          account.email.toLowerCase() === hint ||
+          account.identity.user_id === loginHint ||
+          `${account.identity.provider}|${account.identity.user_id}` === loginHint,
+      )
+      return pick(named)
+    }
+    const preferred = this.connectionDefaults[connection]
+    if (preferred !== undefined) {
+      const account = accounts.find((candidate) => candidate.identity.user_id === preferred)
+      if (account) return pick(account)
+    }
+    const signedIn = users.get(this.tenant.signedInUser)
+    const own = accounts.find((account) => account.owner === signedIn)
+    if (own) return pick(own)
+    const unowned = accounts.find((account) => account.owner === undefined)
+    if (unowned) return pick(unowned)
+    const fresh = await users.freshAccount(
+      connection,
+      this.tenant.signedInUser,
+      signedIn?.email ?? 'user@example.com',
+      `${connection} user`,
+    )
+    return users.signInWith(connection, fresh.user_id)
   }
 
-  #begin(authorization: PendingAuthorization): Promise<Response> | Response {
+  #page(authorization: PendingAuthorization): Response {
     const { tenant } = this
-    if (tenant.interaction === 'auto') return this.#approve(authorization)
     const pendingId = randomId()
     this.#pending.set(pendingId, authorization)
-    const user = tenant.users.get(authorization.userId)
-    if (authorization.kind === 'login' || !user) return html(signInPage(tenant.domain, pendingId, tenant.users.all))
-    return html(consentPage(tenant.domain, pendingId, authorization.kind, authorization.connection, user))
+    if (authorization.connection === undefined) return html(signInPage(tenant.domain, pendingId, tenant.users.all))
+    const accounts = tenant.users.accountsOf(authorization.connection)
+    return html(connectionSignInPage(tenant.domain, pendingId, authorization.connection, accounts))
   }
 
-  /** `POST /authorize/decision`: the form of a sign-in or consent page. */
+  /** `POST /authorize/decision`: the form of a sign-in page. */
   async decide(request: Request): Promise<Response> {
     const { tenant } = this
     const form = await readForm(request)
@@ -192,15 +237,12 @@ export class AuthorizationEndpoint {
     if (form.get('decision') !== 'approve') {
       return redirect(redirectUri, { error: 'access_denied', error_description: 'The user cancelled', state })
     }
-    if (authorization.kind === 'login') {
-      const user = tenant.users.get(form.get('user_id') ?? '')
-      if (!user) return redirect(redirectUri, { error: 'access_denied', error_description: 'Unknown user', state })
-      return this.#approve({ ...authorization, userId: user.user_id })
-    }
-    // The user record may have changed while the consent page was open.
-    const refusal = tenant.users.refusal(authorization.kind, authorization.userId, authorization.connection)
-    if (refusal) return redirect(redirectUri, { error: 'invalid_request', error_description: refusal, state })
-    return this.#approve(authorization)
+    const user =
+      authorization.connection === undefined
+        ? tenant.users.get(form.get('user_id') ?? '')
+        : tenant.users.signInWith(authorization.connection, form.get('account') ?? '')
+    if (!user) return redirect(redirectUri, { error: 'access_denied', error_description: 'Unknown user', state })
+    return this.#approve({ ...authorization, userId: user.user_id })
   }
 
   async #approve(authorization: PendingAuthorization): Promise<Response> {
@@ -218,20 +260,44 @@ export class AuthorizationEndpoint {
         })
       }
     }
-    if (authorization.kind === 'link') await tenant.users.link(authorization.userId, authorization.connection)
-    if (authorization.kind === 'unlink') tenant.users.unlink(authorization.userId, authorization.connection)
-    // Linking happens inside the user's existing Auth0 session; only a sign-in starts a new one.
-    const sid = (authorization.kind !== 'login' && tenant.sessions.get(authorization.userId)) || randomId(16)
+    tenant.users.recordLogin(authorization.userId)
+    // No single sign-on cookie here: every sign-in authenticates afresh, so auth_time is now.
+    const authTime = now()
+    if (this.postLogin) {
+      const outcome = await this.postLogin.run(authorization, authTime)
+      if (outcome.kind !== 'continue') return outcome.response
+      return this.issue({ ...authorization, userId: outcome.userId, idTokenClaims: outcome.idTokenClaims }, authTime)
+    }
+    return this.issue(authorization, authTime)
+  }
+
+  /** The code for a finished sign-in, redirected to the client. */
+  issue(authorization: PendingAuthorization, authTime: number): Response {
+    const { tenant } = this
+    const { organization } = authorization
+    const sid = randomId(16)
     tenant.sessions.set(authorization.userId, sid)
-    const { userId, scope, audience } = authorization
+    const { userId, scope, audience, clientId } = authorization
     const code = this.grants.issueCode(authorization, {
+      clientId,
       userId,
       scope,
       audience,
       sid,
-      authTime: now(),
+      authTime,
       ...(organization ? { organization: { id: organization.id, name: organization.name } } : {}),
     })
     return redirect(authorization.redirectUri, { code, state: authorization.state })
   }
+}
+
+/** What a post-login Action decided for a sign-in. */
+export type PostLoginOutcome =
+  | { kind: 'continue'; userId: string; idTokenClaims: Claims }
+  /** A denial (redirect with `access_denied`) or a redirect away (`api.redirect.sendUserTo`). */
+  | { kind: 'respond'; response: Response }
+
+/** Runs the tenant's post-login Actions for a finished sign-in. */
+export interface PostLoginHook {
+  run(authorization: PendingAuthorization, authTime: number): Promise<PostLoginOutcome>
 }

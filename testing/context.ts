@@ -7,7 +7,7 @@ import type { EmulatedOrganization } from './organizations.js'
 import { OrganizationDirectory } from './organizations.js'
 import type { Claims } from './tokens.js'
 import { TokenSigner } from './tokens.js'
-import type { EmulatedUser, EmulatedUserSeed } from './users.js'
+import type { EmulatedProviderAccount, EmulatedUser, EmulatedUserSeed } from './users.js'
 import { UserDirectory } from './users.js'
 
 export const now = (): number => Math.floor(Date.now() / 1000)
@@ -20,6 +20,7 @@ export interface TenantSettings {
   clientSecret: string
   interaction: 'auto' | 'page'
   users: EmulatedUserSeed[]
+  providerAccounts: EmulatedProviderAccount[]
   defaultUser: string | undefined
   accessTokenTtl: number
   idTokenTtl: number
@@ -69,7 +70,7 @@ export class TenantContext {
     this.userinfoAudience = `${this.origin}/userinfo`
     this.managementAudience = `${this.origin}/api/v2/`
     this.myAccountAudience = `${this.origin}/me/`
-    this.users = new UserDirectory(settings.users)
+    this.users = new UserDirectory(settings.users, settings.providerAccounts)
     this.organizations = new OrganizationDirectory(settings.organizations)
     this.signedInUser = settings.defaultUser ?? this.users.all[0]?.user_id ?? ''
     if (!this.users.get(this.signedInUser)) throw new TypeError(`options.defaultUser ${this.signedInUser} is not one of the users`)
@@ -82,7 +83,8 @@ export class TenantContext {
   /** The OIDC profile claims of a user, as the ID token and `/userinfo` carry them. */
   profile(user: EmulatedUser): Claims {
     const { user_id: sub, name, email, picture } = user
-    return { sub, name, email, email_verified: true, ...(picture ? { picture } : {}), updated_at: this.users.updatedAt(sub) }
+    const verified = user.email_verified ?? true
+    return { sub, name, email, email_verified: verified, ...(picture ? { picture } : {}), updated_at: this.users.updatedAt(sub) }
   }
 
   /** The claims of the request's bearer token when this tenant issued it for `audience`. */

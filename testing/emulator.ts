@@ -2,9 +2,12 @@
 
 import type { JWK } from 'jose'
 import { importJWK } from 'jose'
+import { ACTION_CLIENT_ID, ActionsRuntime } from './actions-runtime.js'
 import type { ParMode } from './authorize.js'
 import { AuthorizationEndpoint } from './authorize.js'
 import { ClientAuthenticator, DpopGate } from './client-auth.js'
+import type { EmulatedClient } from './clients.js'
+import { ClientRegistry } from './clients.js'
 import { now, randomId, TenantContext } from './context.js'
 import type { EmulatorFailure } from './failures.js'
 import { delay, isTransportFailure } from './failures.js'
@@ -23,8 +26,8 @@ import type { EmulatedOrganization } from './organizations.js'
 import type { ProviderTokenInfo } from './token-endpoint.js'
 import { TokenEndpoint } from './token-endpoint.js'
 import { withOverrides } from './tokens.js'
-import type { EmulatedUser } from './users.js'
-import { DEFAULT_USERS } from './users.js'
+import type { EmulatedProviderAccount, EmulatedUser } from './users.js'
+import { DEFAULT_PROVIDER_ACCOUNTS, DEFAULT_USERS } from './users.js'
 
 export type { ProviderTokenInfo } from './token-endpoint.js'
 
@@ -112,6 +115,40 @@ export interface Auth0EmulatorOptions {
    * gets `400 use_dpop_nonce` with a `DPoP-Nonce` header. Default `false`.
    */
   dpopNonce?: boolean
+  /**
+   * Accounts at providers that no user owns yet; signing in with one makes a new user, as at
+   * Auth0. Default: one GitHub account (`github`, user id `5550001`, alice@example.com) for
+   * Alice to link.
+   */
+  providerAccounts?: EmulatedProviderAccount[]
+  /**
+   * Connection → provider user id that `'auto'` interaction signs in as for `/authorize` with
+   * `connection=` and no `login_hint`. Without an entry: the signed-in user's own account of
+   * that connection, else the first unowned one, else a fresh account.
+   */
+  connectionDefaults?: Record<string, string>
+  /**
+   * The app's Allowed Callback URLs, compared exactly as Auth0 does; `/authorize` with another
+   * `redirect_uri` shows Auth0's "Callback URL mismatch" page. Default: any http(s) URL.
+   */
+  callbacks?: string[]
+  /** The app's Allowed Logout URLs; logout with another return URL shows an error page. Default: any http(s) URL. */
+  allowedLogoutUrls?: string[]
+  /**
+   * The scopes of the app client's grant on the Management API (`https://<domain>/api/v2/`).
+   * Default `['read:users', 'update:users']`; `false` removes the grant (client credentials are
+   * refused), a narrower list makes calls answer 403 `insufficient_scope`.
+   */
+  managementApiGrant?: string[] | false
+  /** Other applications of the tenant (machine-to-machine clients and their grants). */
+  clients?: EmulatedClient[]
+  /**
+   * Runs the kit's post-login Action (`tenant/actions/account-linking.js`) on every sign-in
+   * through a small Actions runtime, with its own machine-to-machine client, as a tenant set up
+   * for `linking.strategy: 'tenant-action'`. `true` uses the Action's defaults; an object sets its
+   * secrets (e.g. `{ REQUIRE_VERIFIED_EMAIL: 'false' }`).
+   */
+  accountLinkingAction?: boolean | { secrets?: Record<string, string> }
 }
 
 /**
@@ -218,6 +255,8 @@ interface Route {
 /** The parts of one tenant, made once by {@link createAuth0Emulator}. */
 interface TenantParts {
   tenant: TenantContext
+  clients: ClientRegistry
+  actions: ActionsRuntime | undefined
   authorization: AuthorizationEndpoint
   tokens: TokenEndpoint
   management: ManagementApi
@@ -251,7 +290,7 @@ class Auth0Tenant implements Auth0Emulator {
   readonly #myAccountRoute: Route
 
   constructor(parts: TenantParts) {
-    const { tenant, authorization, tokens, management, myAccount, discovery } = parts
+    const { tenant, clients, actions, authorization, tokens, management, myAccount, discovery } = parts
     this.#parts = parts
     this.origin = tenant.origin
     this.issuer = tenant.issuer
@@ -270,9 +309,15 @@ class Auth0Tenant implements Auth0Emulator {
       '/oidc/logout': {
         endpoint: 'logout',
         methods: ['GET'],
-        run: (_, url) => logout(tenant, url.searchParams, 'post_logout_redirect_uri'),
+        run: (_, url) => logout(tenant, clients, url.searchParams, 'post_logout_redirect_uri'),
       },
-      '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(tenant, url.searchParams, 'returnTo') },
+      '/v2/logout': { endpoint: 'logout', methods: ['GET'], run: (_, url) => logout(tenant, clients, url.searchParams, 'returnTo') },
+      '/continue': {
+        endpoint: 'authorize',
+        methods: ['GET'],
+        run: (_, url) =>
+          actions ? actions.resume(url.searchParams) : json({ error: 'not_found', error_description: 'No Action is waiting' }, 404),
+      },
       '/connect': { endpoint: 'connect', methods: ['GET'], run: (_, url) => myAccount.connectPage(url) },
       '/connect/decision': { methods: ['POST'], run: (request) => myAccount.decide(request) },
     }
@@ -423,6 +468,7 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     clientSecret: options.clientSecret ?? 'test-client-secret-that-is-long-enough',
     interaction,
     users: options.users ?? DEFAULT_USERS,
+    providerAccounts: options.providerAccounts ?? (options.users ? [] : DEFAULT_PROVIDER_ACCOUNTS),
     defaultUser: options.defaultUser,
     accessTokenTtl: options.accessTokenTtl ?? 86_400,
     idTokenTtl: options.idTokenTtl ?? 36_000,
@@ -431,6 +477,15 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
   const key = options.clientAssertionKey
   const assertionKey = key === undefined || key instanceof CryptoKey ? key : await importJWK(key, key.alg ?? 'RS256')
   const parMode: ParMode = options.pushedAuthorizationRequests ?? true
+  const actionOption = options.accountLinkingAction
+  const actionClients = actionOption ? [ActionsRuntime.client(tenant.origin)] : []
+  const clients = new ClientRegistry(tenant, {
+    callbacks: options.callbacks,
+    allowedLogoutUrls: options.allowedLogoutUrls,
+    managementScopes: options.managementApiGrant === false ? undefined : (options.managementApiGrant ?? ['read:users', 'update:users']),
+    refreshTokenRotation: options.refreshTokenRotation === true,
+    clients: [...(options.clients ?? []), ...actionClients],
+  })
   const grants = new GrantStore(options.refreshTokenRotation === true)
   const clientAuth = new ClientAuthenticator(tenant, assertionKey)
   const dpop = new DpopGate(tenant, options.dpopNonce === true)
@@ -450,20 +505,30 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     clientAuth,
     dpop,
     myAccount,
-    {
-      secretOf: (id) => (id === tenant.clientId ? tenant.clientSecret : undefined),
-      knowsApi: (audience) => audience === tenant.managementAudience,
-      grantedScopes: (id, audience) =>
-        id === tenant.clientId && audience === tenant.managementAudience ? ['read:users', 'update:users'] : undefined,
-    },
+    clients,
     { myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES, providerTokenTtl: options.providerTokenTtl ?? 3600 },
   )
-  return new Auth0Tenant({
+  const authorization = new AuthorizationEndpoint(tenant, grants, clientAuth, dpop, clients, parMode, options.connectionDefaults ?? {})
+  const actions = actionOption
+    ? await ActionsRuntime.load({
+        tenant,
+        authorization,
+        fetch: (input, init) => emulator.fetch(input, init),
+        secrets: typeof actionOption === 'object' ? (actionOption.secrets ?? {}) : {},
+      })
+    : undefined
+  if (actions) authorization.postLogin = actions
+  const emulator: Auth0Tenant = new Auth0Tenant({
     tenant,
-    authorization: new AuthorizationEndpoint(tenant, grants, clientAuth, dpop, parMode),
+    clients,
+    actions,
+    authorization,
     tokens,
-    management: new ManagementApi(tenant),
+    management: new ManagementApi(tenant, clients, () =>
+      actions ? [{ id: ACTION_CLIENT_ID.replace('client', 'action'), name: 'auth0-link-kit account linking', boundToPostLogin: true }] : [],
+    ),
     myAccount,
     discovery: discoveryDocument(tenant, parMode),
   })
+  return emulator
 }

@@ -67,8 +67,8 @@ export type EmulatorFailure =
       contentType?: string
       times?: number
     }
-  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account' | 'par'; delayMs: number; times?: number }
-  | { endpoint: 'discovery' | 'jwks' | 'token' | 'my-account' | 'par'; network: true; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'management' | 'my-account' | 'par'; delayMs: number; times?: number }
+  | { endpoint: 'discovery' | 'jwks' | 'token' | 'management' | 'my-account' | 'par'; network: true; times?: number }
   | { endpoint: 'authorize' | 'connect'; error: string; errorDescription?: string; times?: number }
   | { endpoint: 'token'; idToken: IdTokenTamper; times?: number }
   | { endpoint: 'token'; grant?: TokenGrant; oauthError: string; errorDescription?: string; status?: number; times?: number }

@@ -6,6 +6,8 @@ import type { Claims } from './tokens.js'
 
 /** What an access token (and ID token) is issued for. */
 export interface Grant {
+  /** The client the tokens are issued to (the ID token's `aud`). */
+  clientId: string
   /** The DPoP key thumbprint the tokens are bound to. */
   jkt?: string | undefined
   userId: string
@@ -22,12 +24,14 @@ export interface RefreshGrant extends Grant {
 }
 
 /** An `/authorize` request the tenant accepted, waiting for the user (page) or approved at once (auto). */
-export type PendingAuthorization = {
+export interface PendingAuthorization {
+  clientId: string
   userId: string
   redirectUri: string
   state: string
   nonce: string | undefined
-  codeChallenge: string
+  /** `undefined` only for clients other than the app, which may skip PKCE as confidential clients. */
+  codeChallenge: string | undefined
   scope: string
   audience: string | undefined
   organization: EmulatedOrganization | undefined
@@ -36,7 +40,11 @@ export type PendingAuthorization = {
   dpopJkt: string | undefined
   /** Custom claims a post-login Action set for the ID token of this sign-in. */
   idTokenClaims?: Claims
-} & ({ kind: 'login' } | { kind: 'link' | 'unlink'; connection: string; connectionScope: string | undefined })
+  /** The `/authorize` query (or pushed parameters), as a post-login Action reads `event.request.query`. */
+  query: URLSearchParams
+  /** The connection signed into, when `/authorize` named one (`connection=`). */
+  connection: string | undefined
+}
 
 export type IssuedCode = PendingAuthorization & { grant: Grant; expiresAt: number }
 

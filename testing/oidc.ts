@@ -1,6 +1,7 @@
 /** @module The tenant's OIDC metadata and its small endpoints: discovery, `/userinfo` and logout. */
 
 import type { ParMode } from './authorize.js'
+import type { ClientRegistry } from './clients.js'
 import type { TenantContext } from './context.js'
 import { html, httpUrl, json } from './http.js'
 import { messagePage } from './pages.js'
@@ -62,14 +63,33 @@ export async function userinfo(tenant: TenantContext, request: Request): Promise
 }
 
 /** `/oidc/logout` (`post_logout_redirect_uri`) and `/v2/logout` (`returnTo`). */
-export function logout(tenant: TenantContext, params: URLSearchParams, returnParameter: 'post_logout_redirect_uri' | 'returnTo'): Response {
-  const { domain, clientId } = tenant
+export function logout(
+  tenant: TenantContext,
+  clients: ClientRegistry,
+  params: URLSearchParams,
+  returnParameter: 'post_logout_redirect_uri' | 'returnTo',
+): Response {
+  const { domain } = tenant
   const requestedClient = params.get('client_id')
-  if (requestedClient !== null && requestedClient !== clientId) {
+  if (requestedClient !== null && !clients.get(requestedClient)) {
     return html(messagePage(domain, 'Unknown client', 'client_id is not a client of this tenant.'), 400)
   }
   const target = httpUrl(params.get(returnParameter))
   if (!target) return html(messagePage(domain, 'Signed out', 'You are signed out of the Auth0 emulator.'))
+  // Auth0 checks the return URL against the client's Allowed Logout URLs and shows an error page, no redirect.
+  if (
+    !clients.allowsLogoutUrl(requestedClient ?? tenant.clientId, target.href) &&
+    !clients.allowsLogoutUrl(requestedClient ?? tenant.clientId, params.get(returnParameter) ?? '')
+  ) {
+    return html(
+      messagePage(
+        domain,
+        'Logout URL not allowed',
+        `The "${returnParameter}" parameter is not defined as a valid URL in "Allowed Logout URLs".`,
+      ),
+      400,
+    )
+  }
   const url = new URL(target)
   if (returnParameter === 'post_logout_redirect_uri') {
     const state = params.get('state')

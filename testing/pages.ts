@@ -1,4 +1,4 @@
-import type { EmulatedUser } from './users.js'
+import type { ConnectionAccount, EmulatedUser } from './users.js'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -54,15 +54,25 @@ export function signInPage(domain: string, pendingId: string, users: EmulatedUse
   return page('Sign in', domain, [...buttons, cancel].join('\n'))
 }
 
-export function consentPage(domain: string, pendingId: string, kind: 'link' | 'unlink', connection: string, user: EmulatedUser): string {
-  const title = `${kind === 'link' ? 'Link' : 'Unlink'} ${connectionLabel(connection)} ${kind === 'link' ? 'to' : 'from'} ${user.email}?`
-  return page(
-    title,
-    domain,
-    `<form method="post" action="/authorize/decision">${pendingField(pendingId)}
-<p><button class="primary" type="submit" name="decision" value="approve">Continue</button></p>
-<p><button class="secondary" type="submit" name="decision" value="cancel">Cancel</button></p></form>`,
-  )
+/**
+ * The provider's own sign-in, played by the emulator: one button per account of that connection,
+ * saying who owns it already, so a tester can pick "the GitHub account linked to Bob".
+ */
+export function connectionSignInPage(domain: string, pendingId: string, connection: string, accounts: ConnectionAccount[]): string {
+  const buttons = accounts.map((account) => {
+    const owner = account.owner
+    const note = !owner
+      ? 'not used with this tenant yet'
+      : owner.identities[0] === account.identity
+        ? `user ${owner.user_id}`
+        : `linked to ${owner.name} (${owner.user_id})`
+    return `<form method="post" action="/authorize/decision">${pendingField(pendingId)}
+<input type="hidden" name="account" value="${escapeHtml(account.identity.user_id)}">
+<button type="submit" name="decision" value="approve">${escapeHtml(account.name)}<small>${escapeHtml(account.email)} · ${escapeHtml(note)}</small></button></form>`
+  })
+  const cancel = `<form method="post" action="/authorize/decision">${pendingField(pendingId)}
+<button class="secondary" type="submit" name="decision" value="cancel">Cancel</button></form>`
+  return page(`Sign in with ${connectionLabel(connection)}`, domain, [...buttons, cancel].join('\n'))
 }
 
 export function messagePage(domain: string, title: string, message: string): string {

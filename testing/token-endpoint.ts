@@ -88,22 +88,22 @@ export class TokenEndpoint {
     if (refused)
       return oauthError(refused.status ?? 400, refused.oauthError, refused.errorDescription ?? 'Failure injected by the Auth0 emulator')
     if (grant === 'client_credentials') return this.#clientCredentials(client.clientId, form.get('audience'))
-    // Only the application signs users in; other clients are machine-to-machine.
+    if (grant === 'authorization_code') return this.#exchangeCode(form, jkt, client.clientId)
+    // Refresh and Token Vault belong to the application's sign-ins.
     if (client.clientId !== this.tenant.clientId)
       return oauthError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`)
-    if (grant === 'authorization_code') return this.#exchangeCode(form, jkt)
     if (grant === 'refresh_token') return this.#refresh(form, jkt)
     return this.#tokenVault(form)
   }
 
-  async #exchangeCode(form: URLSearchParams, jkt: string | undefined): Promise<Response> {
+  async #exchangeCode(form: URLSearchParams, jkt: string | undefined, clientId: string): Promise<Response> {
     const issued = this.grants.redeemCode(form.get('code') ?? '')
-    if (!issued) return oauthError(400, 'invalid_grant', 'Invalid authorization code')
+    if (!issued || issued.clientId !== clientId) return oauthError(400, 'invalid_grant', 'Invalid authorization code')
     if (form.get('redirect_uri') !== issued.redirectUri) {
       return oauthError(400, 'invalid_grant', 'redirect_uri does not match the one sent to /authorize')
     }
     const verifier = form.get('code_verifier')
-    if (!verifier || (await s256(verifier)) !== issued.codeChallenge) {
+    if (issued.codeChallenge !== undefined && (!verifier || (await s256(verifier)) !== issued.codeChallenge)) {
       return oauthError(400, 'invalid_grant', 'Failed to verify code_verifier')
     }
     // RFC 9449 §10: a code bound to a DPoP key is redeemed with a proof of that key only.
@@ -211,7 +211,7 @@ export class TokenEndpoint {
         iss: tenant.issuer,
         sub: user.user_id,
         aud: grant.audience ? [grant.audience, tenant.userinfoAudience] : [tenant.userinfoAudience],
-        azp: tenant.clientId,
+        azp: grant.clientId,
         scope: grant.scope,
         iat,
         exp: iat + tenant.accessTokenTtl,
@@ -236,7 +236,7 @@ export class TokenEndpoint {
       ...tenant.profile(user),
       ...extraClaims,
       iss: tenant.issuer,
-      aud: tenant.clientId,
+      aud: grant.clientId,
       iat,
       exp: iat + tenant.idTokenTtl,
       ...(nonce === undefined ? {} : { nonce }),
@@ -245,7 +245,8 @@ export class TokenEndpoint {
       ...organizationClaims(grant),
     }
     const tamper = tenant.failures.take('token', isIdTokenFailure)
-    return tamper ? tenant.signer.signTampered(claims, tamper.idToken, tenant.clientSecret) : tenant.signer.sign(claims)
+    const secret = this.clients.secretOf(grant.clientId) ?? tenant.clientSecret
+    return tamper ? tenant.signer.signTampered(claims, tamper.idToken, secret) : tenant.signer.sign(claims)
   }
 
   async #clientCredentials(clientId: string, audience: string | null): Promise<Response> {

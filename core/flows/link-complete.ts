@@ -104,8 +104,8 @@ export async function completeLinkSecondary(
   if (claims.sub === session.user.sub) {
     // Auth0 signed the identity in as the session's own user: it is linked already (or is the primary).
     const { identities } = await managementApi.getUser(session.user.sub, signal)
-    const found = identities.find((identity) => identity.connection === connection) ?? identities[0]
-    if (!found) throw new UserMismatchError('The link came back for a user without identities')
+    const found = identities.find((identity) => identity.connection === connection)
+    if (!found) throw new UserMismatchError(`The link signed in with another connection than ${connection}; nothing was linked`)
     return { session, identity: linkedIdentity(found) }
   }
 
