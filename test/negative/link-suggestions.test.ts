@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BOB_GOOGLE, DUPLICATE_USERS } from '../support/duplicates.js'
+import { defaultMergeMetadata, type LinkedUserMetadata } from '../../core/metadata-merge.js'
+import { BOB_GOOGLE, DUPLICATE_USERS, managementCall, OTHER_GOOGLE } from '../support/duplicates.js'
 import { storeOptionsOf } from '../support/flows.js'
 import { useMockedTenant } from '../support/tenant.js'
 import { expectSafeFailure } from './expect-safe-failure.js'
@@ -88,4 +89,91 @@ describe('link suggestions: bad input and failure', () => {
     expect(response.status).toBe(401)
     expect((await response.json()).error).toBe('missing_session')
   })
+})
+
+describe('linking a suggestion: bad input and failure', () => {
+  async function suggestionOf(auth: Parameters<typeof signedIn>[0], browser: Awaited<ReturnType<typeof signedIn>>['browser']) {
+    const [suggestion] = await auth.client.getLinkSuggestions(storeOptionsOf(browser))
+    expect(suggestion).toBeDefined()
+    return suggestion!.userId
+  }
+
+  it('refuses a sign-in as another Google account than the suggested one, linking nothing', async () => {
+    const { auth, lastError } = recordingAuth(tenant.emulator, { suggestions: { enabled: true } })
+    const { browser, before } = await signedIn(auth, tenant.emulator)
+    const suggestion = await suggestionOf(auth, browser)
+    const state = { ...auth0State(), other: tenant.emulator.getUser(OTHER_GOOGLE) }
+    const started = await browser.send('/auth/link', {
+      method: 'POST',
+      headers: DECLINE_FORM,
+      body: new URLSearchParams({ suggestion }),
+    })
+    const authorize = new URL(started.headers.get('location')!)
+    // At Google's account chooser the user picks another account.
+    authorize.searchParams.set('login_hint', 'someone.else@example.com')
+    const answered = await browser.send(authorize)
+    const response = await browser.send(new URL(answered.headers.get('location')!), { headers: { 'sec-fetch-site': 'cross-site' } })
+    await expectSafeFailure({ response, error: lastError(), code: 'suggestion_mismatch', status: 403, browser, auth, before })
+    expect({ ...auth0State(), other: tenant.emulator.getUser(OTHER_GOOGLE) }).toEqual(state)
+  })
+
+  it('refuses a suggestion that was linked elsewhere since it was shown, before any sign-in', async () => {
+    const { auth, lastError } = recordingAuth(tenant.emulator, { suggestions: { enabled: true } })
+    const { browser, before } = await signedIn(auth, tenant.emulator)
+    const suggestion = await suggestionOf(auth, browser)
+    const [provider, userId] = BOB_GOOGLE.split('|') as [string, string]
+    expect((await managementCall(tenant.emulator, 'POST', 'users/auth0%7Ccarol/identities', { provider, user_id: userId })).status).toBe(
+      201,
+    )
+    const state = { bob: tenant.emulator.getUser('auth0|bob'), carol: tenant.emulator.getUser('auth0|carol') }
+    const authorizeCalls = tenant.emulator.hits.authorize
+    const response = await browser.send('/auth/link', { method: 'POST', headers: DECLINE_FORM, body: new URLSearchParams({ suggestion }) })
+    await expectSafeFailure({ response, error: lastError(), code: 'suggestion_unavailable', status: 409, browser, auth, before })
+    expect(tenant.emulator.hits.authorize).toBe(authorizeCalls)
+    expect({ bob: tenant.emulator.getUser('auth0|bob'), carol: tenant.emulator.getUser('auth0|carol') }).toEqual(state)
+  })
+
+  it('refuses a suggestion id that was never one, and a malformed primary, with no redirect', async () => {
+    const { auth, lastError } = recordingAuth(tenant.emulator, { suggestions: { enabled: true } })
+    const { browser, before } = await signedIn(auth, tenant.emulator)
+    const suggestion = await suggestionOf(auth, browser)
+    for (const [form, code, status] of [
+      [{ suggestion: 'google-oauth2|…9999' }, 'suggestion_unavailable', 409],
+      [{ suggestion: BOB_GOOGLE }, 'suggestion_unavailable', 409],
+      [{ suggestion: '' }, 'invalid_request', 400],
+      [{ suggestion, primary: 'both' }, 'invalid_request', 400],
+    ] as const) {
+      const response = await browser.send('/auth/link', { method: 'POST', headers: DECLINE_FORM, body: new URLSearchParams(form) })
+      await expectSafeFailure({ response, error: lastError(), code, status, browser, auth, before })
+    }
+  })
+
+  for (const [what, merge] of [
+    [
+      'Auth0 refuses the merge PATCH',
+      (primary: LinkedUserMetadata, secondary: LinkedUserMetadata) => {
+        // The policy runs after both users were read: the next Management API call is the PATCH.
+        tenant.emulator.fail({ endpoint: 'management', status: 503 })
+        return defaultMergeMetadata(primary, secondary)
+      },
+    ],
+    [
+      'the mergeMetadata hook throws',
+      () => {
+        throw new Error('the app could not decide')
+      },
+    ],
+  ] as const) {
+    it(`links nothing, with a clear error, when ${what}`, async () => {
+      const { auth, lastError } = recordingAuth(tenant.emulator, { suggestions: { enabled: true }, mergeMetadata: merge })
+      const { browser, before } = await signedIn(auth, tenant.emulator)
+      const suggestion = await suggestionOf(auth, browser)
+      const state = auth0State()
+      const started = await browser.send('/auth/link', { method: 'POST', headers: DECLINE_FORM, body: new URLSearchParams({ suggestion }) })
+      const answered = await browser.send(new URL(started.headers.get('location')!))
+      const response = await browser.send(new URL(answered.headers.get('location')!), { headers: { 'sec-fetch-site': 'cross-site' } })
+      await expectSafeFailure({ response, error: lastError(), code: 'metadata_merge_failed', status: 502, browser, auth, before })
+      expect(auth0State()).toEqual(state)
+    })
+  }
 })
