@@ -55,7 +55,8 @@ describe('the /authorize URL', () => {
     expect(q.get('max_age')).toBe('0')
     expect(q.get('connection_scope')).toBe('https://www.googleapis.com/auth/calendar.readonly')
     expect(q.get('ui_locales')).toBe('fr')
-    for (const absent of ['audience', 'id_token_hint', 'requested_connection', 'requested_connection_scope']) expect(q.has(absent)).toBe(false)
+    for (const absent of ['audience', 'id_token_hint', 'requested_connection', 'requested_connection_scope'])
+      expect(q.has(absent)).toBe(false)
   })
 
   it('for a tenant-action link adds link_account, requested_connection(_scope) and the session ID token as id_token_hint', async () => {
