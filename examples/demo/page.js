@@ -200,8 +200,13 @@ function identitiesCard({ identities, identitiesProblem }) {
             <input type="hidden" name="returnTo" value="/"><button class="danger">Unlink ${esc(label(identity.connection))}</button></form></li>`,
     )
     .join('')
+  // Auth0 makes an unlinked identity a user of its own again: say so before anyone clicks.
+  const unlinkNote =
+    identities.length > 1
+      ? '<p class="muted" id="unlink-note">Unlinking an identity makes it a separate account again, with its own empty profile.</p>'
+      : ''
   return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
-      <ul class="identities" id="identities">${rows}</ul></section>`
+      <ul class="identities" id="identities">${rows}</ul>${unlinkNote}</section>`
 }
 
 /**
