@@ -5,6 +5,7 @@ export type { DpopKeyPair, DpopProofRequest } from './dpop.js'
 export * from './errors.js'
 export type { CompletedAuthorization } from './flows/callback.js'
 export type { Identity } from './management-api.js'
+export { defaultMergeMetadata, type LinkedUserMetadata, type MergeMetadata, type MetadataPatch } from './metadata-merge.js'
 export type { ConnectedAccount, ConnectedAccountConnection } from './my-account-api.js'
 export {
   type AuthOptions,
@@ -67,3 +68,4 @@ export type {
   TransactionStore,
   TransactionStoreFactory,
 } from './stores.js'
+export type { DeclinedSuggestionStore, LinkSuggestion, LinkSuggestionsOptions, SuggestedLink } from './suggestions.js'
