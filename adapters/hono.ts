@@ -15,6 +15,7 @@ import {
   createAuth as createCoreAuth,
   DEFAULT_ROUTES,
   type Identity,
+  type LinkSuggestion,
   type ListConnectedAccountsOptions,
   type SessionData,
   type StartConnectAccountOptions,
@@ -63,6 +64,11 @@ export interface RequestAuth<TAppState = unknown> {
    * to redirect to; throws `MissingSessionError` when signed out.
    */
   startConnectAccount(options: StartConnectAccountOptions<TAppState>): Promise<URL>
+  /**
+   * Other accounts the user may have made with the same verified email (suggested linking),
+   * masked; `[]` when the session's email is unverified. Throws `MissingSessionError` when signed out.
+   */
+  getLinkSuggestions(): Promise<LinkSuggestion[]>
   /** The signed-in user's connected accounts, from Auth0's My Account API. */
   listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
   /** A provider access token for `connection` from Token Vault, cached until shortly before it expires. */
@@ -206,6 +212,7 @@ function requestAuth<TAppState>(auth: Auth<TAppState>, request: Request, cookies
     startLinkUser: (options) => client.startLinkUser(options, storeOptions),
     startUnlinkUser: (options) => client.startUnlinkUser(options, storeOptions),
     startConnectAccount: (options) => client.startConnectAccount(options, storeOptions),
+    getLinkSuggestions: () => client.getLinkSuggestions(storeOptions),
     listConnectedAccounts: (options = {}) => client.listConnectedAccounts(options, storeOptions),
     getAccessTokenForConnection: (options) => client.getAccessTokenForConnection(options, storeOptions),
   }

@@ -20,6 +20,7 @@ import {
   type ConnectionAccessTokenResult,
   createAuth,
   DEFAULT_ROUTES,
+  type LinkSuggestion,
   type ListConnectedAccountsOptions,
   MissingSessionError,
   type SessionData,
@@ -188,6 +189,11 @@ export interface NextAuth<TAppState = unknown> {
    * `redirect()`s to Auth0's connect page. Signed out, it throws `MissingSessionError`.
    */
   startConnectAccount(options: NextStartConnectAccountOptions): Promise<never>
+  /**
+   * Other accounts the user may have made with the same verified email (suggested linking),
+   * masked; `[]` when the session's email is unverified. Throws `MissingSessionError` when signed out.
+   */
+  getLinkSuggestions(): Promise<LinkSuggestion[]>
   /** The signed-in user's connected accounts, from Auth0's My Account API. */
   listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
   /** A provider access token for `connection` from Token Vault (call it where cookies can be written). */
@@ -428,6 +434,7 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       startAccountFlow('startConnectAccount', connection, returnTo, (auth, appState, storeOptions) =>
         auth.client.startConnectAccount({ connection, ...(scopes ? { scopes } : {}), appState }, storeOptions),
       ),
+    getLinkSuggestions: () => withStoreOptions((storeOptions) => getAuth().client.getLinkSuggestions(storeOptions)),
     listConnectedAccounts: (listOptions = {}) =>
       withStoreOptions((storeOptions) => getAuth().client.listConnectedAccounts(listOptions, storeOptions)),
     getAccessTokenForConnection: (tokenOptions) =>

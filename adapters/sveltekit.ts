@@ -7,6 +7,7 @@ import {
   type ConnectedAccount,
   type ConnectionAccessTokenResult,
   createAuth as createCoreAuth,
+  type LinkSuggestion,
   type ListConnectedAccountsOptions,
   type SessionData,
   type StartConnectAccountOptions,
@@ -79,6 +80,11 @@ export interface Auth0Locals<TAppState = unknown> {
   /** Starts connecting an account (Connected Accounts); returns the URL to redirect to. */
   startConnectAccount(options: StartConnectAccountOptions<TAppState>): Promise<URL>
   /** The signed-in user's connected accounts (My Account API). */
+  /**
+   * Other accounts the user may have made with the same verified email (suggested linking),
+   * masked; `[]` when the session's email is unverified. Throws `MissingSessionError` when signed out.
+   */
+  getLinkSuggestions(): Promise<LinkSuggestion[]>
   listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
   /** A provider's access token from Token Vault for `connection`, cached in the session. */
   getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
@@ -125,6 +131,7 @@ function createAuth0Locals<TAppState>(auth: Auth<TAppState>, event: RequestEvent
     startUnlinkUser: (options) => withCookies((storeOptions) => client.startUnlinkUser(options, storeOptions)),
     getAccessToken: (options = {}) => withCookies((storeOptions) => client.getAccessToken(options, storeOptions)),
     startConnectAccount: (options) => withCookies((storeOptions) => client.startConnectAccount(options, storeOptions)),
+    getLinkSuggestions: () => withCookies((storeOptions) => client.getLinkSuggestions(storeOptions)),
     listConnectedAccounts: (options = {}) => withCookies((storeOptions) => client.listConnectedAccounts(options, storeOptions)),
     getAccessTokenForConnection: (options) => withCookies((storeOptions) => client.getAccessTokenForConnection(options, storeOptions)),
   }

@@ -4,6 +4,7 @@ import type {
   Auth,
   ConnectedAccount,
   ConnectionAccessTokenResult,
+  LinkSuggestion,
   ListConnectedAccountsOptions,
   SessionData,
   StartConnectAccountOptions,
@@ -44,6 +45,11 @@ export interface RequestAuth {
    */
   startConnectAccount(options: StartConnectAccountOptions<unknown>): Promise<URL>
   /** The user's connected accounts (My Account API); a refreshed session is set on `res`. */
+  /**
+   * Other accounts the user may have made with the same verified email (suggested linking),
+   * masked; `[]` when the session's email is unverified. Throws `MissingSessionError` when signed out.
+   */
+  getLinkSuggestions(): Promise<LinkSuggestion[]>
   listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
   /**
    * A provider's access token from Token Vault; the session that caches it is set on `res`.
@@ -97,6 +103,10 @@ class RequestAuthOf implements RequestAuth {
   startConnectAccount(options: StartConnectAccountOptions<unknown>): Promise<URL> {
     return this.#withCookies((storeOptions) => this.#auth.client.startConnectAccount(options, storeOptions))
   }
+  getLinkSuggestions(): Promise<LinkSuggestion[]> {
+    return this.#withCookies((storeOptions) => this.#auth.client.getLinkSuggestions(storeOptions))
+  }
+
   listConnectedAccounts(options: ListConnectedAccountsOptions = {}): Promise<ConnectedAccount[]> {
     return this.#withCookies((storeOptions) => this.#auth.client.listConnectedAccounts(options, storeOptions))
   }
