@@ -11,7 +11,7 @@ import { type CompletedAuthorization, type CompletedCallback, completeAuthorizat
 import { startConnect } from './flows/connect.js'
 import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
 import { startLink } from './flows/link.js'
-import { declineLinkSuggestion, linkSuggestions, suggestedLinkStart } from './flows/link-suggestions.js'
+import { declineLinkSuggestion, linkSuggestions, startSuggestedLink } from './flows/link-suggestions.js'
 import { logout } from './flows/logout.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
@@ -373,18 +373,11 @@ export class ServerClient<TAppState = unknown> {
     const session = await this.#requireSession(context, storeOptions)
     const { authorizationParams, appState, pushedAuthorizationRequests } = options
     if (options.suggestion !== undefined) {
-      const { connection, loginHint, suggested } = await suggestedLinkStart(
+      const { suggestion, primary } = options
+      return startSuggestedLink(
         context,
         session,
-        options.suggestion,
-        options.primary,
-        storeOptions.request.signal,
-      )
-      // The shared email steers the provider to the suggested account; the check on return is what counts.
-      const params = { ...authorizationParams, login_hint: loginHint }
-      return startLink(
-        context,
-        { session, connection, authorizationParams: params, appState, pushedAuthorizationRequests, suggested },
+        { suggestion, primary, authorizationParams, appState, pushedAuthorizationRequests },
         storeOptions,
       )
     }

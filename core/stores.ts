@@ -145,7 +145,9 @@ export interface ConnectTransactionData {
  */
 export type Continuation =
   | { flow: 'link'; connection: string; connectionScope?: string; returnTo: string }
-  | { flow: 'unlink'; connection: string; returnTo: string }
+  /** Linking a suggestion (its masked `userId`): resolved for the session once there is one. */
+  | { flow: 'link'; suggestion: string; primary: 'current' | 'other'; returnTo: string }
+  | { flow: 'unlink'; connection: string; userId?: string; returnTo: string }
   | { flow: 'connect'; connection: string; scopes?: string[]; returnTo: string }
 
 /**

@@ -13,9 +13,12 @@ import {
   SuggestionUnavailableError,
 } from '../errors.js'
 import type { Identity, ManagementUserRecord } from '../management-api.js'
+import type { AuthorizationParameters } from '../options.js'
 import type { SessionData } from '../session.js'
+import type { StoreOptions } from '../stores.js'
 import type { LinkSuggestion, SuggestedLink } from '../suggestions.js'
 import type { FlowContext } from './context.js'
+import { startLink } from './link.js'
 
 /** A suggestion with the real user id, which stays on the server (and in a link's transaction). */
 export interface ResolvedSuggestion {
@@ -272,4 +275,40 @@ export function checkSuggestedSignIn(suggested: SuggestedLink, signedInSub: stri
   if (signedInSub !== suggested.userId) {
     throw new SuggestionMismatchError('The sign-in came back as another account than the one suggested; nothing was linked')
   }
+}
+
+/** What {@link startSuggestedLink} needs besides the session. */
+export interface SuggestedLinkRequest {
+  /** The suggestion's masked `userId`. */
+  suggestion: unknown
+  primary?: unknown
+  authorizationParams?: AuthorizationParameters | undefined
+  appState?: unknown
+  pushedAuthorizationRequests?: boolean | undefined
+}
+
+/**
+ * Starts linking a suggestion: the ordinary Management API link (DESIGN §15) into the
+ * suggestion's connection, with the shared email as `login_hint`, and the suggested user recorded
+ * in the transaction for the completion to check.
+ *
+ * @throws as {@link suggestedLinkStart} and `startLink`.
+ */
+export async function startSuggestedLink(
+  context: FlowContext,
+  session: SessionData,
+  request: SuggestedLinkRequest,
+  storeOptions: StoreOptions,
+): Promise<URL> {
+  const { connection, loginHint, suggested } = await suggestedLinkStart(
+    context,
+    session,
+    request.suggestion,
+    request.primary,
+    storeOptions.request.signal,
+  )
+  // The hint steers the provider to the suggested account; the check on return is what counts.
+  const authorizationParams = { ...request.authorizationParams, login_hint: loginHint }
+  const { appState, pushedAuthorizationRequests } = request
+  return startLink(context, { session, connection, authorizationParams, appState, pushedAuthorizationRequests, suggested }, storeOptions)
 }

@@ -5,29 +5,12 @@
  */
 
 import { CrossSiteRequestError, InvalidRequestError } from '../errors.js'
-import { empty, json, redirect } from '../responses.js'
-import { isCrossSite, safeReturnTo } from '../safety.js'
-import type { ServerClient } from '../server-client.js'
-import type { StoreOptions } from '../stores.js'
+import { json, redirect } from '../responses.js'
+import { safeReturnTo } from '../safety.js'
+import type { BodyRoute } from './route.js'
 
-/** A route body as `createAuth` wraps it: cookies go to `storeOptions.response.headers`, a throw becomes the error answer. */
-export type LinkSuggestionsRouteBody = (request: Request, storeOptions: StoreOptions) => Promise<Response>
-
-/** The forms of the decline route are a field or two; a larger body is refused before it is read whole. */
+/** The decline's form is a field or two; a larger body is refused before it is read whole. */
 const MAX_FORM_BYTES = 4 * 1024
-
-/**
- * `GET` → `{ suggestions }`: the session's link suggestions (masked), 401 when signed out, 403
- * for any request another site started.
- */
-export function linkSuggestionsRoute(client: ServerClient<unknown>, originOf: (request: Request) => URL): LinkSuggestionsRouteBody {
-  return async (request, storeOptions) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return empty(405, new Headers({ allow: 'GET, HEAD' }))
-    if (isCrossSite(request, originOf(request))) throw new CrossSiteRequestError('Link suggestions are only for this app’s own pages')
-    const suggestions = await client.getLinkSuggestions(storeOptions)
-    return json({ suggestions }, 200, storeOptions.response.headers)
-  }
-}
 
 async function declineForm(request: Request): Promise<URLSearchParams> {
   const type = request.headers.get('content-type') ?? ''
@@ -38,20 +21,41 @@ async function declineForm(request: Request): Promise<URLSearchParams> {
   return new URLSearchParams(text)
 }
 
+/** `GET` → `{ suggestions }`: the session's link suggestions (masked); 401 signed out, 403 from another site. */
+export const linkSuggestions: BodyRoute<'linkSuggestions'> = {
+  key: 'linkSuggestions',
+  methods: ['GET', 'HEAD'],
+  crossSite: 'refuse',
+  refusal: 'Link suggestions are only for this app’s own pages',
+  prefetch: 'answer',
+  session: 'optional',
+  enabled: (config) => config.suggestions.routes,
+  async handle({ storeOptions, client }) {
+    const suggestions = await client.getLinkSuggestions(storeOptions)
+    return json({ suggestions }, 200, storeOptions.response.headers)
+  },
+}
+
 /**
  * `POST` form `userId` (a suggestion's masked id) and `returnTo` → 302 to `returnTo` once the
- * decline is remembered. 400 for an id that was never suggested, 403 for a request another
- * site started or one that says nothing about where it came from (no `Sec-Fetch-Site`, no `Origin`).
+ * decline is remembered. 400 for an id that was never suggested; 403 from another site, or for
+ * a POST that says nothing about where it came from (no `Sec-Fetch-Site`, no `Origin`).
  */
-export function declineLinkSuggestionRoute(client: ServerClient<unknown>, originOf: (request: Request) => URL): LinkSuggestionsRouteBody {
-  return async (request, storeOptions) => {
-    if (request.method !== 'POST') return empty(405, new Headers({ allow: 'POST' }))
-    const origin = originOf(request)
+export const declineLinkSuggestion: BodyRoute<'declineLinkSuggestion'> = {
+  key: 'declineLinkSuggestion',
+  methods: ['POST'],
+  crossSite: 'refuse',
+  refusal: 'A suggestion can only be declined from this app',
+  prefetch: 'ignore',
+  session: 'optional',
+  enabled: (config) => config.suggestions.routes,
+  async handle({ request, storeOptions, client, origin }) {
     // Browsers send Origin with every POST; a state change without it cannot prove it is ours.
-    const vouched = request.headers.has('sec-fetch-site') || request.headers.has('origin')
-    if (!vouched || isCrossSite(request, origin)) throw new CrossSiteRequestError('A suggestion can only be declined from this app')
+    if (!request.headers.has('sec-fetch-site') && !request.headers.has('origin')) {
+      throw new CrossSiteRequestError('A suggestion can only be declined from this app')
+    }
     const form = await declineForm(request)
     await client.declineLinkSuggestion(form.get('userId') ?? '', storeOptions)
     return redirect(new URL(safeReturnTo(form.get('returnTo'), origin), origin), storeOptions.response.headers)
-  }
+  },
 }
