@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { LinkHookContext } from '../../core/index.js'
 import { signedIn } from '../negative/scenario.js'
+import { TestBrowser } from '../support/browser.js'
 import { BOB_GOOGLE, DUPLICATE_USERS } from '../support/duplicates.js'
 import { storeOptionsOf } from '../support/flows.js'
-import { createTestAuth, useMockedTenant } from '../support/tenant.js'
+import { APP_ORIGIN, createTestAuth, useMockedTenant } from '../support/tenant.js'
 
 const tenant = useMockedTenant({ users: DUPLICATE_USERS, defaultUser: 'auth0|bob' })
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
@@ -68,5 +69,18 @@ describe('linking a suggestion', () => {
     const bob = tenant.emulator.getUser('auth0|bob')
     expect(bob?.identities).toHaveLength(2)
     expect(bob?.user_metadata).toEqual({ theme: 'light' })
+  })
+
+  it('signed out, signs in first and then goes on into the suggested link', async () => {
+    const auth = createTestAuth(tenant.emulator, { suggestions: { enabled: true } })
+    const browser = new TestBrowser({ auth, emulator: tenant.emulator, appOrigin: APP_ORIGIN })
+    const { url } = await browser.navigate('/auth/link', {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ suggestion: 'google-oauth2|…4321', returnTo: '/account' }),
+    })
+    expect(url.pathname).toBe('/account')
+    expect(tenant.emulator.getUser('auth0|bob')?.identities).toHaveLength(2)
+    expect(tenant.emulator.getUser(BOB_GOOGLE)).toBeUndefined()
   })
 })
