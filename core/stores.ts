@@ -142,7 +142,7 @@ export interface ConnectTransactionData {
  */
 export type Continuation =
   | { flow: 'link'; connection: string; connectionScope?: string; returnTo: string }
-  | { flow: 'unlink'; connection: string; returnTo: string }
+  | { flow: 'unlink'; connection: string; userId?: string; returnTo: string }
   | { flow: 'connect'; connection: string; scopes?: string[]; returnTo: string }
 
 /**
