@@ -54,6 +54,7 @@ export const unlink: LoginFirstRoute<'unlink'> = {
   enabled: () => true,
   parse(params, origin) {
     const connection = connectionOf(params, 'unlink')
+    // Which identity of the connection, when the user holds two (DESIGN §15).
     const userId = params.get('userId') ?? undefined
     return { flow: 'unlink', connection, returnTo: safeReturnTo(params.get('returnTo'), origin), ...(userId ? { userId } : {}) }
   },
