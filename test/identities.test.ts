@@ -23,8 +23,9 @@ describe('getIdentities', () => {
       { connection: 'Username-Password-Authentication', provider: 'auth0', user_id: 'alice', isSocial: false },
       expect.objectContaining({ connection: 'github', provider: 'github', user_id: '5550001', isSocial: true }),
     ])
-    // Two reads here, and the link itself read the secondary user and linked it (DESIGN §15).
-    expect(emulator.hits.management).toBe(4)
+    // Two reads here; the link read the secondary user, read both users' metadata for the
+    // metadata merge (nothing to add, so no PATCH), and linked it (DESIGN §15, §16).
+    expect(emulator.hits.management).toBe(6)
   })
 
   it('throws MissingSessionError when signed out, without calling Auth0', async () => {
