@@ -85,7 +85,7 @@ describe('auth0Handle', () => {
     const browser = await signedInBrowser(auth, tenant.emulator)
     const { locals, calls } = await runHook(auth, browser.request('/settings'))
     const url = await locals.auth!.startLinkUser({ connection: 'github', appState: { returnTo: '/settings' } })
-    expect(url.searchParams.get('requested_connection')).toBe('github')
+    expect(url.searchParams.get('connection')).toBe('github')
     const state = url.searchParams.get('state')
     expect(calls).toHaveLength(1)
     const [call] = calls
