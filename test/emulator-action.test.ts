@@ -169,3 +169,70 @@ describe('the account-linking Action, refusing', () => {
     expect('claims' in plain && plain.claims[CLAIM]).toBeUndefined()
   })
 })
+
+describe("the account-linking Action in 'page' interaction", () => {
+  it('shows the sign-in, then the GitHub account picker of the nested sign-in, and resumes at /continue', async () => {
+    const emulator = await withAction({ interaction: 'page' })
+    const decide = (html: string, fields: Record<string, string>) => {
+      const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1] ?? ''
+      return emulator.handle(
+        new Request(`${emulator.origin}/authorize/decision`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ pending, decision: 'approve', ...fields }),
+        }),
+      )
+    }
+    const signIn = async (params: Record<string, string>) => {
+      const verifier = random()
+      const url = new URL('/authorize', emulator.origin)
+      const query = {
+        client_id: emulator.clientId,
+        redirect_uri: CALLBACK,
+        response_type: 'code',
+        scope: 'openid profile email',
+        code_challenge: await s256(verifier),
+        code_challenge_method: 'S256',
+        state: random(),
+        ...params,
+      }
+      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value)
+      const page = await (await emulator.handle(new Request(url))).text()
+      return { verifier, response: await decide(page, { user_id: 'auth0|alice' }) }
+    }
+    const exchange = async (location: string, verifier: string) => {
+      const code = new URL(location).searchParams.get('code') ?? ''
+      const response = await emulator.handle(
+        new Request(`${emulator.origin}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code,
+            code_verifier: verifier,
+            redirect_uri: CALLBACK,
+            client_id: emulator.clientId,
+            client_secret: emulator.clientSecret,
+          }),
+        }),
+      )
+      return ((await response.json()) as { id_token: string }).id_token
+    }
+
+    const first = await signIn({})
+    const idTokenHint = await exchange(first.response.headers.get('location') ?? '', first.verifier)
+    const link = await signIn(linkRequest(idTokenHint))
+    const nested = new URL(link.response.headers.get('location') ?? '')
+    expect(nested.origin + nested.pathname).toBe(`${emulator.origin}/authorize`)
+    const picker = await (await emulator.handle(new Request(nested))).text()
+    expect(picker).toContain('Sign in with GitHub')
+    expect(picker).toContain('linked to Bob Example')
+    const continued = await decide(picker, { account: '5550001' })
+    const resume = new URL(continued.headers.get('location') ?? '')
+    expect(resume.pathname).toBe('/continue')
+    const done = await emulator.handle(new Request(resume))
+    const claims = decodeJwt(await exchange(done.headers.get('location') ?? '', link.verifier))
+    expect(claims).toMatchObject({ sub: 'auth0|alice', [CLAIM]: { op: 'link', connection: 'github', user_id: '5550001' } })
+    expect((await emulator.handle(new Request(resume))).status).toBe(400)
+  })
+})

@@ -1,4 +1,4 @@
-/** @module The emulated `/authorize`, its sign-in and consent pages' decisions, and `/oauth/par` (RFC 9126). */
+/** @module The emulated `/authorize` (with `connection=`), its sign-in pages' decisions, and `/oauth/par` (RFC 9126). */
 
 import type { ClientAuthenticator, DpopGate } from './client-auth.js'
 import type { ClientRegistry } from './clients.js'

@@ -57,8 +57,9 @@ export interface Auth0EmulatorOptions {
   clientAssertionKey?: CryptoKey | JWK
   /**
    * `'auto'` (default): `/authorize` redirects straight back with a code, signed in as the
-   * `login_hint` user or the {@link Auth0Emulator.signInAs} / `defaultUser`. `'page'`: it shows
-   * a small HTML sign-in page (a user picker) or a link/unlink consent page, as for the demo.
+   * `login_hint` user or the {@link Auth0Emulator.signInAs} / `defaultUser` (with `connection=`:
+   * see `connectionDefaults`). `'page'`: it shows a small HTML sign-in page (a user picker, or with
+   * `connection=` the provider's accounts, saying who owns each), as for the demo.
    */
   interaction?: 'auto' | 'page'
   /** Default: alice (`auth0|alice`, alice@example.com) and bob (`auth0|bob`, bob@example.com). */
@@ -499,15 +500,10 @@ export async function createAuth0Emulator(options: Auth0EmulatorOptions = {}): P
     failures: tenant.failures,
     verify: (token, audience) => tenant.signer.verify(token, tenant.issuer, audience),
   })
-  const tokens = new TokenEndpoint(
-    tenant,
-    grants,
-    clientAuth,
-    dpop,
-    myAccount,
-    clients,
-    { myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES, providerTokenTtl: options.providerTokenTtl ?? 3600 },
-  )
+  const tokens = new TokenEndpoint(tenant, grants, clientAuth, dpop, myAccount, clients, {
+    myAccountPolicy: options.myAccountScopes ?? MY_ACCOUNT_SCOPES,
+    providerTokenTtl: options.providerTokenTtl ?? 3600,
+  })
   const authorization = new AuthorizationEndpoint(tenant, grants, clientAuth, dpop, clients, parMode, options.connectionDefaults ?? {})
   const actions = actionOption
     ? await ActionsRuntime.load({
