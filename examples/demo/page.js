@@ -187,7 +187,9 @@ function identitiesCard({ identities, identitiesProblem }) {
     return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
       <div class="alert warning" role="status"><div><strong>The linked identities could not be read.</strong><br>
         ${esc(identitiesProblem?.message ?? '')} <code>(${esc(identitiesProblem?.code ?? 'unknown')})</code><br>
-        The app needs a grant for the Auth0 Management API with the <code>read:users</code> permission.</div></div></section>`
+        Linking through the Management API needs this app authorized for the Auth0 Management API with
+        <code>read:users</code> and <code>update:users</code>: Auth0 Dashboard → Applications → APIs → Auth0 Management API →
+        Machine to Machine Applications.</div></div></section>`
   }
   // Index 0 is the primary identity, the one the account was created with: Auth0 refuses to unlink it.
   const rows = identities

@@ -10,6 +10,9 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? 'localhost'
 const useTenant = Boolean(process.env.AUTH0_DOMAIN && process.env.AUTH0_CLIENT_ID && process.env.AUTH0_CLIENT_SECRET)
 const LINKABLE = ['github', 'google-oauth2']
+// How links are applied (docs/concepts/linking.md): through the Management API (default; the app
+// needs read:users and update:users), or by the kit's post-login Action on the tenant.
+const linkStrategy = process.env.AUTH0_LINK_STRATEGY === 'tenant-action' ? 'tenant-action' : 'management-api'
 // What the "Connected accounts" card offers: Google with read access to the user's calendar.
 const CONNECTABLE = [
   { connection: 'google-oauth2', label: 'Google Calendar', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] },
@@ -33,7 +36,8 @@ let authOptions = {}
 if (!useTenant) {
   const { server, setHandler } = await listen(Number(process.env.EMULATOR_PORT ?? 0), '127.0.0.1')
   const origin = `http://127.0.0.1:${server.address().port}`
-  emulator = await createAuth0Emulator({ origin, interaction: 'page' })
+  // With the Action strategy, the emulated tenant runs the kit's own Action, as a tenant set up for it does.
+  emulator = await createAuth0Emulator({ origin, interaction: 'page', accountLinkingAction: linkStrategy === 'tenant-action' })
   setHandler((request) => emulator.handle(request))
   authOptions = {
     domain: origin,
@@ -64,6 +68,7 @@ const auth = createAuth({
   ...authOptions,
   appBaseUrl,
   managementApi,
+  linking: { strategy: linkStrategy },
   // Every optional route on, as the demo's contract says: /auth/identities, the connected-accounts
   // routes (/auth/connect, /auth/connected-accounts, /auth/disconnect) and /auth/connection-token.
   identities: { enabled: true },
