@@ -1,4 +1,5 @@
 import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
+import { scopeList } from '../session.js'
 import type { AuthorizeTransactionData } from '../stores.js'
 
 /** The flows that go through `/authorize`. */
@@ -12,7 +13,7 @@ export interface FlowParameters {
 }
 
 function scopeTokens(scope: string | number | boolean | undefined): string[] {
-  return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : []
+  return typeof scope === 'string' ? scopeList(scope) : []
 }
 
 /**
