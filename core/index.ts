@@ -38,7 +38,8 @@ export {
   type SessionOptions,
   type TransactionCookieOptions,
 } from './options.js'
-export { safeReturnTo } from './safety.js'
+export { errorResponse, wantsJson } from './responses.js'
+export { isPrefetch, safeReturnTo } from './safety.js'
 export {
   type AccessTokenForConnectionOptions,
   type AccessTokenResult,
@@ -78,3 +79,4 @@ export type {
   TransactionStoreFactory,
 } from './stores.js'
 export type { DeclinedSuggestionStore, LinkSuggestion, LinkSuggestionsOptions, SuggestedLink } from './suggestions.js'
+export { isValidHost } from './urls.js'
