@@ -104,6 +104,8 @@ async function identitiesOf(storeOptions) {
  * cannot be asked (no grant, an outage), the page simply shows no card.
  */
 async function suggestionsOf(storeOptions) {
+  // Linking a suggestion checks who signed in before the kit links, which only the Management API strategy can.
+  if (linkStrategy !== 'management-api') return {}
   try {
     return { suggestions: await auth.client.getLinkSuggestions(storeOptions) }
   } catch (error) {
