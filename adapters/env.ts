@@ -3,7 +3,7 @@
  * `Deno.env`, SvelteKit's `env`, Workers bindings), one reader shared by every adapter.
  */
 
-import { type AuthOptions, ConfigurationError } from '../core/index.js'
+import { type AuthOptions, ConfigurationError, type LinkingOptions } from '../core/index.js'
 
 /**
  * Reads one environment variable; `undefined` when unset. May throw (Deno without `--allow-env`).
@@ -47,7 +47,8 @@ function parseBoolean(variable: string, option: string, value: string): boolean 
 /**
  * Fills each option missing from `options` from its environment variable (`AUTH0_DOMAIN`,
  * `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_SECRET`, `APP_BASE_URL`,
- * `AUTH0_PUSHED_AUTHORIZATION_REQUESTS` as `true`/`false`, `AUTH0_ORGANIZATION`). A variable is only
+ * `AUTH0_PUSHED_AUTHORIZATION_REQUESTS` as `true`/`false`, `AUTH0_ORGANIZATION`, `AUTH0_LINK_STRATEGY`
+ * as `linking.strategy`). A variable is only
  * read when its option is missing, so an app configured in code needs no access to the
  * environment at all. Explicit options always win; empty variables count as unset.
  *
@@ -68,6 +69,9 @@ export function optionsFromEnv(options: Partial<AuthOptions>, read: EnvReader): 
     if (BOOLEAN_OPTIONS.has(option)) Object.assign(merged, { [option]: parseBoolean(variable, option, value) })
     else Object.assign(merged, { [option]: value })
   }
+  // An object option: the variable fills only its strategy; the core validates the value.
+  const strategy = merged.linking?.strategy === undefined ? read('AUTH0_LINK_STRATEGY') : undefined
+  if (strategy) merged.linking = { ...merged.linking, strategy: strategy.trim() as LinkingOptions['strategy'] }
   // Missing required options are reported by the core's own validation, naming the option.
   return merged as AuthOptions
 }

@@ -73,7 +73,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
         if (route.session === 'optional') return await route.handle(context)
         if (route.session === 'required') {
           const session = await client.getSession(storeOptions)
-          if (!session) return json({ error: MissingSessionError.code, message: 'Not signed in' }, 401, headers)
+          if (!session) return errorResponse(new MissingSessionError('Not signed in'), request, headers, { json: true })
           return await route.handle(Object.assign(context, { session }))
         }
         return await startLoginFirst(route, context)
@@ -91,6 +91,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     ...(Object.fromEntries([...handlers].map(([key, handle]) => [handlerName(key), handle])) as AuthRouteHandlers),
     client,
     handler: async (request) => (await byPath.get(new URL(request.url).pathname)?.(request)) ?? null,
+    routes: Object.freeze({ ...config.routes }),
     routePaths: new Set(byPath.keys()),
     getSession: (request, responseHeaders) => client.getSession(storeOptionsFor(request, responseHeaders)),
     getUser: (request, responseHeaders) => client.getUser(storeOptionsFor(request, responseHeaders)),

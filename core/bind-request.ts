@@ -119,6 +119,8 @@ const PER_REQUEST: { readonly [K in PerRequestMethod]: LeadingCount<K> } = Objec
   getSession: 0,
   getUser: 0,
   getIdentities: 0,
+  getLinkSuggestions: 0,
+  declineLinkSuggestion: 1,
   getAccessToken: 1,
   logout: 1,
   handleBackchannelLogout: 1,

@@ -9,18 +9,23 @@ import { type DpopKeyPair, parseDpopKeyPair } from './dpop.js'
 import { ConfigurationError } from './errors.js'
 import { isOrganization } from './flows/organization.js'
 import type { HttpSettings } from './http.js'
+import { defaultMergeMetadata, type MergeMetadata } from './metadata-merge.js'
 import {
   type AuthOptions,
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
   type CallbackHook,
+  type CookieOptions,
   DEFAULT_ROUTES,
   type DomainResolver,
   type ErrorHook,
+  type LinkHook,
+  type LinkingOptions,
   type ManagementApiOptions,
   type Routes,
 } from './options.js'
 import type { StoreConfig } from './stores.js'
+import type { DeclinedSuggestionStore, LinkSuggestionsOptions } from './suggestions.js'
 import { withTelemetry } from './telemetry.js'
 import { isLoopback } from './urls.js'
 
@@ -68,10 +73,59 @@ export interface ResolvedConfig extends StoreConfig {
   connectedAccounts: { routes: boolean; connectionTokenRoute: boolean }
   /** What `/auth/access-token` answers (see `accessTokenRoute`). */
   accessTokenAllowlist: AllowedAccessToken[]
+  /** Suggested linking: its routes, how long a session's suggestions are cached, where declines live. */
+  suggestions: { routes: boolean; cacheSeconds: number; store: DeclinedSuggestionStore | undefined }
+  /** The metadata merge run before a Management API link; `undefined` when turned off. */
+  mergeMetadata: MergeMetadata | undefined
   /** Login, link and unlink push their parameters (PAR) unless a call says otherwise. */
   pushedAuthorizationRequests: boolean
   /** The DPoP key pair, when tokens are to be sender-constrained. */
   dpop: DpopKeyPair | undefined
+  /** How links and unlinks are applied (DESIGN §15). */
+  linking: LinkingSettings
+  onLink: LinkHook | undefined
+  onUnlink: LinkHook | undefined
+}
+
+/** The resolved `linking` option. */
+export interface LinkingSettings {
+  strategy: 'management-api' | 'tenant-action'
+  /** Seconds. */
+  maxAge: number
+  confirm: 'claim' | 'management-api'
+}
+
+const LINK_STRATEGIES = ['management-api', 'tenant-action'] as const
+const LINK_CONFIRMATIONS = ['claim', 'management-api'] as const
+
+function parseLinking(options: LinkingOptions | undefined): LinkingSettings {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ConfigurationError('linking', 'must be an object')
+  }
+  const strategy = options?.strategy ?? 'management-api'
+  if (!(LINK_STRATEGIES as readonly unknown[]).includes(strategy)) {
+    throw new ConfigurationError('linking.strategy', `must be 'management-api' or 'tenant-action' (AUTH0_LINK_STRATEGY)`)
+  }
+  const confirm = options?.confirm ?? 'claim'
+  if (!(LINK_CONFIRMATIONS as readonly unknown[]).includes(confirm)) {
+    throw new ConfigurationError('linking.confirm', `must be 'claim' or 'management-api'`)
+  }
+  const maxAge = options?.maxAge ?? 600
+  if (!Number.isInteger(maxAge) || maxAge < 0)
+    throw new ConfigurationError('linking.maxAge', 'must be a whole number of seconds, 0 or more')
+  return { strategy, maxAge, confirm }
+}
+
+function parseSuggestions(options: LinkSuggestionsOptions | undefined): ResolvedConfig['suggestions'] {
+  const store = options?.store
+  if (store !== undefined && (typeof store?.get !== 'function' || typeof store?.add !== 'function')) {
+    throw new ConfigurationError('suggestions.store', 'must have get(userId) and add(userId, declinedUserId) methods')
+  }
+  return {
+    routes: optionalBoolean(options?.enabled, 'suggestions.enabled'),
+    cacheSeconds: positive(options?.cacheSeconds, 60, 'suggestions.cacheSeconds'),
+    store,
+  }
 }
 
 function requireString(value: unknown, option: string): string {
@@ -121,6 +175,33 @@ function parseAppBaseUrl(value: string | undefined): URL | undefined {
 function hook<T>(value: T | undefined, option: string): T | undefined {
   if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'must be a function')
   return value
+}
+
+// RFC 6265 token characters, as the cookie layer writes names; checked here so a bad name fails at
+// construction with the option named, not at the first Set-Cookie.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/
+// A host name (optionally with the legacy leading dot): nothing that could end the attribute.
+const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
+/** Checks the cookie attributes a user may set; `name` is the session name or the transaction prefix. */
+function parseCookieOptions<T extends CookieOptions>(
+  cookie: T | undefined,
+  option: string,
+  name: string | undefined,
+  nameOption: string,
+): T {
+  if (cookie !== undefined && (cookie === null || typeof cookie !== 'object')) throw new ConfigurationError(option, 'must be an object')
+  if (name !== undefined && (typeof name !== 'string' || !COOKIE_NAME.test(name))) {
+    throw new ConfigurationError(nameOption, "must be a cookie name: letters, digits and !#$%&'*+-.^_`|~ only")
+  }
+  const { sameSite, secure, domain } = cookie ?? {}
+  if (sameSite !== undefined && sameSite !== 'Lax' && sameSite !== 'None')
+    throw new ConfigurationError(`${option}.sameSite`, "must be 'Lax' or 'None'")
+  if (secure !== undefined && typeof secure !== 'boolean') throw new ConfigurationError(`${option}.secure`, 'must be true or false')
+  if (domain !== undefined && (typeof domain !== 'string' || !COOKIE_DOMAIN.test(domain))) {
+    throw new ConfigurationError(`${option}.domain`, 'must be a host name such as example.com')
+  }
+  return (cookie ?? {}) as T
 }
 
 function optionalBoolean(value: unknown, option: string): boolean {
@@ -219,8 +300,13 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
   const enableTelemetry = options.enableTelemetry === undefined ? true : optionalBoolean(options.enableTelemetry, 'enableTelemetry')
   const { issuer, allowInsecureIssuer } = domain === undefined ? { issuer: undefined, allowInsecureIssuer: false } : parseIssuer(domain)
-  const sessionCookie = options.session?.cookie ?? {}
-  const txCookie = options.transactionCookie ?? {}
+  const sessionCookie = parseCookieOptions(options.session?.cookie, 'session.cookie', options.session?.cookie?.name, 'session.cookie.name')
+  const txCookie = parseCookieOptions(
+    options.transactionCookie,
+    'transactionCookie',
+    options.transactionCookie?.prefix,
+    'transactionCookie.prefix',
+  )
   const authorizationParams = parseOrganization(options)
   return {
     issuer,
@@ -254,8 +340,8 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       timeout: positive(options.httpTimeout, 5000, 'httpTimeout'),
       allowInsecureRequests: allowInsecureIssuer,
     },
-    beforeSessionSaved: options.beforeSessionSaved,
-    onError: options.onError,
+    beforeSessionSaved: hook(options.beforeSessionSaved, 'beforeSessionSaved'),
+    onError: hook(options.onError, 'onError'),
     onCallback: hook(options.onCallback, 'onCallback'),
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,
@@ -264,7 +350,12 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       connectionTokenRoute: options.connectedAccounts?.connectionTokenRoute === true,
     },
     accessTokenAllowlist: parseAccessTokenAllowlist(options.accessTokenRoute, authorizationParams),
+    suggestions: parseSuggestions(options.suggestions),
+    mergeMetadata: options.mergeMetadata === false ? undefined : (hook(options.mergeMetadata, 'mergeMetadata') ?? defaultMergeMetadata),
     pushedAuthorizationRequests: optionalBoolean(options.pushedAuthorizationRequests, 'pushedAuthorizationRequests'),
     dpop: parseDpopKeyPair(options.dpop),
+    linking: parseLinking(options.linking),
+    onLink: hook(options.onLink, 'onLink'),
+    onUnlink: hook(options.onUnlink, 'onUnlink'),
   }
 }

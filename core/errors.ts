@@ -480,6 +480,122 @@ export class PushedAuthorizationError extends UpstreamError {
 }
 
 /**
+ * The identity to link already belongs to another Auth0 user: Auth0 signed into a user that
+ * holds it as a secondary identity, or a user that owns linked identities of its own (which
+ * Auth0 cannot link as a secondary), or the Management API answered 409. Nothing was linked; the
+ * session is unchanged.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof IdentityAlreadyLinkedError) {
+ *   // tell the user this GitHub account is linked to another login; offer to sign in with it instead
+ * }
+ * ```
+ */
+export class IdentityAlreadyLinkedError extends Auth0LinkKitError {
+  static override readonly code = 'identity_already_linked'
+  override readonly name = 'IdentityAlreadyLinkedError'
+  override readonly code = IdentityAlreadyLinkedError.code
+  override readonly status = 409
+}
+
+/**
+ * With `linking.strategy: 'tenant-action'`, the tenant came back without linking or unlinking:
+ * the ID token lacks the `https://auth0-link-kit.dev/linking` confirmation (or, with
+ * `linking.confirm: 'management-api'`, the user's identities did not change). Most likely no
+ * post-login Action handles `link_account` on the tenant, so Auth0 treated the request as an
+ * ordinary login. Nothing was written; the session is unchanged.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof LinkNotAppliedError) {
+ *   // install tenant/actions/account-linking.js on the tenant, or use linking: { strategy: 'management-api' }
+ * }
+ * ```
+ */
+export class LinkNotAppliedError extends Auth0LinkKitError {
+  static override readonly code = 'link_not_applied'
+  override readonly name = 'LinkNotAppliedError'
+  override readonly code = LinkNotAppliedError.code
+  override readonly status = 502
+}
+
+/**
+ * The app's `onLink` or `onUnlink` hook threw. Auth0 had **already** linked (or unlinked) the
+ * identity when the hook ran, so the account did change; `cause` is the hook's error and
+ * `identity` the identity concerned, so the app can repair its own data.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof LinkHookError) {
+ *   console.error(`Auth0 linked ${err.identity.connection}, but moving our data failed`, err.cause)
+ * }
+ * ```
+ */
+export class LinkHookError extends Auth0LinkKitError {
+  static override readonly code = 'link_hook_failed'
+  override readonly name = 'LinkHookError'
+  override readonly code = LinkHookError.code
+  override readonly status = 500
+  /** The identity Auth0 linked or unlinked before the hook failed. */
+  readonly identity: { connection: string; provider: string; userId: string }
+  constructor(message: string, options: { cause?: unknown; identity: { connection: string; provider: string; userId: string } }) {
+    super(message, { cause: options.cause })
+    this.identity = options.identity
+  }
+}
+
+/**
+ * A suggested account can no longer be linked: it was deleted, or linked into another user,
+ * since it was suggested (or it was never one of this user's suggestions). Nothing was changed
+ * at Auth0; the session is untouched. Fetch the suggestions again.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SuggestionUnavailableError) return Response.redirect(new URL('/account', request.url), 303)
+ * ```
+ */
+export class SuggestionUnavailableError extends Auth0LinkKitError {
+  static override readonly code = 'suggestion_unavailable'
+  override readonly name = 'SuggestionUnavailableError'
+  override readonly code = SuggestionUnavailableError.code
+  override readonly status = 409
+}
+
+/**
+ * Linking a suggestion came back signed in as another account than the one suggested (another
+ * Google account, say). Nothing was linked; the session is untouched.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SuggestionMismatchError) console.warn('signed into a different account than the suggested one')
+ * ```
+ */
+export class SuggestionMismatchError extends Auth0LinkKitError {
+  static override readonly code = 'suggestion_mismatch'
+  override readonly name = 'SuggestionMismatchError'
+  override readonly code = SuggestionMismatchError.code
+  override readonly status = 403
+}
+
+/**
+ * The metadata merge before a link failed: the `mergeMetadata` hook threw, or Auth0 refused the
+ * `PATCH /api/v2/users/{primary}` (`upstreamStatus`; a 403 means the grant lacks `update:users`).
+ * Nothing was linked; the session is untouched.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof MetadataMergeError && err.upstreamStatus === 403) console.error('grant update:users to the app')
+ * ```
+ */
+export class MetadataMergeError extends UpstreamError {
+  static override readonly code = 'metadata_merge_failed'
+  override readonly name = 'MetadataMergeError'
+  override readonly code = MetadataMergeError.code
+  override readonly status = 502
+}
+
+/**
  * Every error this library throws, as a discriminated union on `code`.
  *
  * @example
@@ -521,6 +637,12 @@ export type AnyAuth0LinkKitError =
   | SessionStoreError
   | InvalidHostError
   | PushedAuthorizationError
+  | IdentityAlreadyLinkedError
+  | LinkNotAppliedError
+  | LinkHookError
+  | SuggestionUnavailableError
+  | SuggestionMismatchError
+  | MetadataMergeError
 
 /**
  * Every stable error code, for exhaustive `switch` statements.

@@ -22,6 +22,7 @@ export type { DpopKeyPair, DpopProofRequest } from './dpop.js'
 export * from './errors.js'
 export type { CompletedAuthorization } from './flows/callback.js'
 export type { Identity } from './management-api.js'
+export { defaultMergeMetadata, type LinkedUserMetadata, type MergeMetadata, type MetadataPatch } from './metadata-merge.js'
 export type { ConnectedAccount, ConnectedAccountConnection } from './my-account-api.js'
 export {
   type AccessTokenRouteOptions,
@@ -37,17 +38,24 @@ export {
   type DomainResolver,
   type ErrorHook,
   type IdentitiesRouteOptions,
+  type LinkedIdentity,
+  type LinkHook,
+  type LinkHookContext,
+  type LinkingOptions,
   type ManagementApiOptions,
   type Routes,
   type SessionOptions,
   type TransactionCookieOptions,
 } from './options.js'
-export { safeReturnTo } from './safety.js'
+export { errorResponse, wantsJson } from './responses.js'
+export { isPrefetch, safeReturnTo } from './safety.js'
 export {
   type AccessTokenForConnectionOptions,
   type AccessTokenResult,
   type CompleteConnectAccountResult,
+  type CompleteLinkResult,
   type CompleteResult,
+  type CompleteUnlinkResult,
   type ConnectionAccessTokenResult,
   type GetAccessTokenOptions,
   type ListConnectedAccountsOptions,
@@ -66,6 +74,7 @@ export type {
   ConnectTransactionData,
   Continuation,
   FlowKind,
+  LinkingTransaction,
   LogoutTokenClaims,
   PreparedSessionWrite,
   SharedRefresh,
@@ -78,3 +87,5 @@ export type {
   TransactionStore,
   TransactionStoreFactory,
 } from './stores.js'
+export type { DeclinedSuggestionStore, LinkSuggestion, LinkSuggestionsOptions, SuggestedLink } from './suggestions.js'
+export { isValidHost } from './urls.js'

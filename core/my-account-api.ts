@@ -4,8 +4,8 @@
  * refusal, an unreachable API or a body that is not what Auth0 documents is a `MyAccountApiError`.
  */
 
+import { bearerJson } from './bearer-json.js'
 import { MyAccountApiError } from './errors.js'
-import { isAbort } from './http.js'
 import type { Tenant } from './tenant.js'
 
 /**
@@ -94,31 +94,13 @@ export interface Page<T> {
   next: string | undefined
 }
 
-/** A larger answer than any the API documents is refused before it is parsed. */
-const MAX_BODY_CHARS = 1024 * 1024
-
 type JsonObject = Record<string, unknown>
 
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value)
 const isNonEmptyString = (value: unknown, max = 2048): value is string => typeof value === 'string' && value !== '' && value.length <= max
 
-/** Auth0's problem documents (RFC 9457) say what went wrong in `detail` or `title`; safe to report, bounded. */
-function problemDetail(text: string): string | undefined {
-  try {
-    const body: unknown = JSON.parse(text)
-    if (!isObject(body)) return undefined
-    const detail = typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : undefined
-    return detail?.slice(0, 200)
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * One call to the My Account API: the bearer token, the caller's timeout and abort, and every
- * failure typed. Resolves the parsed JSON body, or `undefined` for a 204.
- */
-async function call(
+/** One call to the My Account API's connected-accounts endpoints (see {@link bearerJson}). */
+function call(
   tenant: Tenant,
   token: string,
   method: 'GET' | 'POST' | 'DELETE',
@@ -127,47 +109,7 @@ async function call(
   signal: AbortSignal | undefined,
 ): Promise<unknown> {
   const url = new URL(`v1/connected-accounts/${path}`, myAccountAudience(tenant.issuer))
-  return tenant.call('The My Account API', signal, async (options) => {
-    let response: Response
-    try {
-      response = await tenant.http.fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: options.signal,
-        redirect: 'manual',
-      })
-    } catch (error) {
-      // callAuth0 turns an abort into TimeoutError
-      if (isAbort(error)) throw error
-      throw new MyAccountApiError('The My Account API could not be reached', { cause: error })
-    }
-    let text: string
-    try {
-      text = await response.text()
-    } catch (error) {
-      if (isAbort(error)) throw error
-      throw new MyAccountApiError('The My Account API answer could not be read', { cause: error, upstreamStatus: response.status })
-    }
-    if (!response.ok) {
-      const detail = problemDetail(text)
-      throw new MyAccountApiError(`The My Account API answered ${response.status}${detail ? `: ${detail}` : ''}`, {
-        upstreamStatus: response.status,
-      })
-    }
-    if (response.status === 204) return undefined
-    if (text.length > MAX_BODY_CHARS)
-      throw new MyAccountApiError('The My Account API answer is too large', { upstreamStatus: response.status })
-    try {
-      return JSON.parse(text) as unknown
-    } catch (error) {
-      throw new MyAccountApiError('The My Account API answered with invalid JSON', { cause: error, upstreamStatus: response.status })
-    }
-  })
+  return bearerJson(tenant, { what: 'The My Account API', method, url, token, body, signal, ErrorClass: MyAccountApiError })
 }
 
 function invalid(what: string): MyAccountApiError {

@@ -6,8 +6,10 @@
 import type { JWK } from 'jose'
 import type { CookieOptions } from './cookies/cookie-options.js'
 import type { DpopKeyPair } from './dpop.js'
+import type { MergeMetadata } from './metadata-merge.js'
 import type { SessionData, UserClaims } from './session.js'
 import type { FlowKind, StateStore, StateStoreFactory, TransactionStore, TransactionStoreFactory } from './stores.js'
+import type { LinkSuggestionsOptions } from './suggestions.js'
 
 export type { CookieOptions } from './cookies/cookie-options.js'
 
@@ -65,6 +67,10 @@ export interface Routes {
   disconnect: string
   /** `GET ?connection=` → `{ token, expiresAt, scope }`; only with `connectedAccounts.connectionTokenRoute`. */
   connectionToken: string
+  /** `GET` → `{ suggestions }` (same-origin only); only with `suggestions.enabled`. */
+  linkSuggestions: string
+  /** `POST` form `userId` (a suggestion's masked id): "Not me"; only with `suggestions.enabled`. */
+  declineLinkSuggestion: string
 }
 
 /**
@@ -234,6 +240,81 @@ export type CallbackContext =
 export type CallbackHook = (context: CallbackContext) => Response | void | Promise<Response | void>
 
 /**
+ * One identity as the kit reports a link or unlink: `userId` is `identities[].user_id` (without
+ * the `provider|` prefix).
+ *
+ * @example
+ * ```ts
+ * const { identity } = await auth.client.completeLinkUser(request.url, { request, response })
+ * if (identity) console.log(`linked ${identity.connection} (${identity.provider}|${identity.userId})`)
+ * ```
+ */
+export interface LinkedIdentity {
+  connection: string
+  provider: string
+  userId: string
+}
+
+/**
+ * How links and unlinks are applied (DESIGN §15).
+ * - `'management-api'` (default): the user signs into the identity to link; the kit verifies
+ *   that sign-in and links it through the Management API (`read:users`, `update:users` for the
+ *   app's client, or `managementApi.clientId`). Needs no Action on the tenant.
+ * - `'tenant-action'`: the `link_account` / `unlink_account` protocol, applied by a post-login
+ *   Action on the tenant (the kit's own is `tenant/actions/account-linking.js`). Completion
+ *   requires the Action's confirmation, else `LinkNotAppliedError`.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ ...options, linking: { strategy: 'management-api', maxAge: 300 } })
+ * ```
+ */
+export interface LinkingOptions {
+  /** Default `'management-api'`; env `AUTH0_LINK_STRATEGY`. */
+  strategy?: 'management-api' | 'tenant-action'
+  /**
+   * Seconds a sign-in stays fresh enough to link without signing the primary in again
+   * (`'management-api'` only). Default 600.
+   */
+  maxAge?: number
+  /**
+   * How a `'tenant-action'` completion is confirmed: `'claim'` (default) requires the Action's
+   * `https://auth0-link-kit.dev/linking` ID-token claim; `'management-api'` compares the user's
+   * identities read at the start with those after (for a tenant running another Action; needs `read:users`).
+   */
+  confirm?: 'claim' | 'management-api'
+}
+
+/**
+ * What `onLink` and `onUnlink` are told once Auth0 confirmed the change: the signed-in user,
+ * the other side (`sub` is the secondary's user id before the link, or the new user Auth0 made
+ * of an unlinked identity), and the request.
+ *
+ * @example
+ * ```ts
+ * const onLink: LinkHook = async ({ primary, secondary }) => {
+ *   await db.orders.updateMany({ owner: secondary.sub }, { owner: primary.sub }) // move our own data
+ * }
+ * ```
+ */
+export interface LinkHookContext {
+  primary: { sub: string }
+  secondary: LinkedIdentity & { sub: string }
+  request: Request
+}
+
+/**
+ * Runs after Auth0 linked (`onLink`) or unlinked (`onUnlink`) an identity. A hook that throws
+ * fails the call with `LinkHookError`, whose message says Auth0 already made the change.
+ *
+ * @example
+ * ```ts
+ * const onUnlink: LinkHook = ({ primary, secondary }) => audit.log('unlinked', primary.sub, secondary.connection)
+ * ```
+ */
+export type LinkHook = (context: LinkHookContext) => void | Promise<void>
+
+/**
  * Picks the Auth0 domain for a request, for an app served under several custom domains (one per
  * brand or region, all of one tenant). It must map the request to one of **your** domains (an
  * allowlist), never echo its `Host` header: whatever it returns, this app fetches discovery from.
@@ -311,6 +392,12 @@ export interface AuthOptions {
   /** Sees every callback's outcome and may answer it with a `Response` of its own. */
   onCallback?: CallbackHook
   onError?: ErrorHook
+  /** How links and unlinks are applied; default `{ strategy: 'management-api', maxAge: 600 }` (DESIGN §15). */
+  linking?: LinkingOptions
+  /** Runs after Auth0 linked an identity (e.g. to move the app's data keyed by the secondary's `sub`). */
+  onLink?: LinkHook
+  /** Runs after Auth0 unlinked an identity. */
+  onUnlink?: LinkHook
   /** Where `getIdentities` reads users from; defaults to the tenant's Management API with the app's credentials. */
   managementApi?: ManagementApiOptions
   /** The `/auth/identities` route; off unless `enabled`. */
@@ -319,6 +406,14 @@ export interface AuthOptions {
   connectedAccounts?: ConnectedAccountsOptions
   /** The audiences and scopes `/auth/access-token` answers; default the configured audience and scope only. */
   accessTokenRoute?: AccessTokenRouteOptions
+  /** Suggested linking: other accounts with the user's verified email, and where "Not me" is remembered. */
+  suggestions?: LinkSuggestionsOptions
+  /**
+   * Runs before Auth0 links two users and returns what to `PATCH` onto the primary (Auth0
+   * discards the secondary's metadata). Default `defaultMergeMetadata`: the secondary's
+   * `user_metadata` keys the primary lacks are added; `false` turns the merge off.
+   */
+  mergeMetadata?: MergeMetadata | false
   /**
    * Send the authorization parameters of login, link and unlink to the tenant's pushed
    * authorization request endpoint (PAR, RFC 9126) over the back channel, so the browser's
@@ -393,4 +488,6 @@ export const DEFAULT_ROUTES: Readonly<Routes> = Object.freeze({
   connectedAccounts: '/auth/connected-accounts',
   disconnect: '/auth/disconnect',
   connectionToken: '/auth/connection-token',
+  linkSuggestions: '/auth/link-suggestions',
+  declineLinkSuggestion: '/auth/link-suggestions/decline',
 })

@@ -50,7 +50,15 @@ export function safeReturnTo(value: unknown, origin: URL, fallback = '/'): strin
   return path.startsWith('//') ? fallback : path
 }
 
-/** Browsers mark speculative loads; starting a transaction for one only piles up cookies. */
+/**
+ * True for a browser's speculative load (`Sec-Purpose`/`Purpose: prefetch`, prerender, preview):
+ * starting a transaction for one only piles up cookies, and a prefetched logout signs out.
+ *
+ * @example
+ * ```ts
+ * if (isPrefetch(request)) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+ * ```
+ */
 export function isPrefetch(request: Request): boolean {
   const purpose = request.headers.get('sec-purpose') ?? request.headers.get('purpose') ?? request.headers.get('x-purpose')
   return purpose !== null && /prefetch|prerender|preview/i.test(purpose)

@@ -10,10 +10,13 @@ import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
 import { startConnect } from './flows/connect.js'
 import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
+import { startLink } from './flows/link.js'
+import { declineLinkSuggestion, linkSuggestions, startSuggestedLink } from './flows/link-suggestions.js'
 import { logout } from './flows/logout.js'
 import { myAccountAccessToken } from './flows/my-account-token.js'
 import { refreshSession } from './flows/refresh.js'
 import { accessTokenForConnection, dropConnectionTokens } from './flows/token-vault.js'
+import { startUnlink } from './flows/unlink.js'
 import type { Identity } from './management-api.js'
 import {
   CONNECTED_ACCOUNT_ID,
@@ -25,9 +28,10 @@ import {
   listAccountsPage,
   listConnectionsPage,
 } from './my-account-api.js'
-import type { AuthOptions, AuthorizationParameters } from './options.js'
-import { DEFAULT_AUDIENCE, normalizeScope, nowInSeconds, type SessionData, type UserClaims } from './session.js'
+import type { AuthOptions, AuthorizationParameters, LinkedIdentity } from './options.js'
+import { DEFAULT_AUDIENCE, isTokenFresh, normalizeScope, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
+import type { LinkSuggestion } from './suggestions.js'
 
 /**
  * Options of {@link ServerClient.startInteractiveLogin}.
@@ -61,12 +65,29 @@ export interface StartInteractiveLoginOptions<TAppState> {
  * }
  * ```
  */
-export interface StartLinkUserOptions<TAppState> extends StartInteractiveLoginOptions<TAppState> {
-  /** The Auth0 connection to link, e.g. `google-oauth2` or `github`. */
-  connection: string
-  /** Scopes to request from the linked identity provider (`requested_connection_scope`). */
-  connectionScope?: string
-}
+export type StartLinkUserOptions<TAppState> = StartInteractiveLoginOptions<TAppState> &
+  (
+    | {
+        /** The Auth0 connection to link, e.g. `google-oauth2` or `github`. */
+        connection: string
+        /** Scopes to request from the linked identity provider (`requested_connection_scope`). */
+        connectionScope?: string
+        suggestion?: undefined
+        primary?: undefined
+      }
+    | {
+        /**
+         * Link a suggestion instead: its `userId` from `getLinkSuggestions` (masked). The user
+         * signs into exactly that account (its connection, `login_hint` = the shared email); a
+         * different account is refused with `SuggestionMismatchError`. Needs `linking.strategy: 'management-api'`.
+         */
+        suggestion: string
+        /** Who stays: `'current'` (default) the signed-in user; `'other'` the suggested account, and the session becomes its. */
+        primary?: 'current' | 'other'
+        connection?: undefined
+        connectionScope?: undefined
+      }
+  )
 
 /**
  * Options of {@link ServerClient.startUnlinkUser}.
@@ -79,6 +100,39 @@ export interface StartLinkUserOptions<TAppState> extends StartInteractiveLoginOp
 export interface StartUnlinkUserOptions<TAppState> extends StartInteractiveLoginOptions<TAppState> {
   /** The Auth0 connection to unlink. */
   connection: string
+  /** The identity's `user_id` (as in `identities[]`), needed only when the user holds two identities of `connection`. */
+  userId?: string
+}
+
+/**
+ * What {@link ServerClient.completeLinkUser} and {@link ServerClient.completeUnlinkUser} return:
+ * `appState`, and the identity Auth0 linked or unlinked. When the link had to sign the primary
+ * in again first (the session was older than `linking.maxAge`), the first callback answers
+ * `continueAt` instead of `identity`: redirect there, and the next callback completes the link.
+ *
+ * @example
+ * ```ts
+ * const result = await client.completeLinkUser(request.url, { request, response })
+ * if (result.continueAt) return Response.redirect(result.continueAt, 302) // the primary re-authenticated; now the link
+ * console.log(`linked ${result.identity.connection}`)
+ * ```
+ */
+export type CompleteLinkResult<TAppState> =
+  | { appState: TAppState | undefined; identity: LinkedIdentity; continueAt?: undefined }
+  | { appState: TAppState | undefined; identity?: undefined; continueAt: URL }
+
+/**
+ * What {@link ServerClient.completeUnlinkUser} returns.
+ *
+ * @example
+ * ```ts
+ * const { identity } = await client.completeUnlinkUser(request.url, { request, response })
+ * console.log(`unlinked ${identity.connection}; ${identity.provider}|${identity.userId} is a user of its own again`)
+ * ```
+ */
+export interface CompleteUnlinkResult<TAppState> {
+  appState: TAppState | undefined
+  identity: LinkedIdentity
 }
 
 /**
@@ -219,9 +273,6 @@ export interface ConnectionAccessTokenResult {
   connection: string
 }
 
-/** Renew access tokens this many seconds before they expire, so a token handed out stays usable. */
-const EXPIRY_LEEWAY = 10
-
 /** Each client's context, kept off the class so it is in no public type. */
 const contexts = new WeakMap<object, InstanceContext>()
 
@@ -303,7 +354,11 @@ export class ServerClient<TAppState = unknown> {
   }
 
   /**
-   * Starts linking `connection` to the signed-in user; throws `MissingSessionError` when signed out.
+   * Starts linking `connection` to the signed-in user and returns the URL to redirect to; throws
+   * `MissingSessionError` when signed out. With the default `linking.strategy`
+   * (`'management-api'`) the user signs into the identity to link and the kit links it through
+   * the Management API; a session older than `linking.maxAge` signs the primary in again first
+   * (see {@link CompleteLinkResult}). With `'tenant-action'` the tenant's Action links.
    *
    * @example
    * ```ts
@@ -313,28 +368,51 @@ export class ServerClient<TAppState = unknown> {
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
-    const { connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests } = options
-    return startAuthorization(
+    const { authorizationParams, appState, pushedAuthorizationRequests } = options
+    if (options.suggestion !== undefined) {
+      const { suggestion, primary } = options
+      return startSuggestedLink(
+        context,
+        session,
+        { suggestion, primary, authorizationParams, appState, pushedAuthorizationRequests },
+        storeOptions,
+      )
+    }
+    const { connection, connectionScope } = options
+    return startLink(
       context,
-      { flow: 'link', session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests },
+      { session, connection, connectionScope, authorizationParams, appState, pushedAuthorizationRequests },
       storeOptions,
     )
   }
 
   /**
-   * Completes a link: same user, refreshed tokens, `appState` back.
+   * Completes a link from the callback URL: the identity Auth0 linked and `appState`. The
+   * session stays the signed-in user's; with `'management-api'` it is not written at all (the
+   * linked identity's tokens are discarded). Throws `IdentityAlreadyLinkedError` when the
+   * identity belongs to another user, `LinkNotAppliedError` when a tenant-action tenant did not link.
    *
    * @example
    * ```ts
-   * const { appState } = await client.completeLinkUser(new URL(request.url), { request, response })
+   * const result = await client.completeLinkUser(new URL(request.url), { request, response })
+   * if (result.continueAt) return Response.redirect(result.continueAt, 302)
+   * console.log(result.identity.connection, result.appState)
    * ```
    */
-  completeLinkUser(url: string | URL, storeOptions: StoreOptions): Promise<CompleteResult<TAppState>> {
-    return this.#complete(url, 'link', storeOptions)
+  async completeLinkUser(url: string | URL, storeOptions: StoreOptions): Promise<CompleteLinkResult<TAppState>> {
+    const completed = await completeAuthorization(await this.#for(storeOptions), url, 'link', storeOptions)
+    const appState = completed.appState as TAppState | undefined
+    if (completed.flow !== 'link') throw new InvalidCallbackError('This callback does not complete a link')
+    if (completed.continueAt) return { appState, continueAt: completed.continueAt }
+    if (!completed.identity) throw new InvalidCallbackError('The link completed without an identity')
+    return { appState, identity: completed.identity }
   }
 
   /**
-   * Starts unlinking `connection` from the signed-in user.
+   * Starts unlinking an identity of `connection` (plus `userId` when the user holds two) from the
+   * signed-in user. With `'management-api'` the identity is checked first (the primary identity
+   * or a connection that is not linked → `InvalidRequestError`, before any redirect) and the URL
+   * signs the primary in again.
    *
    * @example
    * ```ts
@@ -344,24 +422,22 @@ export class ServerClient<TAppState = unknown> {
   async startUnlinkUser(options: StartUnlinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
-    const { connection, authorizationParams, appState, pushedAuthorizationRequests } = options
-    return startAuthorization(
-      context,
-      { flow: 'unlink', session, connection, authorizationParams, appState, pushedAuthorizationRequests },
-      storeOptions,
-    )
+    const { connection, userId, authorizationParams, appState, pushedAuthorizationRequests } = options
+    return startUnlink(context, { session, connection, userId, authorizationParams, appState, pushedAuthorizationRequests }, storeOptions)
   }
 
   /**
-   * Completes an unlink.
+   * Completes an unlink: the identity Auth0 unlinked (now a user of its own) and `appState`.
    *
    * @example
    * ```ts
-   * const { appState } = await client.completeUnlinkUser(request.url, { request, response })
+   * const { identity, appState } = await client.completeUnlinkUser(request.url, { request, response })
    * ```
    */
-  completeUnlinkUser(url: string | URL, storeOptions: StoreOptions): Promise<CompleteResult<TAppState>> {
-    return this.#complete(url, 'unlink', storeOptions)
+  async completeUnlinkUser(url: string | URL, storeOptions: StoreOptions): Promise<CompleteUnlinkResult<TAppState>> {
+    const completed = await completeAuthorization(await this.#for(storeOptions), url, 'unlink', storeOptions)
+    if (completed.flow !== 'unlink' || !completed.identity) throw new InvalidCallbackError('This callback does not complete an unlink')
+    return { appState: completed.appState as TAppState | undefined, identity: completed.identity }
   }
 
   /**
@@ -555,6 +631,47 @@ export class ServerClient<TAppState = unknown> {
   }
 
   /**
+   * Other accounts the signed-in user may have made with the same email: Auth0 users with the
+   * session's email (`GET /api/v2/users-by-email`, `read:users`), only when the session's email
+   * is verified and theirs is too; never the user themself, an account already linked, or one
+   * they declined. Each is `{ connection, provider, userId (masked), lastLogin }`. Cached per
+   * session (`suggestions.cacheSeconds`); a rate-limited Management API (429) yields `[]`.
+   *
+   * @example
+   * ```ts
+   * const [suggestion] = await client.getLinkSuggestions({ request, response })
+   * if (suggestion) {
+   *   // offer "You also have an account that signed in with Google. Link it?"
+   *   const url = await client.startLinkUser({ suggestion: suggestion.userId }, { request, response })
+   * }
+   * ```
+   */
+  async getLinkSuggestions(storeOptions: StoreOptions): Promise<LinkSuggestion[]> {
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    const suggestions = await linkSuggestions(context, session, storeOptions.request.signal)
+    return suggestions.map((entry) => ({ ...entry.suggestion }))
+  }
+
+  /**
+   * "Not me": the suggestion `userId` (its masked id from {@link getLinkSuggestions}) is not
+   * suggested again. Remembered in the user's `app_metadata.link_kit.declined` (`update:users`)
+   * or the `suggestions.store` the app provides. An id that was never suggested is refused with
+   * `InvalidRequestError` (400).
+   *
+   * @example
+   * ```ts
+   * const [suggestion] = await client.getLinkSuggestions({ request, response })
+   * if (suggestion) await client.declineLinkSuggestion(suggestion.userId, { request, response })
+   * ```
+   */
+  async declineLinkSuggestion(userId: string, storeOptions: StoreOptions): Promise<void> {
+    const context = await this.#for(storeOptions)
+    const session = await this.#requireSession(context, storeOptions)
+    await declineLinkSuggestion(context, session, userId, storeOptions.request.signal)
+  }
+
+  /**
    * An access token for `audience` (default: the configured one), refreshed with the refresh
    * token when it has expired; the refreshed session is written back. Concurrent calls of one
    * session share one refresh, so Auth0's refresh-token rotation never sees a reuse. With
@@ -577,7 +694,7 @@ export class ServerClient<TAppState = unknown> {
     const scope = normalizeScope(options?.scope)
     const current = session.tokenSets.find((set) => set.audience === audience && set.requestedScope === scope)
     const tokenSet =
-      current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
+      current && isTokenFresh(current.expiresAt)
         ? current
         : await refreshSession(context, session, { audience, scope, keyedByScope: true }, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, tokenType: tokenSet.tokenType ?? 'Bearer' }

@@ -5,6 +5,7 @@
 
 import type { CookieOptions } from './cookies/cookie-options.js'
 import type { SessionData } from './session.js'
+import type { SuggestedLink } from './suggestions.js'
 import type { AppOriginSettings } from './urls.js'
 
 /**
@@ -74,8 +75,37 @@ export interface AuthorizeTransactionData {
   issuer?: string
   /** A login started by a signed-out `/auth/link`, `/auth/unlink` or `/auth/connect`: the flow the callback goes on into. */
   continuation?: Continuation
+  /** For link and unlink: which step of which linking strategy this callback completes (DESIGN §15). */
+  linking?: LinkingTransaction
   createdAt: number
 }
+
+/**
+ * The linking step a link or unlink transaction records (DESIGN §15). With `'management-api'`:
+ * `reauthenticate` signs the primary in again before a link (its callback goes on into the link),
+ * `secondary` is the sign-in to the identity to link, `primary` the re-authentication before an
+ * unlink of `identity`. With `'tenant-action'`: the identities read at the start, when
+ * `linking.confirm` is `'management-api'`.
+ *
+ * @example
+ * ```ts
+ * const transaction = await transactionStore.get(state, storeOptions)
+ * if (transaction?.flow === 'link' && transaction.linking?.strategy === 'management-api') console.log(transaction.linking.step)
+ * ```
+ */
+export type LinkingTransaction =
+  | {
+      strategy: 'management-api'
+      step: 'reauthenticate'
+      connection: string
+      connectionScope?: string
+      authorizationParams?: Record<string, string>
+      /** Linking a suggestion: carried on into the link itself. */
+      suggested?: SuggestedLink
+    }
+  | { strategy: 'management-api'; step: 'secondary'; suggested?: SuggestedLink }
+  | { strategy: 'management-api'; step: 'primary'; identity: { connection: string; provider: string; userId: string } }
+  | { strategy: 'tenant-action'; identities?: Array<{ connection: string; provider: string; userId: string }> }
 
 /**
  * The transaction of a Connected Accounts connect: what completing it at the My Account API
@@ -115,7 +145,9 @@ export interface ConnectTransactionData {
  */
 export type Continuation =
   | { flow: 'link'; connection: string; connectionScope?: string; returnTo: string }
-  | { flow: 'unlink'; connection: string; returnTo: string }
+  /** Linking a suggestion (its masked `userId`): resolved for the session once there is one. */
+  | { flow: 'link'; suggestion: string; primary: 'current' | 'other'; returnTo: string }
+  | { flow: 'unlink'; connection: string; userId?: string; returnTo: string }
   | { flow: 'connect'; connection: string; scopes?: string[]; returnTo: string }
 
 /**

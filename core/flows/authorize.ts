@@ -7,9 +7,9 @@ import * as oauth from 'oauth4webapi'
 import { DiscoveryError, InvalidRequestError } from '../errors.js'
 import type { AuthorizationParameters } from '../options.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData } from '../session.js'
-import type { AuthorizeTransactionData, Continuation, StoreOptions } from '../stores.js'
+import type { AuthorizeTransactionData, Continuation, LinkingTransaction, StoreOptions } from '../stores.js'
 import { appOrigin } from '../urls.js'
-import { type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
+import { type AuthorizeMode, type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
 import { checkPinnedOrganization, requestedOrganization } from './organization.js'
 import { pushAuthorizationRequest } from './par.js'
@@ -21,11 +21,23 @@ interface CommonAuthorizeRequest {
   pushedAuthorizationRequests?: boolean | undefined
 }
 
-/** What one start step needs: login has no session; link and unlink carry the signed-in one. */
+/**
+ * What one start step needs: login has no session; link and unlink carry the signed-in one,
+ * the mode and parameters their strategy chose (see `flows/link.ts`, `flows/unlink.ts`) and the
+ * linking step to record.
+ */
 export type AuthorizeRequest =
   | (CommonAuthorizeRequest & { flow: 'login'; continuation?: Continuation | undefined })
-  | (CommonAuthorizeRequest & { flow: 'link'; session: SessionData; connection: string; connectionScope?: string | undefined })
-  | (CommonAuthorizeRequest & { flow: 'unlink'; session: SessionData; connection: string })
+  | (CommonAuthorizeRequest & {
+      flow: 'link' | 'unlink'
+      mode: Exclude<AuthorizeMode, 'login'>
+      session: SessionData
+      connection: string
+      owned: FlowParameters
+      linking: LinkingTransaction
+      /** Seconds the callback's `auth_time` may be old; default the request's `max_age`. */
+      maxAge?: number | undefined
+    })
 
 // Connection names are Auth0 identifiers; anything else is a typo or an injection attempt.
 const CONNECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
@@ -35,32 +47,20 @@ export function isConnectionName(value: unknown): value is string {
   return typeof value === 'string' && CONNECTION_NAME.test(value)
 }
 
-function flowParameters(request: AuthorizeRequest): FlowParameters {
-  if (request.flow === 'login') return {}
-  if (!isConnectionName(request.connection)) {
-    throw new InvalidRequestError('connection is required and must be an Auth0 connection name')
-  }
-  const parameters: FlowParameters = { requested_connection: request.connection, id_token_hint: request.session.idToken }
-  if (request.flow === 'link' && request.connectionScope !== undefined) {
-    parameters.requested_connection_scope = request.connectionScope
-  }
-  return parameters
-}
-
 /**
  * The per-call parameters; link and unlink stay in the organization the session is signed in to
  * unless the call names another, since Auth0 issues their ID token for the organization asked.
  */
 function perCallParameters(request: AuthorizeRequest): AuthorizationParameters {
   const perCall = request.authorizationParams ?? {}
-  if (request.flow === 'login' || perCall.organization !== undefined) return perCall
+  if (request.flow === 'login' || perCall.organization !== undefined || request.mode === 'link-secondary') return perCall
   const { organization } = request.session.internal
   return organization === undefined ? perCall : { ...perCall, organization }
 }
 
 function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransactionData> {
   if (request.flow === 'login') return request.continuation ? { continuation: request.continuation } : {}
-  return { sub: request.session.user.sub, connection: request.connection }
+  return { sub: request.session.user.sub, connection: request.connection, linking: request.linking }
 }
 
 /**
@@ -81,18 +81,31 @@ function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransact
  */
 export async function startAuthorization(context: FlowContext, request: AuthorizeRequest, storeOptions: StoreOptions): Promise<URL> {
   const { config } = context
-  const owned = flowParameters(request)
+  if (request.flow !== 'login' && !isConnectionName(request.connection)) {
+    throw new InvalidRequestError('connection is required and must be an Auth0 connection name')
+  }
+  const owned = request.flow === 'login' ? {} : request.owned
   const as = await context.tenant.metadata(storeOptions.request.signal)
   if (!as.authorization_endpoint) throw new DiscoveryError('The discovery document has no authorization_endpoint')
   checkPinnedOrganization(config.authorizationParams.organization, request.authorizationParams?.organization)
-  const params = mergeAuthorizationParams(request.flow, config.authorizationParams, perCallParameters(request), owned)
+  const params = mergeAuthorizationParams(
+    request.flow === 'login' ? 'login' : request.mode,
+    config.authorizationParams,
+    perCallParameters(request),
+    owned,
+  )
   const organization = requestedOrganization(params)
 
   const redirectUri = params.redirect_uri ?? new URL(config.routes.callback, appOrigin(config, storeOptions.request)).href
   const codeVerifier = oauth.generateRandomCodeVerifier()
   const state = oauth.generateRandomState()
   const nonce = oauth.generateRandomNonce()
-  const maxAge = params.max_age === undefined ? undefined : Number(params.max_age)
+  const maxAge =
+    request.flow !== 'login' && request.maxAge !== undefined
+      ? request.maxAge
+      : params.max_age === undefined
+        ? undefined
+        : Number(params.max_age)
 
   const transaction: AuthorizeTransactionData = {
     flow: request.flow,

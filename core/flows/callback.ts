@@ -15,12 +15,15 @@ import {
   UserMismatchError,
 } from '../errors.js'
 import type { ConnectedAccount } from '../my-account-api.js'
+import type { LinkedIdentity } from '../options.js'
 import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../session.js'
 import type { AuthorizeTransactionData, Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
+import { exchangeCode } from './code-exchange.js'
 import { completeConnect } from './connect.js'
 import type { FlowContext } from './context.js'
+import { startLink } from './link.js'
+import { completeLinkSecondary, completeUnlinkPrimary, confirmTenantAction, runLinkHook } from './link-complete.js'
 import { checkOrganization } from './organization.js'
-import { requestTokens } from './token-request.js'
 
 /**
  * The outcome of a completed callback: which flow it was, its `appState`, the stored session,
@@ -34,7 +37,19 @@ import { requestTokens } from './token-request.js'
  * ```
  */
 export type CompletedAuthorization =
-  | { flow: 'login' | 'link' | 'unlink'; appState: unknown; session: SessionData }
+  | { flow: 'login'; appState: unknown; session: SessionData }
+  | {
+      flow: 'link' | 'unlink'
+      appState: unknown
+      session: SessionData
+      /** The identity Auth0 linked or unlinked; `undefined` when `continueAt` is set. */
+      identity: LinkedIdentity | undefined
+      /**
+       * Set when this callback completed the primary's re-authentication before a link (the
+       * session was older than `linking.maxAge`): redirect here to go on with the link itself.
+       */
+      continueAt?: URL
+    }
   | { flow: 'connect'; appState: unknown; session: SessionData; connectedAccount: ConnectedAccount }
 
 /** What the handlers get back: the completed flow and, for a handler-started login, what comes next. */
@@ -158,7 +173,33 @@ export async function finishCallback(context: FlowContext, taken: TakenCallback,
     return { flow: 'connect', appState: transaction.appState, session, connectedAccount, continuation: undefined }
   }
   if (validated.has('connect_code')) throw new InvalidCallbackError(`A connect_code cannot complete a ${transaction.flow} flow`)
-  return completeCodeFlow(context, as, transaction, validated, storeOptions)
+  if (transaction.flow === 'login') return completeCodeFlow(context, as, transaction, validated, storeOptions)
+  const { linking } = transaction
+  if (linking?.strategy === 'management-api' && linking.step !== 'reauthenticate') {
+    if (!validated.get('code')) throw new InvalidCallbackError('The callback has no authorization code')
+    const complete = linking.step === 'secondary' ? completeLinkSecondary : completeUnlinkPrimary
+    const { session, identity } = await complete(context, as, transaction, validated, storeOptions)
+    return { flow: transaction.flow, appState: transaction.appState, session, identity, continuation: undefined }
+  }
+  const completed = await completeCodeFlow(context, as, transaction, validated, storeOptions)
+  if (linking?.strategy === 'management-api' && completed.flow === 'link') {
+    // The primary signed in again: now the link itself, with the parameters its start was given.
+    const continueAt = await startLink(
+      context,
+      {
+        session: completed.session,
+        connection: linking.connection,
+        connectionScope: linking.connectionScope,
+        authorizationParams: linking.authorizationParams,
+        appState: transaction.appState,
+        reauthenticated: true,
+        suggested: linking.suggested,
+      },
+      storeOptions,
+    )
+    return { ...completed, continueAt }
+  }
+  return completed
 }
 
 async function completeCodeFlow(
@@ -176,27 +217,7 @@ async function completeCodeFlow(
     if (existing.user.sub !== transaction.sub) throw new UserMismatchError(`The ${transaction.flow} was started by another user`)
   }
 
-  const { tenant } = context
-  const { tokens, claims, idTokenChecked } = await requestTokens(
-    context,
-    storeOptions.request.signal,
-    (options) =>
-      oauth.authorizationCodeGrantRequest(
-        as,
-        tenant.client,
-        tenant.clientAuth,
-        validated,
-        transaction.redirectUri,
-        transaction.codeVerifier,
-        options,
-      ),
-    (response) =>
-      oauth.processAuthorizationCodeResponse(as, tenant.client, response, {
-        expectedNonce: transaction.nonce,
-        maxAge: transaction.maxAge ?? oauth.skipAuthTimeCheck,
-        requireIdToken: true,
-      }),
-  )
+  const { tokens, claims, idTokenChecked } = await exchangeCode(context, as, transaction, validated, storeOptions.request.signal)
   if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
   // Who came back is judged on claims whose signature was checked, so a forged token is always IdTokenError.
   const sameUser = () => {
@@ -205,14 +226,21 @@ async function completeCodeFlow(
     }
     if (transaction.organization !== undefined) checkOrganization(transaction.organization, claims)
   }
+  // A tenant-action link or unlink (or one started before §15) counts only when the tenant confirms it.
+  const confirming = transaction.flow !== 'login' && transaction.linking?.strategy !== 'management-api'
+  let identity: LinkedIdentity | undefined
+  const confirm = async () => {
+    if (confirming) identity = await confirmTenantAction(context, transaction, claims, storeOptions.request.signal)
+  }
   let { session } = applyTokenResponse(existing, tokens, claims, transaction.audience)
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
   const writeOptions = { rotate: true, updatesExisting: existing !== undefined }
   const { stateStore } = context
-  if (context.config.beforeSessionSaved || !stateStore.prepare) {
+  if (context.config.beforeSessionSaved || !stateStore.prepare || confirming) {
     // A hook only ever sees claims whose signature was checked.
     await idTokenChecked
     sameUser()
+    await confirm()
     if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, userFromIdTokenClaims(claims))
     await stateStore.set(session, storeOptions, writeOptions)
   } else {
@@ -223,5 +251,11 @@ async function completeCodeFlow(
     if (prepared.status === 'rejected') throw prepared.reason
     await prepared.value.commit()
   }
-  return { flow: transaction.flow, appState: transaction.appState, session, continuation: transaction.continuation }
+  if (transaction.flow === 'login')
+    return { flow: 'login', appState: transaction.appState, session, continuation: transaction.continuation }
+  if (identity && existing) {
+    const secondarySub = `${identity.provider}|${identity.userId}`
+    await runLinkHook(context, transaction.flow, existing.user.sub, identity, secondarySub, storeOptions.request)
+  }
+  return { flow: transaction.flow, appState: transaction.appState, session, identity, continuation: undefined }
 }

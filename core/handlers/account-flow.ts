@@ -1,10 +1,13 @@
 /**
  * @module `/auth/link` and `/auth/unlink`: start linking or unlinking a connection's identity
- * (signed out: sign in first, then on). Only from the app's own pages.
+ * (signed out: sign in first, then on), or linking a suggestion (`suggestion=`, `primary=`).
+ * Only from the app's own pages.
  */
 
 import { InvalidRequestError } from '../errors.js'
-import { startAuthorization } from '../flows/authorize.js'
+import { startLink } from '../flows/link.js'
+import { startSuggestedLink } from '../flows/link-suggestions.js'
+import { startUnlink } from '../flows/unlink.js'
 import { safeReturnTo } from '../safety.js'
 import type { LoginFirstRoute } from './route.js'
 
@@ -23,13 +26,23 @@ export const link: LoginFirstRoute<'link'> = {
   session: 'login-first',
   enabled: () => true,
   parse(params, origin) {
-    const connection = connectionOf(params, 'link')
     const returnTo = safeReturnTo(params.get('returnTo'), origin)
+    const suggestion = params.get('suggestion')
+    if (suggestion !== null) {
+      // The masked id of one of the session's suggestions; resolved (and checked) once there is a session.
+      const primary = params.get('primary') ?? 'current'
+      if (primary !== 'current' && primary !== 'other') throw new InvalidRequestError("primary must be 'current' or 'other'")
+      return { flow: 'link', suggestion, primary, returnTo }
+    }
+    const connection = connectionOf(params, 'link')
     const connectionScope = params.get('connectionScope') ?? undefined
     return { flow: 'link', connection, returnTo, ...(connectionScope ? { connectionScope } : {}) }
   },
-  resume(context, { connection, connectionScope }, session, appState, storeOptions) {
-    return startAuthorization(context, { flow: 'link', connection, connectionScope, session, appState }, storeOptions)
+  resume(context, next, session, appState, storeOptions) {
+    if ('suggestion' in next) {
+      return startSuggestedLink(context, session, { suggestion: next.suggestion, primary: next.primary, appState }, storeOptions)
+    }
+    return startLink(context, { connection: next.connection, connectionScope: next.connectionScope, session, appState }, storeOptions)
   },
 }
 
@@ -43,9 +56,11 @@ export const unlink: LoginFirstRoute<'unlink'> = {
   enabled: () => true,
   parse(params, origin) {
     const connection = connectionOf(params, 'unlink')
-    return { flow: 'unlink', connection, returnTo: safeReturnTo(params.get('returnTo'), origin) }
+    // Which identity of the connection, when the user holds two (DESIGN §15).
+    const userId = params.get('userId') ?? undefined
+    return { flow: 'unlink', connection, returnTo: safeReturnTo(params.get('returnTo'), origin), ...(userId ? { userId } : {}) }
   },
-  resume(context, { connection }, session, appState, storeOptions) {
-    return startAuthorization(context, { flow: 'unlink', connection, session, appState }, storeOptions)
+  resume(context, { connection, userId }, session, appState, storeOptions) {
+    return startUnlink(context, { connection, userId, session, appState }, storeOptions)
   },
 }

@@ -29,6 +29,8 @@ export const callback: BodyRoute<'callback'> = {
       completed = await finishCallback(context, taken, storeOptions)
       const next = completed.flow === 'login' ? completed.continuation : undefined
       if (next) return await route.continueWith(context, next, completed.session)
+      // The primary signed in again before a link (DESIGN §15): on into the link itself.
+      if (completed.flow === 'link' && completed.continueAt) return redirect(completed.continueAt, headers)
     } catch (error) {
       return failCallback(route, error, transaction)
     }

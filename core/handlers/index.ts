@@ -11,6 +11,7 @@ import { callback } from './callback.js'
 import { connect } from './connect.js'
 import { connectedAccounts, connectionToken, disconnect } from './connected-accounts.js'
 import { identities } from './identities.js'
+import { declineLinkSuggestion, linkSuggestions } from './link-suggestions.js'
 import { login } from './login.js'
 import { logout } from './logout.js'
 import { profile } from './profile.js'
@@ -31,4 +32,6 @@ export const ROUTES: { readonly [K in RouteKey]: Route<K> } = Object.freeze({
   connectedAccounts,
   disconnect,
   connectionToken,
+  linkSuggestions,
+  declineLinkSuggestion,
 })

@@ -51,6 +51,7 @@ const STYLE = `
  *   providerToken?: { connection: string, expiresAt: number, scope?: string }, providerTokenProblem?: { code: string, auth0Error?: string },
  *   connectable?: Connectable[] }} ConnectedView
  * @param {{ user?: Record<string, unknown>, identities?: IdentityView[], identitiesProblem?: { code: string, message: string },
+ *   suggestions?: { connection: string, provider: string, userId: string, lastLogin?: string }[],
  *   linkable: string[], mode: string } & ConnectedView} view
  */
 export function renderPage(view) {
@@ -72,7 +73,8 @@ function signedOut() {
 
 /**
  * @param {Record<string, unknown>} user
- * @param {{ identities?: IdentityView[], identitiesProblem?: { code: string, message: string } }} view
+ * @param {{ identities?: IdentityView[], identitiesProblem?: { code: string, message: string },
+ *   suggestions?: { connection: string, provider: string, userId: string, lastLogin?: string }[] } & ConnectedView} view
  * @param {string[]} linkable
  */
 function signedIn(user, view, linkable) {
@@ -84,7 +86,29 @@ function signedIn(user, view, linkable) {
       <div class="person">${avatar}<div><strong>${esc(name)}</strong><br><span class="muted">${esc(user.email ?? '')}</span></div></div>
       <form method="post" action="/auth/logout"><input type="hidden" name="returnTo" value="/"><button class="secondary">Log out</button></form>
     </section>`
-  return profile + identitiesCard(view) + linkCard(view.identities, linkable) + connectedCard(view)
+  return profile + suggestionCard(view.suggestions) + identitiesCard(view) + linkCard(view.identities, linkable) + connectedCard(view)
+}
+
+/**
+ * Another account with the same verified email (suggested linking): Link signs into it and
+ * merges it; "Not me" remembers the decline. `userId` is masked; the server keeps the real one.
+ * @param {{ connection: string, provider: string, userId: string, lastLogin?: string }[] | undefined} suggestions
+ */
+function suggestionCard(suggestions) {
+  if (!suggestions?.length) return ''
+  return suggestions
+    .map(
+      (suggestion) => `<section class="card suggestion" aria-labelledby="suggestion-${esc(suggestion.userId)}">
+      <h2 id="suggestion-${esc(suggestion.userId)}">You also have an account that signed in with ${esc(label(suggestion.connection))}. Link it?</h2>
+      <p class="muted">Same email as this account${suggestion.lastLogin ? `, last used ${esc(suggestion.lastLogin.slice(0, 10))}` : ''}. You will sign into it once to prove it is yours; its settings are merged into this account.</p>
+      <div class="actions">
+        <form method="post" action="/auth/link"><input type="hidden" name="suggestion" value="${esc(suggestion.userId)}">
+          <input type="hidden" name="returnTo" value="/"><button>Link</button></form>
+        <form method="post" action="/auth/link-suggestions/decline"><input type="hidden" name="userId" value="${esc(suggestion.userId)}">
+          <input type="hidden" name="returnTo" value="/"><button class="secondary">Not me</button></form>
+      </div></section>`,
+    )
+    .join('')
 }
 
 /**
@@ -163,7 +187,9 @@ function identitiesCard({ identities, identitiesProblem }) {
     return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
       <div class="alert warning" role="status"><div><strong>The linked identities could not be read.</strong><br>
         ${esc(identitiesProblem?.message ?? '')} <code>(${esc(identitiesProblem?.code ?? 'unknown')})</code><br>
-        The app needs a grant for the Auth0 Management API with the <code>read:users</code> permission.</div></div></section>`
+        Linking through the Management API needs this app authorized for the Auth0 Management API with
+        <code>read:users</code> and <code>update:users</code>: Auth0 Dashboard → Applications → APIs → Auth0 Management API →
+        Machine to Machine Applications.</div></div></section>`
   }
   // Index 0 is the primary identity, the one the account was created with: Auth0 refuses to unlink it.
   const rows = identities
@@ -176,8 +202,13 @@ function identitiesCard({ identities, identitiesProblem }) {
             <input type="hidden" name="returnTo" value="/"><button class="danger">Unlink ${esc(label(identity.connection))}</button></form></li>`,
     )
     .join('')
+  // Auth0 makes an unlinked identity a user of its own again: say so before anyone clicks.
+  const unlinkNote =
+    identities.length > 1
+      ? '<p class="muted" id="unlink-note">Unlinking an identity makes it a separate account again, with its own empty profile.</p>'
+      : ''
   return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
-      <ul class="identities" id="identities">${rows}</ul></section>`
+      <ul class="identities" id="identities">${rows}</ul>${unlinkNote}</section>`
 }
 
 /**

@@ -11,6 +11,9 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? 'localhost'
 const useTenant = Boolean(process.env.AUTH0_DOMAIN && process.env.AUTH0_CLIENT_ID && process.env.AUTH0_CLIENT_SECRET)
 const LINKABLE = ['github', 'google-oauth2']
+// How links are applied (docs/concepts/linking.md): through the Management API (default; the app
+// needs read:users and update:users), or by the kit's post-login Action on the tenant.
+const linkStrategy = process.env.AUTH0_LINK_STRATEGY === 'tenant-action' ? 'tenant-action' : 'management-api'
 // What the "Connected accounts" card offers: Google with read access to the user's calendar.
 const CONNECTABLE = [
   { connection: 'google-oauth2', label: 'Google Calendar', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] },
@@ -34,7 +37,8 @@ let authOptions = {}
 if (!useTenant) {
   const { server, setHandler } = await listen(Number(process.env.EMULATOR_PORT ?? 0), '127.0.0.1')
   const origin = `http://127.0.0.1:${server.address().port}`
-  emulator = await createAuth0Emulator({ origin, interaction: 'page' })
+  // With the Action strategy, the emulated tenant runs the kit's own Action, as a tenant set up for it does.
+  emulator = await createAuth0Emulator({ origin, interaction: 'page', accountLinkingAction: linkStrategy === 'tenant-action' })
   setHandler((request) => emulator.handle(request))
   authOptions = {
     domain: origin,
@@ -65,10 +69,14 @@ const options = {
   ...authOptions,
   appBaseUrl,
   managementApi,
+  linking: { strategy: linkStrategy },
   // Every optional route on, as the demo's contract says: /auth/identities, the connected-accounts
   // routes (/auth/connect, /auth/connected-accounts, /auth/disconnect) and /auth/connection-token.
   identities: { enabled: true },
   connectedAccounts: { enabled: true, connectionTokenRoute: true },
+  // Other accounts with the user's verified email: the card on the account page, and the
+  // /auth/link-suggestions routes (JSON, and "Not me").
+  suggestions: { enabled: true },
   // A failed sign-in, link or unlink answers with the built-in error page: the error's own status
   // (400, 403, 502, 504…) and words chosen by its code, never text from the URL. Here we only note
   // the failure in the terminal; returning nothing keeps that page. (A styled page of your own
@@ -90,6 +98,21 @@ async function identitiesOf(storeOptions) {
     return { identities: await auth.client.getIdentities(storeOptions) }
   } catch (error) {
     return { identitiesProblem: { code: error.code ?? 'internal_error', message: error.message } }
+  }
+}
+
+/**
+ * Other accounts the user may have made with the same verified email. A nicety: when Auth0
+ * cannot be asked (no grant, an outage), the page simply shows no card.
+ */
+async function suggestionsOf(storeOptions) {
+  // Linking a suggestion checks who signed in before the kit links, which only the Management API strategy can.
+  if (linkStrategy !== 'management-api') return {}
+  try {
+    return { suggestions: await auth.client.getLinkSuggestions(storeOptions) }
+  } catch (error) {
+    console.warn(`link suggestions unavailable: ${error.code ?? 'internal_error'}`)
+    return {}
   }
 }
 
@@ -138,6 +161,7 @@ async function app(request) {
   const html = renderPage({
     user,
     ...(user ? await identitiesOf(storeOptions) : {}),
+    ...(user ? await suggestionsOf(storeOptions) : {}),
     ...(user ? await connectedAccountsOf(storeOptions) : {}),
     ...token,
     linkable: LINKABLE,

@@ -35,9 +35,33 @@ describe('the /authorize URL', () => {
     expect(cookie[0]).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=3600$/)
   })
 
-  it('for link adds link_account, requested_connection(_scope) and the session ID token as id_token_hint', async () => {
+  it('for a management-api link signs into the connection afresh: connection, prompt=login, max_age=0, no audience or hint', async () => {
     const { emulator } = tenant
-    const auth = createTestAuth(emulator)
+    const auth = createTestAuth(emulator, { authorizationParams: { audience: 'https://api.example.com', ui_locales: 'fr' } })
+    const browser = await signedInBrowser(auth, emulator)
+    const url = await auth.client.startLinkUser(
+      {
+        connection: 'google-oauth2',
+        connectionScope: 'https://www.googleapis.com/auth/calendar.readonly',
+        authorizationParams: { prompt: 'none', max_age: 9999, connection: 'github', scope: 'openid offline_access' },
+      },
+      storeOptionsOf(browser),
+    )
+    expectProtocolParameters(url, emulator.clientId)
+    const q = url.searchParams
+    expect(q.get('scope')).toBe('openid profile email')
+    expect(q.get('connection')).toBe('google-oauth2')
+    expect(q.get('prompt')).toBe('login')
+    expect(q.get('max_age')).toBe('0')
+    expect(q.get('connection_scope')).toBe('https://www.googleapis.com/auth/calendar.readonly')
+    expect(q.get('ui_locales')).toBe('fr')
+    for (const absent of ['audience', 'id_token_hint', 'requested_connection', 'requested_connection_scope'])
+      expect(q.has(absent)).toBe(false)
+  })
+
+  it('for a tenant-action link adds link_account, requested_connection(_scope) and the session ID token as id_token_hint', async () => {
+    const { emulator } = tenant
+    const auth = createTestAuth(emulator, { linking: { strategy: 'tenant-action' } })
     const browser = await signedInBrowser(auth, emulator)
     const session = await auth.getSession(browser.request('/'))
     const url = await auth.client.startLinkUser(
@@ -51,9 +75,9 @@ describe('the /authorize URL', () => {
     expect(url.searchParams.get('id_token_hint')).toBe(session!.idToken)
   })
 
-  it('for unlink adds unlink_account, requested_connection and id_token_hint, and no connection scope', async () => {
+  it('for a tenant-action unlink adds unlink_account, requested_connection and id_token_hint, and no connection scope', async () => {
     const { emulator } = tenant
-    const auth = createTestAuth(emulator)
+    const auth = createTestAuth(emulator, { linking: { strategy: 'tenant-action' } })
     const browser = await signedInBrowser(auth, emulator)
     const session = await auth.getSession(browser.request('/'))
     const url = await auth.client.startUnlinkUser({ connection: 'github' }, storeOptionsOf(browser))

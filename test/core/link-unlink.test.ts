@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AuthorizationError, MissingSessionError, UserMismatchError } from '../../core/index.js'
+import { AuthorizationError, IdentityAlreadyLinkedError, MissingSessionError, UserMismatchError } from '../../core/index.js'
 import { TestBrowser } from '../support/browser.js'
 import { keep, signedInBrowser, storeOptionsOf } from '../support/flows.js'
 import { APP_ORIGIN, createTestAuth, useMockedTenant } from '../support/tenant.js'
@@ -16,49 +16,92 @@ async function authorizeAt(browser: TestBrowser, url: URL): Promise<string> {
 describe('linking and unlinking through the programmatic API', () => {
   const appState = { returnTo: '/settings', nested: { list: [1, 'two', { three: null }], flag: true }, unicode: 'ünïcødé ✓' }
 
-  it('round-trips nested appState through link and unlink and updates the emulated user', async () => {
+  it('round-trips nested appState through link and unlink, changes the user at Auth0 and leaves the session as it was', async () => {
     const { emulator } = tenant
     const auth = createTestAuth<typeof appState>(emulator)
     const browser = await signedInBrowser(auth, emulator)
     const before = await auth.getSession(browser.request('/'))
+    const sessionCookie = browser.cookies.get('__session')
 
     const start = storeOptionsOf(browser)
     const linkUrl = await auth.client.startLinkUser({ connection: 'github', appState }, start)
     keep(browser, start)
     const callback = await authorizeAt(browser, linkUrl)
     const complete = storeOptionsOf(browser, callback)
-    const { appState: linked } = await auth.client.completeLinkUser(callback, complete)
+    const linked = await auth.client.completeLinkUser(callback, complete)
     keep(browser, complete)
-    expect(linked).toEqual(appState)
-    expect(emulator.getUser(before!.user.sub)!.identities.map((identity) => identity.connection)).toContain('github')
+    expect(linked.appState).toEqual(appState)
+    expect(linked.identity).toEqual({ connection: 'github', provider: 'github', userId: '5550001' })
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toContain('github')
+    // Auth0's semantics: a linked secondary is no longer a user of its own.
+    expect(emulator.getUser('github|5550001')).toBeUndefined()
 
-    const after = await auth.getSession(browser.request('/'))
-    expect(after!.user.sub).toBe(before!.user.sub)
-    expect(after!.idToken).not.toBe(before!.idToken)
-    expect(after!.tokenSets[0]!.accessToken).not.toBe(before!.tokenSets[0]!.accessToken)
-    expect(after!.internal.createdAt).toBe(before!.internal.createdAt)
+    // The session is the primary's and was not replaced by the secondary's sign-in.
+    expect(browser.cookies.get('__session')).toBe(sessionCookie)
+    expect(await auth.getSession(browser.request('/'))).toEqual(before)
 
     const unlinkStart = storeOptionsOf(browser)
     const unlinkUrl = await auth.client.startUnlinkUser({ connection: 'github', appState }, unlinkStart)
     keep(browser, unlinkStart)
     const unlinkCallback = await authorizeAt(browser, unlinkUrl)
-    const { appState: unlinked } = await auth.client.completeUnlinkUser(new URL(unlinkCallback), storeOptionsOf(browser, unlinkCallback))
-    expect(unlinked).toEqual(appState)
-    expect(emulator.getUser(before!.user.sub)!.identities.map((identity) => identity.connection)).not.toContain('github')
+    const unlinked = await auth.client.completeUnlinkUser(new URL(unlinkCallback), storeOptionsOf(browser, unlinkCallback))
+    expect(unlinked).toEqual({ appState, identity: { connection: 'github', provider: 'github', userId: '5550001' } })
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).not.toContain('github')
+    // An unlinked identity is a user of its own again.
+    expect(emulator.getUser('github|5550001')).toBeDefined()
   })
 
-  it('reports user_mismatch when the link comes back for another sub, and keeps the old session', async () => {
+  it('refuses an identity that already belongs to another user (409) and changes nothing', async () => {
     const { emulator } = tenant
     const auth = createTestAuth(emulator)
     const browser = await signedInBrowser(auth, emulator)
+    const before = await auth.getSession(browser.request('/'))
+    const bobIdentities = emulator.getUser('auth0|bob')!.identities
+    const start = storeOptionsOf(browser)
+    // Bob's GitHub account, chosen at the provider.
+    const url = await auth.client.startLinkUser({ connection: 'github', authorizationParams: { login_hint: '5550002' } }, start)
+    keep(browser, start)
+    const callback = await authorizeAt(browser, url)
+    const complete = storeOptionsOf(browser, callback)
+    const error = await auth.client.completeLinkUser(callback, complete).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IdentityAlreadyLinkedError)
+    expect(error).toMatchObject({ code: 'identity_already_linked', status: 409 })
+    expect(complete.response.headers.getSetCookie().some((cookie) => cookie.startsWith('__session'))).toBe(false)
+    expect(await auth.getSession(browser.request('/'))).toEqual(before)
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toEqual(['Username-Password-Authentication'])
+    expect(emulator.getUser('auth0|bob')!.identities).toEqual(bobIdentities)
+  })
+
+  it("treats an identity that is already the user's as linked, calling nothing that changes Auth0", async () => {
+    const { emulator } = tenant
+    const auth = createTestAuth(emulator)
+    const browser = await signedInBrowser(auth, emulator)
+    const link = async () => {
+      const start = storeOptionsOf(browser)
+      const url = await auth.client.startLinkUser({ connection: 'github' }, start)
+      keep(browser, start)
+      const callback = await authorizeAt(browser, url)
+      return auth.client.completeLinkUser(callback, storeOptionsOf(browser, callback))
+    }
+    await link()
+    const identities = emulator.getUser('auth0|alice')!.identities
+    expect((await link()).identity).toEqual({ connection: 'github', provider: 'github', userId: '5550001' })
+    expect(emulator.getUser('auth0|alice')!.identities).toEqual(identities)
+  })
+
+  it('reports user_mismatch when the unlink re-authentication comes back for another sub, and unlinks nothing', async () => {
+    const { emulator } = tenant
+    const auth = createTestAuth(emulator, { authorizationParams: {} })
+    const browser = await signedInBrowser(auth, emulator)
+    await browser.navigate('/auth/link?connection=github')
     const sessionCookie = browser.cookies.get('__session')
     const start = storeOptionsOf(browser)
-    const url = await auth.client.startLinkUser({ connection: 'github' }, start)
+    const url = await auth.client.startUnlinkUser({ connection: 'github' }, start)
     keep(browser, start)
     const callback = await authorizeAt(browser, url)
     emulator.fail({ endpoint: 'token', idToken: { claims: { sub: 'auth0|bob' } } })
     const complete = storeOptionsOf(browser, callback)
-    const error = await auth.client.completeLinkUser(callback, complete).catch((e: unknown) => e)
+    const error = await auth.client.completeUnlinkUser(callback, complete).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UserMismatchError)
     expect((error as UserMismatchError).code).toBe('user_mismatch')
     const written = complete.response.headers.getSetCookie()
@@ -66,6 +109,7 @@ describe('linking and unlinking through the programmatic API', () => {
     keep(browser, complete)
     expect(browser.cookies.get('__session')).toBe(sessionCookie)
     expect((await auth.getUser(browser.request('/')))?.sub).toBe('auth0|alice')
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toContain('github')
   })
 
   it('keeps the session when Auth0 answers access_denied, as a typed error', async () => {
@@ -119,7 +163,8 @@ describe('linking and unlinking through the programmatic API', () => {
     browser.cookies.delete('__session')
     const error = await auth.client.completeLinkUser(callback, storeOptionsOf(browser, callback)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MissingSessionError)
-    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toContain('github')
+    // Checked before the code is even exchanged: nothing is linked to a user nobody is signed in as.
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).not.toContain('github')
   })
 })
 
@@ -134,7 +179,7 @@ describe('linking through the handlers', () => {
     const authorizeVisits = browser.visits.filter((visit) => visit.url.pathname === '/authorize')
     expect(authorizeVisits.map((visit) => visit.url.searchParams.get('scope'))).toEqual([
       'openid profile email offline_access',
-      'openid link_account offline_access',
+      'openid profile email',
     ])
     expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toContain('github')
     expect((await auth.getUser(browser.request('/')))?.sub).toBe('auth0|alice')

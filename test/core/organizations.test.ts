@@ -81,7 +81,7 @@ describe('organizations', () => {
     expect(emulator.getOrganization(ACME.id)!.members).toContain('auth0|bob')
   })
 
-  it('keeps link and unlink in the organization the session is signed in to, and checks it on return', async () => {
+  it('keeps the unlink re-authentication in the organization the session is signed in to; the link sign-in asks for none', async () => {
     const { emulator } = tenant
     const auth = createTestAuth(emulator)
     const browser = browserFor(auth)
@@ -91,15 +91,16 @@ describe('organizations', () => {
     const unlinked = await browser.navigate('/auth/unlink?connection=github&returnTo=/settings')
     expect(unlinked.url.pathname).toBe('/settings')
     const [, link, unlink] = emulator.authorizeRequests
-    expect(link!.get('scope')).toContain('link_account')
-    expect(link!.get('organization')).toBe(GLOBEX.id)
+    // The identity to link signs in on its own; it need not be a member (DESIGN §15).
+    expect(link!.get('connection')).toBe('github')
+    expect(link!.has('organization')).toBe(false)
     expect(unlink!.get('organization')).toBe(GLOBEX.id)
     expect((await auth.getSession(browser.request('/')))?.internal.organization).toBe(GLOBEX.id)
   })
 
-  it('sends no organization on link when the session has none', async () => {
+  it('sends no organization on a tenant-action link when the session has none', async () => {
     const { emulator } = tenant
-    const auth = createTestAuth(emulator)
+    const auth = createTestAuth(emulator, { linking: { strategy: 'tenant-action' } })
     const browser = browserFor(auth)
     await browser.navigate('/auth/login')
     await browser.navigate('/auth/link?connection=github')

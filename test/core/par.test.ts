@@ -33,27 +33,41 @@ describe('pushed authorization requests', () => {
     expect((await auth.getSession(browser.request('/')))?.user.sub).toBe('auth0|alice')
   })
 
-  it('pushes link and unlink (link_account, requested_connection, id_token_hint) and completes both', async () => {
+  it('pushes the management-api link and unlink sign-ins and completes both', async () => {
     const { emulator } = tenant
     const auth = createTestAuth(emulator, { pushedAuthorizationRequests: true })
     const browser = await signedInBrowser(auth, emulator)
-    const session = await auth.getSession(browser.request('/'))
 
     const linked = await browser.navigate('/auth/link?connection=github&connectionScope=repo&returnTo=/settings')
     expect(linked.url.pathname).toBe('/settings')
+    const link = emulator.pushedAuthorizationRequests[1]!
+    expect(link.get('scope')).toBe('openid profile email')
+    expect(link.get('connection')).toBe('github')
+    expect(link.get('connection_scope')).toBe('repo')
+    expect(link.get('prompt')).toBe('login')
+    expect(link.has('id_token_hint')).toBe(false)
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toContain('github')
+
+    const unlinked = await browser.navigate('/auth/unlink?connection=github&returnTo=/settings')
+    expect(unlinked.url.pathname).toBe('/settings')
+    expect(emulator.pushedAuthorizationRequests[2]!.get('scope')).toBe('openid')
+    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).not.toContain('github')
+    for (const visit of browser.visitsTo('/authorize')) expectOnlyRequestUri(visit.url, emulator.clientId)
+    expect(emulator.hits.par).toBe(3)
+  })
+
+  it('pushes a tenant-action link (link_account, requested_connection, id_token_hint)', async () => {
+    const { emulator } = tenant
+    const auth = createTestAuth(emulator, { pushedAuthorizationRequests: true, linking: { strategy: 'tenant-action' } })
+    const browser = await signedInBrowser(auth, emulator)
+    const session = await auth.getSession(browser.request('/'))
+    const url = await auth.client.startLinkUser({ connection: 'github', connectionScope: 'repo' }, storeOptionsOf(browser))
+    expectOnlyRequestUri(url, emulator.clientId)
     const link = emulator.pushedAuthorizationRequests[1]!
     expect(link.get('scope')).toBe('openid link_account offline_access')
     expect(link.get('requested_connection')).toBe('github')
     expect(link.get('requested_connection_scope')).toBe('repo')
     expect(link.get('id_token_hint')).toBe(session!.idToken)
-    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).toContain('github')
-
-    const unlinked = await browser.navigate('/auth/unlink?connection=github&returnTo=/settings')
-    expect(unlinked.url.pathname).toBe('/settings')
-    expect(emulator.pushedAuthorizationRequests[2]!.get('scope')).toBe('openid unlink_account offline_access')
-    expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).not.toContain('github')
-    for (const visit of browser.visitsTo('/authorize')) expectOnlyRequestUri(visit.url, emulator.clientId)
-    expect(emulator.hits.par).toBe(3)
   })
 
   it('follows the per-call option over the global one, both ways', async () => {
@@ -81,7 +95,10 @@ describe('pushed authorization requests', () => {
     const answered = await browser.send(url)
     const callback = answered.headers.get('location')!
     const complete = storeOptionsOf(browser, callback)
-    expect(await auth.client.completeLinkUser(callback, complete)).toEqual({ appState: { n: 1 } })
+    expect(await auth.client.completeLinkUser(callback, complete)).toEqual({
+      appState: { n: 1 },
+      identity: { connection: 'github', provider: 'github', userId: '5550001' },
+    })
   })
 
   it('refuses, on first use and without falling back, a tenant whose discovery has no PAR endpoint', async () => {

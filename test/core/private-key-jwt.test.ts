@@ -9,12 +9,12 @@ import { APP_ORIGIN, createTestAuth, useMockedTenant } from '../support/tenant.j
 const rsa = await generateKeyPair('RS256', { extractable: true })
 const tenant = useMockedTenant({ clientAssertionKey: rsa.publicKey })
 
-/** A fetch that records every form body sent to the tenant, then lets MSW answer it. */
+/** A fetch that records every form body sent to the tenant (not the Management API's JSON), then lets MSW answer it. */
 function recordingFetch() {
   const bodies: URLSearchParams[] = []
   const recorded: typeof fetch = async (input, init) => {
     if (init?.body instanceof URLSearchParams) bodies.push(new URLSearchParams(init.body))
-    else if (typeof init?.body === 'string') bodies.push(new URLSearchParams(init.body))
+    else if (typeof init?.body === 'string' && !init.body.startsWith('{')) bodies.push(new URLSearchParams(init.body))
     return globalThis.fetch(input, init)
   }
   return { bodies, fetch: recorded }

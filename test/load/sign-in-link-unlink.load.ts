@@ -21,6 +21,10 @@ const TYPED_CODES = new Set([
   'id_token_invalid',
   'timeout',
   'discovery_failed',
+  // Linking through the Management API (DESIGN §15): its refusals, and two users racing for one
+  // emulated GitHub account that nobody owned.
+  'management_api_error',
+  'identity_already_linked',
 ])
 
 // Seeded so a failing run can be replayed (mulberry32).
@@ -151,7 +155,7 @@ function expectEveryFailureTyped(): void {
   for (const key of failures.keys()) {
     const [status = '', code = ''] = key.split(' ')
     expect(TYPED_CODES.has(code), `untyped failure: ${key}`).toBe(true)
-    expect(['400', '401', '403', '502', '504']).toContain(status)
+    expect(['400', '401', '403', '409', '502', '504']).toContain(status)
   }
 }
 

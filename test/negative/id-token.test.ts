@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AuthOptions } from '../../core/index.js'
 import type { IdTokenTamper } from '../../testing/index.js'
 import { TestBrowser } from '../support/browser.js'
 import { signedInBrowser } from '../support/flows.js'
@@ -10,9 +11,9 @@ const tenant = useMockedTenant()
 const now = () => Math.floor(Date.now() / 1000)
 
 /** Starts a link, lets Auth0 tamper with the ID token it then issues, and completes the callback. */
-async function linkWithTamperedIdToken(idToken: IdTokenTamper, start = LINK_GITHUB) {
+async function linkWithTamperedIdToken(idToken: IdTokenTamper, start = LINK_GITHUB, overrides: Partial<AuthOptions> = {}) {
   const { emulator } = tenant
-  const { auth, lastError } = recordingAuth(emulator)
+  const { auth, lastError } = recordingAuth(emulator, overrides)
   const browser = await signedInBrowser(auth, emulator)
   // Only a linked identity can be unlinked.
   if (start === UNLINK_GITHUB) await browser.navigate(LINK_GITHUB)
@@ -60,8 +61,9 @@ describe('ID token checks (each keeps the existing session)', () => {
     expect(emulator.hits.jwks).toBe(2)
   })
 
-  it('refuses a link callback for a different sub with user_mismatch (403)', async () => {
-    const result = await linkWithTamperedIdToken({ claims: { sub: 'auth0|bob' } })
+  it('refuses a tenant-action link callback for a different sub with user_mismatch (403)', async () => {
+    // A management-api link signs another user in by design; its checks are in linking.test.ts.
+    const result = await linkWithTamperedIdToken({ claims: { sub: 'auth0|bob' } }, LINK_GITHUB, { linking: { strategy: 'tenant-action' } })
     await expectSafeFailure({ ...result, code: 'user_mismatch', status: 403 })
   })
 

@@ -43,9 +43,10 @@ describe('organization mismatches', () => {
     expect((await auth.getSession(browser.request('/')))?.user.sub).toBe('auth0|alice')
   })
 
-  it('refuses a link inside an organization whose ID token comes back for another one, keeping the session', async () => {
+  it('refuses a tenant-action link inside an organization whose ID token comes back for another one, keeping the session', async () => {
     const { emulator } = tenant
-    const { auth, lastError } = recordingAuth(emulator)
+    // The §5 request stays in the session's organization; a management-api link sign-in asks for none.
+    const { auth, lastError } = recordingAuth(emulator, { linking: { strategy: 'tenant-action' } })
     const browser = signedOutBrowser(auth)
     await browser.navigate(`/auth/login?organization=${ACME.id}`)
     const before = await snapshotSession(auth, browser)

@@ -26,6 +26,8 @@ describe('cookie pile-up', () => {
     const { emulator } = tenant
     const { auth } = recordingAuth(emulator)
     const { browser, before } = await signedIn(auth, emulator)
+    // Only a linked identity can be unlinked; a management-api link leaves the session as it was.
+    await browser.navigate('/auth/link?connection=github')
     for (let i = 0; i < 20; i++) {
       const flow = i % 2 === 0 ? 'link' : 'unlink'
       expect((await browser.send(`/auth/${flow}?connection=github&returnTo=/page-${i}`)).status).toBe(302)

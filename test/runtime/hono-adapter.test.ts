@@ -113,7 +113,7 @@ describe('auth0() middleware', () => {
     const start = await browser.send('/link', { method: 'POST' })
     expect(start.status).toBe(302)
     const authorize = new URL(start.headers.get('location')!)
-    expect(authorize.searchParams.get('requested_connection')).toBe('github')
+    expect(authorize.searchParams.get('connection')).toBe('github')
     expect(txCookies(start)).toEqual([`__a0_tx.${authorize.searchParams.get('state')}`])
     const done = await browser.navigate(authorize)
     expect(done.url.pathname).toBe('/done')

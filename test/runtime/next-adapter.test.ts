@@ -124,7 +124,8 @@ describe('getSession / getUser through next/headers', () => {
 describe('startLinkUser / startUnlinkUser for Server Actions', () => {
   it('writes the transaction cookie through cookies() and redirects to Auth0', async () => {
     await signIn()
-    const nextAuth = createNextAuth(authOptions(tenant.emulator))
+    // The §5 parameters: strategy tenant-action (the default's are covered in test/core/authorize-url.test.ts).
+    const nextAuth = createNextAuth({ ...authOptions(tenant.emulator), linking: { strategy: 'tenant-action' } })
     const signal = await nextAuth.startLinkUser({ connection: 'github', returnTo: '/settings' }).catch((error: unknown) => error)
     expect(signal).toBeInstanceOf(RedirectSignal)
     const authorize = new URL((signal as RedirectSignal).url)
@@ -137,7 +138,7 @@ describe('startLinkUser / startUnlinkUser for Server Actions', () => {
 
   it('starts an unlink the same way', async () => {
     await signIn()
-    const nextAuth = createNextAuth(authOptions(tenant.emulator))
+    const nextAuth = createNextAuth({ ...authOptions(tenant.emulator), linking: { strategy: 'tenant-action' } })
     const signal = await nextAuth.startUnlinkUser({ connection: 'github' }).catch((error: unknown) => error)
     const authorize = new URL((signal as RedirectSignal).url)
     expect(authorize.searchParams.get('scope')?.split(' ')).toContain('unlink_account')

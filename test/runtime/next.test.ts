@@ -311,7 +311,7 @@ describe('Next.js: Server Actions clicked in Chromium', () => {
       expect(page.url()).toBe(`${app.baseUrl}/`)
       expect(connections(app)).toContain('github')
       expect((await identities(page)).some((text) => text.startsWith('github'))).toBe(true)
-      expect(app.emulator.authorizeRequests.at(-1)?.get('scope')?.split(' ')).toContain('link_account')
+      expect(app.emulator.authorizeRequests.at(-1)?.get('connection')).toBe('github')
 
       await page.getByRole('button', { name: 'Unlink github', exact: true }).click()
       await page.getByRole('button', { name: 'Link github', exact: true }).waitFor({ timeout: 15_000 })

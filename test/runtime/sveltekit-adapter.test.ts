@@ -85,7 +85,7 @@ describe('auth0Handle', () => {
     const browser = await signedInBrowser(auth, tenant.emulator)
     const { locals, calls } = await runHook(auth, browser.request('/settings'))
     const url = await locals.auth!.startLinkUser({ connection: 'github', appState: { returnTo: '/settings' } })
-    expect(url.searchParams.get('requested_connection')).toBe('github')
+    expect(url.searchParams.get('connection')).toBe('github')
     const state = url.searchParams.get('state')
     expect(calls).toHaveLength(1)
     const [call] = calls
@@ -105,7 +105,7 @@ describe('auth0Handle', () => {
     // On https the session cookie is `__Host-session` (the browser signed in on http localhost).
     const cookie = browser.cookieHeader().replaceAll('__session', '__Host-session')
     const { locals, calls } = await runHook(auth, new Request('https://app.example.com/', { headers: { cookie } }))
-    await locals.auth!.startUnlinkUser({ connection: 'github' })
+    await locals.auth!.startLinkUser({ connection: 'github' })
     expect(calls.map((call) => call.options.secure)).toEqual([true])
   })
 

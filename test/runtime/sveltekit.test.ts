@@ -92,9 +92,10 @@ describe('SvelteKit locals.auth in form actions', () => {
     expect(response.status).toBe(303)
     const authorize = new URL(response.headers.get('location') ?? '')
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${emulator.origin}/authorize`)
-    expect(authorize.searchParams.get('requested_connection')).toBe('github')
-    expect(authorize.searchParams.get('scope')?.split(' ')).toContain('link_account')
-    expect(authorize.searchParams.get('id_token_hint')).toBeTruthy()
+    // The management-api default (DESIGN §15): a fresh sign-in to the identity to link.
+    expect(authorize.searchParams.get('connection')).toBe('github')
+    expect(authorize.searchParams.get('scope')).toBe('openid profile email')
+    expect(authorize.searchParams.get('prompt')).toBe('login')
 
     const state = authorize.searchParams.get('state')
     const transaction = response.headers.getSetCookie().find((cookie) => setCookieName(cookie) === `__a0_tx.${state}`)
@@ -123,8 +124,9 @@ describe('SvelteKit locals.auth in form actions', () => {
     const response = await postAction(browser, 'unlink', 'google-oauth2', { origin: baseUrl })
     expect(response.status).toBe(303)
     const authorize = new URL(response.headers.get('location') ?? '')
-    expect(authorize.searchParams.get('scope')?.split(' ')).toContain('unlink_account')
-    expect(authorize.searchParams.get('requested_connection')).toBe('google-oauth2')
+    // The primary signs in again before the Management API unlinks (DESIGN §15).
+    expect(authorize.searchParams.get('scope')).toBe('openid')
+    expect(authorize.searchParams.get('connection')).toBe('Username-Password-Authentication')
 
     const done = await browser.navigate(authorize)
     expect(done.url.href).toBe(`${baseUrl}/`)
