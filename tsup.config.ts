@@ -11,6 +11,7 @@ export default defineConfig({
     redis: 'adapters/redis.ts',
     hono: 'adapters/hono.ts',
     cloudflare: 'adapters/cloudflare.ts',
+    fastify: 'adapters/fastify.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],
