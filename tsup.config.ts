@@ -12,6 +12,7 @@ export default defineConfig({
     hono: 'adapters/hono.ts',
     cloudflare: 'adapters/cloudflare.ts',
     fastify: 'adapters/fastify.ts',
+    nuxt: 'adapters/nuxt.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],
