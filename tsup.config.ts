@@ -13,6 +13,7 @@ export default defineConfig({
     cloudflare: 'adapters/cloudflare.ts',
     fastify: 'adapters/fastify.ts',
     nuxt: 'adapters/nuxt.ts',
+    'react-router': 'adapters/react-router.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],
