@@ -14,6 +14,7 @@ export default defineConfig({
     fastify: 'adapters/fastify.ts',
     nuxt: 'adapters/nuxt.ts',
     'react-router': 'adapters/react-router.ts',
+    astro: 'adapters/astro.ts',
     testing: 'testing/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -5,12 +5,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /** Node 22 from the `node22` devDependency: what the current framework majors need to build and run. */
 export const NODE22 = `${root}node_modules/node22/bin/node`
+/** Node 24 from the `node24` devDependency: Astro 7 needs Node ≥ 22.23.4, newer than the pinned node22 (22.23.3). */
+export const NODE24 = `${root}node_modules/node24/bin/node`
 
 const builds = new Set<ChildProcess>()
 process.on('exit', () => {
@@ -18,18 +21,18 @@ process.on('exit', () => {
 })
 
 /**
- * Runs `node <root>/node_modules/<cli> ...args` in `cwd` with Node 22 first on PATH (tools the
+ * Runs `node <root>/node_modules/<cli> ...args` in `cwd` with `node` (default Node 22) first on PATH (tools the
  * CLI spawns get it too); rejects with the output when it fails or takes longer than `timeoutMs`.
  */
-export function buildApp(cli: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
-  if (!existsSync(NODE22)) return Promise.reject(new Error(`${NODE22} is missing: install the devDependencies (npm ci)`))
+export function buildApp(cli: string, args: string[], cwd: string, timeoutMs: number, node = NODE22): Promise<void> {
+  if (!existsSync(node)) return Promise.reject(new Error(`${node} is missing: install the devDependencies (npm ci)`))
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(NODE22, [`${root}node_modules/${cli}`, ...args], {
+    const child = spawn(node, [`${root}node_modules/${cli}`, ...args], {
       cwd,
       env: {
         ...process.env,
-        PATH: `${root}node_modules/node22/bin:${process.env.PATH ?? ''}`,
+        PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`,
         NUXT_TELEMETRY_DISABLED: '1',
         ASTRO_TELEMETRY_DISABLED: '1',
       },
