@@ -19,8 +19,9 @@ export type { CookieSink, RequestAuth } from './request-auth.js'
  * @example
  * ```ts
  * // src/env.d.ts
+ * type Auth0Locals = import('auth0-link-kit/astro').Auth0Locals
  * declare namespace App {
- *   interface Locals extends import('auth0-link-kit/astro').Auth0Locals {}
+ *   interface Locals extends Auth0Locals {}
  * }
  * ```
  */
