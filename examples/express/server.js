@@ -33,14 +33,31 @@ app.get('/hello', (_req, res) => {
   res.type('text/plain').send(`hello from express ${expressVersion} on node ${process.version}`)
 })
 
+/** The user's identities for the page, or why they could not be read (a missing Management API grant on a real tenant, say). */
+async function identitiesOf(read) {
+  try {
+    return { identities: await read() }
+  } catch (error) {
+    return {
+      identitiesProblem: {
+        code: typeof error?.code === 'string' ? error.code : 'internal_error',
+        message: error instanceof Error ? error.message : 'failed',
+      },
+    }
+  }
+}
+
 app.get(
   '/',
   route(async (req, res) => {
     const user = await req.auth0.getUser()
+    const storeOptions = { request: toRequest(req, res, { headersOnly: true }), response: { headers: new Headers() } }
+    const identities = user ? await identitiesOf(() => auth.client.getIdentities(storeOptions)) : {}
+    res.append('set-cookie', storeOptions.response.headers.getSetCookie())
     res
       .set('cache-control', 'no-store')
       .type('html')
-      .send(renderPage({ user, linkable: LINKABLE, mode }))
+      .send(renderPage({ user, ...identities, linkable: LINKABLE, mode }))
   }),
 )
 

@@ -25,12 +25,27 @@ app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string
 
 app.get('/hello', async () => `hello from fastify ${fastifyVersion} on node ${process.version}`)
 
+/** The user's identities for the page, or why they could not be read (a missing Management API grant on a real tenant, say). */
+async function identitiesOf(read) {
+  try {
+    return { identities: await read() }
+  } catch (error) {
+    return {
+      identitiesProblem: {
+        code: typeof error?.code === 'string' ? error.code : 'internal_error',
+        message: error instanceof Error ? error.message : 'failed',
+      },
+    }
+  }
+}
+
 app.get('/', async (request, reply) => {
   const user = await request.auth.getUser()
+  const identities = user ? await identitiesOf(() => request.auth.getIdentities()) : {}
   return reply
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(renderPage({ user, linkable: LINKABLE, mode }))
+    .send(renderPage({ user, ...identities, linkable: LINKABLE, mode }))
 })
 
 app.get('/me', async (request) => {
