@@ -60,6 +60,14 @@ app.get('/account', { preHandler: requireAuth }, async (request, reply) =>
     .send(`<!doctype html><title>Account</title><p>Account of ${esc((await request.auth.getUser())?.email)}</p>`),
 )
 
+// A child plugin (its own encapsulation context) sees request.auth too: the auth0 plugin is not encapsulated.
+await app.register(
+  async (child) => {
+    child.get('/me', { preHandler: requireAuth }, async (request) => ({ email: (await request.auth.getUser())?.email ?? null }))
+  },
+  { prefix: '/scoped' },
+)
+
 /** Refuses a form another site posted; the auth routes check this themselves. */
 async function sameSiteOnly(request, reply) {
   const site = request.headers['sec-fetch-site']

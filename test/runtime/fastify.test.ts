@@ -16,7 +16,7 @@ const startFastify = () => startSpawnedApp({ command: process.execPath, args: ['
 runBehaviourSuite('Fastify 5 (auth0 plugin)', startFastify, { runtime: 'fastify' })
 runFrameworkSuite('Fastify 5: request.auth, requireAuth, app-code flows, prefetch, cross-site, cookies, error page', startFastify)
 
-describe('Fastify 5: requireAuth for JSON', () => {
+describe('Fastify 5: requireAuth and encapsulation', () => {
   let app: StartedApp | undefined
   beforeAll(async () => {
     app = await startFastify()
@@ -33,5 +33,15 @@ describe('Fastify 5: requireAuth for JSON', () => {
     expect(await response.json()).toMatchObject({ error: 'missing_session' })
     expect(response.headers.getSetCookie()).toEqual([])
     expect(emulator.authorizeRequests.length).toBe(before)
+  })
+
+  it('gives request.auth and requireAuth to routes of a child plugin', async () => {
+    const browser = new HttpBrowser(app!.baseUrl)
+    const signedOut = await browser.send('/scoped/me', { headers: { accept: 'application/json' } })
+    expect(signedOut.status).toBe(401)
+    await browser.navigate('/auth/login?returnTo=/')
+    const signedIn = await browser.send('/scoped/me', { headers: { accept: 'application/json' } })
+    expect(signedIn.status).toBe(200)
+    expect(await signedIn.json()).toEqual({ email: 'alice@example.com' })
   })
 })
