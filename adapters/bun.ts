@@ -5,6 +5,8 @@ import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../co
 import { authRoutePaths } from './auth-routes.js'
 import { optionsFromEnv, readRecord } from './env.js'
 
+// Per request, app code binds the core's RequestAuth with a Headers sink it appends to its response.
+export { bindRequest, type CookieSink, headersCookieSink, type RequestAuth } from '../core/index.js'
 export { withAuth } from './fetch-handler.js'
 
 /** The part of Bun's global this adapter reads; declared here rather than pulling in bun-types. */

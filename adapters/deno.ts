@@ -4,6 +4,8 @@
 import { type Auth, type AuthOptions, ConfigurationError, createAuth as createCoreAuth } from '../core/index.js'
 import { ENV_OPTIONS, type EnvReader, optionsFromEnv } from './env.js'
 
+// Per request, app code binds the core's RequestAuth with a Headers sink it appends to its response.
+export { bindRequest, type CookieSink, headersCookieSink, type RequestAuth } from '../core/index.js'
 export { withAuth } from './fetch-handler.js'
 
 /** The part of Deno's global this adapter reads; declared here rather than pulling in Deno's types. */

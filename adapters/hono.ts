@@ -4,70 +4,20 @@
 
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import {
-  type AccessTokenForConnectionOptions,
-  type AccessTokenResult,
   type Auth,
   Auth0LinkKitError,
   type AuthOptions,
+  bindRequest,
   ConfigurationError,
-  type ConnectedAccount,
-  type ConnectionAccessTokenResult,
   createAuth as createCoreAuth,
   DEFAULT_ROUTES,
-  type Identity,
-  type ListConnectedAccountsOptions,
-  type SessionData,
-  type StartConnectAccountOptions,
-  type StartLinkUserOptions,
-  type StartUnlinkUserOptions,
-  type StoreOptions,
+  headersCookieSink,
+  type RequestAuth,
   safeReturnTo,
-  type UserClaims,
 } from '../core/index.js'
 import { ENV_OPTIONS, optionsFromEnv } from './env.js'
 
-/**
- * What {@link auth0} puts on `c.var.auth`: the session of this request's cookies and the calls
- * that start account flows. Cookies a call writes (a rolling session extended, a link's
- * transaction) are added to the response the handler returns, whatever it is.
- *
- * @example
- * ```ts
- * app.get('/settings', async (c) => {
- *   const user = await c.var.auth.getUser()
- *   return user ? c.text(`Hello ${user.name}`) : c.redirect('/auth/login?returnTo=/settings')
- * })
- * ```
- */
-export interface RequestAuth<TAppState = unknown> {
-  /** The session, or `undefined` when signed out. A rolling session is kept alive by reading it. */
-  getSession(): Promise<SessionData | undefined>
-  /** The signed-in user's claims, or `undefined`. */
-  getUser(): Promise<UserClaims | undefined>
-  /**
-   * The signed-in user's linked identities from Auth0's Management API (the app needs its
-   * `read:users` grant); throws `MissingSessionError` when signed out.
-   */
-  getIdentities(): Promise<Identity[]>
-  /** An access token for `audience` (default: the configured one), refreshed when it has expired. */
-  getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
-  /**
-   * Starts linking `connection` to the signed-in user and returns Auth0's `/authorize` URL to
-   * redirect to; throws `MissingSessionError` when signed out.
-   */
-  startLinkUser(options: StartLinkUserOptions<TAppState>): Promise<URL>
-  /** Starts unlinking `connection`; returns Auth0's `/authorize` URL to redirect to. */
-  startUnlinkUser(options: StartUnlinkUserOptions<TAppState>): Promise<URL>
-  /**
-   * Starts connecting a provider account (Connected Accounts) and returns the connect page's URL
-   * to redirect to; throws `MissingSessionError` when signed out.
-   */
-  startConnectAccount(options: StartConnectAccountOptions<TAppState>): Promise<URL>
-  /** The signed-in user's connected accounts, from Auth0's My Account API. */
-  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
-  /** A provider access token for `connection` from Token Vault, cached until shortly before it expires. */
-  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
-}
+export type { RequestAuth }
 
 /**
  * The Hono `Variables` {@link auth0} sets. Put it in the app's env type so `c.var.auth` is typed.
@@ -194,23 +144,6 @@ export function authFromBindings<E extends Env = Env, TAppState = unknown>(
   }
 }
 
-/** `c.var.auth` for one request: every call shares the request and one Headers for its cookies. */
-function requestAuth<TAppState>(auth: Auth<TAppState>, request: Request, cookies: Headers): RequestAuth<TAppState> {
-  const storeOptions: StoreOptions = { request, response: { headers: cookies } }
-  const { client } = auth
-  return {
-    getSession: () => client.getSession(storeOptions),
-    getUser: () => client.getUser(storeOptions),
-    getIdentities: () => client.getIdentities(storeOptions),
-    getAccessToken: (options = {}) => client.getAccessToken(options, storeOptions),
-    startLinkUser: (options) => client.startLinkUser(options, storeOptions),
-    startUnlinkUser: (options) => client.startUnlinkUser(options, storeOptions),
-    startConnectAccount: (options) => client.startConnectAccount(options, storeOptions),
-    listConnectedAccounts: (options = {}) => client.listConnectedAccounts(options, storeOptions),
-    getAccessTokenForConnection: (options) => client.getAccessTokenForConnection(options, storeOptions),
-  }
-}
-
 function wantsJson(request: Request): boolean {
   const accept = request.headers.get('accept') ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
@@ -276,7 +209,7 @@ export function auth0<E extends Env = Env, TAppState = unknown>(
     if (routed) return routed
 
     const cookies = new Headers()
-    const variable = requestAuth(auth, c.req.raw, cookies)
+    const variable = bindRequest(auth, c.req.raw, headersCookieSink(cookies))
     loginPathOfRequest.set(variable, loginPaths.get(auth) ?? DEFAULT_ROUTES.login)
     c.set('auth', variable)
     await next()

@@ -11,24 +11,20 @@ import { cookies, headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import { NextResponse } from 'next/server'
 import {
-  type AccessTokenForConnectionOptions,
-  type AccessTokenResult,
   type Auth,
   type AuthOptions,
+  bindRequest,
   ConfigurationError,
-  type ConnectedAccount,
-  type ConnectionAccessTokenResult,
+  type CookieSink,
   createAuth,
   DEFAULT_ROUTES,
-  type ListConnectedAccountsOptions,
   MissingSessionError,
-  type SessionData,
+  type RequestAuth,
   type StoreOptions,
   safeReturnTo,
-  type UserClaims,
+  withCookieSink,
 } from '../core/index.js'
 import { optionsFromEnv, readRecord } from './env.js'
-import { parseSetCookie } from './set-cookie.js'
 
 /**
  * Options of {@link NextAuth.startLinkUser}, what a "Link your GitHub account" button sends.
@@ -166,15 +162,21 @@ export interface NextAuth<TAppState = unknown> {
   readonly auth: Auth<TAppState>
   /** `GET` and `POST` for `app/auth/[...auth0]/route.ts`; 404 for a path that is not an auth route. */
   readonly handlers: NextAuthHandlers
-  /** The session, or `undefined` when signed out (a tampered or expired cookie counts as signed out). */
-  getSession(): Promise<SessionData | undefined>
-  /** The signed-in user's claims, or `undefined`. */
-  getUser(): Promise<UserClaims | undefined>
   /**
-   * An access token for `audience` (default: the configured one), refreshed when it has expired.
-   * Throws `MissingSessionError` when signed out.
+   * The core's {@link RequestAuth} for the current request: every per-request method of the
+   * client (`getSession`, `getIdentities`, `getAccessToken({ audience, scope })`, …), reading
+   * cookies through `cookies()` and writing what a call changes back through it.
    */
-  getAccessToken(options?: { audience?: string }): Promise<AccessTokenResult>
+  requestAuth(): Promise<RequestAuth<TAppState>>
+  /** The session, or `undefined` when signed out (a tampered or expired cookie counts as signed out). */
+  getSession: RequestAuth<TAppState>['getSession']
+  /** The signed-in user's claims, or `undefined`. */
+  getUser: RequestAuth<TAppState>['getUser']
+  /**
+   * An access token for `audience` (default: the configured one) and `scope`, refreshed when it
+   * has expired. Throws `MissingSessionError` when signed out.
+   */
+  getAccessToken: RequestAuth<TAppState>['getAccessToken']
   /**
    * For a Server Action: starts linking `connection` to the signed-in user, writes the
    * transaction cookie and `redirect()`s to Auth0 (so it never returns). Signed out, it throws
@@ -189,13 +191,12 @@ export interface NextAuth<TAppState = unknown> {
    */
   startConnectAccount(options: NextStartConnectAccountOptions): Promise<never>
   /** The signed-in user's connected accounts, from Auth0's My Account API. */
-  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
+  listConnectedAccounts: RequestAuth<TAppState>['listConnectedAccounts']
   /** A provider access token for `connection` from Token Vault (call it where cookies can be written). */
-  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
+  getAccessTokenForConnection: RequestAuth<TAppState>['getAccessTokenForConnection']
   /**
    * Runs `call` with `storeOptions` for the current request and writes back the cookies it
-   * changed, as the methods above do: the way to any `auth.client` method this object does not
-   * wrap (`getIdentities`, and what later versions add).
+   * changed, as the methods above do. Every per-request method is on {@link NextAuth.requestAuth}.
    */
   withStoreOptions<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T>
   /** A `proxy.ts` / `middleware.ts` function that keeps rolling sessions fresh and guards `protect`. */
@@ -243,29 +244,21 @@ function requestOrigin(headerList: Headers, nextUrl?: URL): string {
 }
 
 /**
- * Replays the core's `Set-Cookie` headers onto Next's `cookies()`. The values are base64url JWE
- * already, which Next's `encodeURIComponent` leaves as they are; `secure` is passed as the core
- * decided (plain-http loopback gets none), never Next's defaults.
+ * Next's `cookies()` as a {@link CookieSink}. The values are base64url JWE already, which Next's
+ * `encodeURIComponent` leaves as they are; `secure` is passed as the core decided (plain-http
+ * loopback gets none), never Next's defaults.
  */
-function writeCookies(responseHeaders: Headers, cookieStore: Awaited<ReturnType<typeof cookies>>): void {
-  try {
-    for (const header of responseHeaders.getSetCookie()) {
-      const cookie = parseSetCookie(header)
-      if (!cookie) continue
-      const options = {
-        path: cookie.path,
-        httpOnly: cookie.httpOnly,
-        secure: cookie.secure,
-        sameSite: cookie.sameSite,
-        ...(cookie.domain ? { domain: cookie.domain } : {}),
-      }
-      if (cookie.maxAge <= 0) cookieStore.set(cookie.name, '', { ...options, maxAge: 0, expires: new Date(0) })
-      else cookieStore.set(cookie.name, cookie.value, { ...options, maxAge: cookie.maxAge })
+function nextCookies(cookieStore: Awaited<ReturnType<typeof cookies>>): CookieSink {
+  return ({ name, value, maxAge, path, httpOnly, secure, sameSite, domain }) => {
+    const options = { path, httpOnly, secure, sameSite, ...(domain ? { domain } : {}) }
+    try {
+      if (maxAge <= 0) cookieStore.set(name, '', { ...options, maxAge: 0, expires: new Date(0) })
+      else cookieStore.set(name, value, { ...options, maxAge })
+    } catch (error) {
+      // A Server Component render: the cookie still read fine; the next writable request (the
+      // proxy, a Route Handler, a Server Action) rolls or re-encrypts it instead.
+      if (!isReadonlyCookiesError(error)) throw error
     }
-  } catch (error) {
-    // A Server Component render: the cookie still read fine; the next writable request (the
-    // proxy, a Route Handler, a Server Action) rolls or re-encrypts it instead.
-    if (!isReadonlyCookiesError(error)) throw error
   }
 }
 
@@ -300,7 +293,8 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
   // The routes a prefetch or an RSC fetch must never run: each starts or ends a flow.
   const flowRoutes = new Set([routes.login, routes.logout, routes.link, routes.unlink])
 
-  async function withStoreOptions<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T> {
+  /** The current request as the core reads it, and Next's cookie store to write to. */
+  async function current(): Promise<{ request: Request; sink: CookieSink }> {
     const [cookieStore, headerList] = await Promise.all([cookies(), headers()])
     // From cookies(), not the Cookie header: in a Server Action it already holds what the
     // action wrote earlier.
@@ -309,13 +303,17 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       .map(({ name, value }) => `${name}=${value}`)
       .join('; ')
     const request = new Request(`${requestOrigin(headerList)}/`, { headers: cookieHeader ? { cookie: cookieHeader } : {} })
-    const storeOptions: StoreOptions = { request, response: { headers: new Headers() } }
-    try {
-      return await call(storeOptions)
-    } finally {
-      // Cookies written before a failure (a rotated session) still belong on the response.
-      writeCookies(storeOptions.response.headers, cookieStore)
-    }
+    return { request, sink: nextCookies(cookieStore) }
+  }
+
+  async function withStoreOptions<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T> {
+    const { request, sink } = await current()
+    return withCookieSink(request, sink, call)
+  }
+
+  async function requestAuth(): Promise<RequestAuth<TAppState>> {
+    const { request, sink } = await current()
+    return bindRequest(getAuth(), request, sink)
   }
 
   /** Starts a link or unlink and redirects; `redirect()` throws Next's redirect signal, outside any catch. */
@@ -412,10 +410,10 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       return getAuth()
     },
     handlers: { GET: routeHandler, POST: routeHandler },
-    getSession: () => withStoreOptions((storeOptions) => getAuth().client.getSession(storeOptions)),
-    getUser: () => withStoreOptions((storeOptions) => getAuth().client.getUser(storeOptions)),
-    getAccessToken: (accessTokenOptions = {}) =>
-      withStoreOptions((storeOptions) => getAuth().client.getAccessToken(accessTokenOptions, storeOptions)),
+    requestAuth,
+    getSession: async () => (await requestAuth()).getSession(),
+    getUser: async () => (await requestAuth()).getUser(),
+    getAccessToken: async (accessTokenOptions) => (await requestAuth()).getAccessToken(accessTokenOptions),
     startLinkUser: ({ connection, connectionScope, returnTo }) =>
       startAccountFlow('startLinkUser', connection, returnTo, (auth, appState, storeOptions) =>
         auth.client.startLinkUser({ connection, ...(connectionScope ? { connectionScope } : {}), appState }, storeOptions),
@@ -428,10 +426,8 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       startAccountFlow('startConnectAccount', connection, returnTo, (auth, appState, storeOptions) =>
         auth.client.startConnectAccount({ connection, ...(scopes ? { scopes } : {}), appState }, storeOptions),
       ),
-    listConnectedAccounts: (listOptions = {}) =>
-      withStoreOptions((storeOptions) => getAuth().client.listConnectedAccounts(listOptions, storeOptions)),
-    getAccessTokenForConnection: (tokenOptions) =>
-      withStoreOptions((storeOptions) => getAuth().client.getAccessTokenForConnection(tokenOptions, storeOptions)),
+    listConnectedAccounts: async (listOptions) => (await requestAuth()).listConnectedAccounts(listOptions),
+    getAccessTokenForConnection: async (tokenOptions) => (await requestAuth()).getAccessTokenForConnection(tokenOptions),
     withStoreOptions,
     authMiddleware,
   }

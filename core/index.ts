@@ -1,4 +1,13 @@
-export { type Auth, type AuthHandler, createAuth } from './auth.js'
+export { type Auth, type AuthHandler, type AuthRouteHandlers, createAuth } from './auth.js'
+export {
+  bindRequest,
+  type CookieSink,
+  headersCookieSink,
+  type PerRequestMethod,
+  type RequestAuth,
+  type ResponseCookie,
+  withCookieSink,
+} from './bind-request.js'
 export { CookieStateStore } from './cookies/cookie-state-store.js'
 export { CookieTransactionStore } from './cookies/cookie-transaction-store.js'
 export type { DpopKeyPair, DpopProofRequest } from './dpop.js'

@@ -354,7 +354,7 @@ export const DEFAULT_SCOPE = 'openid profile email offline_access'
  * const loginUrl = new URL(DEFAULT_ROUTES.login, 'https://app.example.com') // https://app.example.com/auth/login
  * ```
  */
-export const DEFAULT_ROUTES: Routes = {
+export const DEFAULT_ROUTES: Readonly<Routes> = Object.freeze({
   login: '/auth/login',
   callback: '/auth/callback',
   logout: '/auth/logout',
@@ -368,4 +368,4 @@ export const DEFAULT_ROUTES: Routes = {
   connectedAccounts: '/auth/connected-accounts',
   disconnect: '/auth/disconnect',
   connectionToken: '/auth/connection-token',
-}
+})

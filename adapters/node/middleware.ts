@@ -1,65 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import type {
-  AccessTokenForConnectionOptions,
-  Auth,
-  ConnectedAccount,
-  ConnectionAccessTokenResult,
-  ListConnectedAccountsOptions,
-  SessionData,
-  StartConnectAccountOptions,
-  StoreOptions,
-  UserClaims,
-} from '../../core/index.js'
+import { type Auth, bindRequest, type RequestAuth } from '../../core/index.js'
 import { authRoutePaths } from '../auth-routes.js'
 import { InvalidHostError, requestTarget, sessionRequest, toRequest } from './request.js'
 import { sendResponse } from './response.js'
 
-/**
- * What the middleware puts on `req.auth0` for app code: the session of the request's cookies.
- *
- * @example
- * ```ts
- * app.get('/', async (req, res) => {
- *   const user = await req.auth0?.getUser()
- *   res.send(user ? `Hello ${user.name}` : 'Signed out')
- * })
- * ```
- */
-export interface RequestAuth {
-  /** The session, or `undefined` when signed out. */
-  getSession(): Promise<SessionData | undefined>
-  /** The signed-in user's claims, or `undefined`. */
-  getUser(): Promise<UserClaims | undefined>
-  /**
-   * Starts connecting an account (Connected Accounts) and returns the URL to redirect to; the
-   * transaction cookie is set on `res`. Throws `MissingSessionError` when signed out.
-   *
-   * @example
-   * ```ts
-   * app.post('/calendar/connect', async (req, res) => {
-   *   const url = await req.auth0!.startConnectAccount({ connection: 'google-oauth2', appState: { returnTo: '/calendar' } })
-   *   res.redirect(url.href)
-   * })
-   * ```
-   */
-  startConnectAccount(options: StartConnectAccountOptions<unknown>): Promise<URL>
-  /** The user's connected accounts (My Account API); a refreshed session is set on `res`. */
-  listConnectedAccounts(options?: ListConnectedAccountsOptions): Promise<ConnectedAccount[]>
-  /**
-   * A provider's access token from Token Vault; the session that caches it is set on `res`.
-   *
-   * @example
-   * ```ts
-   * const { token } = await req.auth0!.getAccessTokenForConnection({ connection: 'google-oauth2' })
-   * ```
-   */
-  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult>
-}
+export type { RequestAuth }
 
 declare module 'http' {
   interface IncomingMessage {
     /** Set by `authMiddleware` / `authListener` from `auth0-link-kit/node` on every request it passes on. */
-    auth0?: RequestAuth
+    auth0?: RequestAuth<unknown>
   }
 }
 
@@ -73,46 +23,18 @@ declare module 'http' {
  */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
-/** Builds the session lookup only when app code asks: most requests never do. */
-class RequestAuthOf implements RequestAuth {
-  readonly #auth: Auth<unknown>
-  readonly #req: IncomingMessage
-  readonly #res: ServerResponse
-  #request: Request | undefined
-  constructor(auth: Auth<unknown>, req: IncomingMessage, res: ServerResponse) {
-    this.#auth = auth
-    this.#req = req
-    this.#res = res
-  }
-  /** Runs a client call with its own `Headers`, then puts the cookies it set on `res` (also after a failure). */
-  async #withCookies<T>(call: (storeOptions: StoreOptions) => Promise<T>): Promise<T> {
-    const storeOptions: StoreOptions = { request: this.#asRequest(), response: { headers: new Headers() } }
-    try {
-      return await call(storeOptions)
-    } finally {
-      const cookies = storeOptions.response.headers.getSetCookie()
-      if (cookies.length > 0 && !this.#res.headersSent) this.#res.appendHeader('set-cookie', cookies)
-    }
-  }
-  startConnectAccount(options: StartConnectAccountOptions<unknown>): Promise<URL> {
-    return this.#withCookies((storeOptions) => this.#auth.client.startConnectAccount(options, storeOptions))
-  }
-  listConnectedAccounts(options: ListConnectedAccountsOptions = {}): Promise<ConnectedAccount[]> {
-    return this.#withCookies((storeOptions) => this.#auth.client.listConnectedAccounts(options, storeOptions))
-  }
-  getAccessTokenForConnection(options: AccessTokenForConnectionOptions): Promise<ConnectionAccessTokenResult> {
-    return this.#withCookies((storeOptions) => this.#auth.client.getAccessTokenForConnection(options, storeOptions))
-  }
-  #asRequest(): Request {
-    this.#request ??= sessionRequest(this.#req)
-    return this.#request
-  }
-  getSession(): Promise<SessionData | undefined> {
-    return this.#auth.getSession(this.#asRequest())
-  }
-  getUser(): Promise<UserClaims | undefined> {
-    return this.#auth.getUser(this.#asRequest())
-  }
+/**
+ * `req.auth0`: the core's {@link RequestAuth} for this request. The Web request is built only
+ * when app code first calls a method (most requests never do); cookies go onto `res`.
+ */
+function requestAuthOf(auth: Auth<unknown>, req: IncomingMessage, res: ServerResponse): RequestAuth<unknown> {
+  return bindRequest(
+    auth,
+    () => sessionRequest(req),
+    (cookie) => {
+      if (!res.headersSent) res.appendHeader('set-cookie', cookie.header)
+    },
+  )
 }
 
 /**
@@ -158,7 +80,7 @@ function refuseHost(res: ServerResponse): void {
 export function authMiddleware(auth: Auth<unknown>): NodeMiddleware {
   const paths = authRoutePaths(auth)
   const passOn = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
-    req.auth0 = new RequestAuthOf(auth, req, res)
+    req.auth0 = requestAuthOf(auth, req, res)
     next()
   }
   return (req, res, next) => {
