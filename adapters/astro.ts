@@ -5,12 +5,18 @@
  * on the response the page or endpoint returns.
  */
 import type { MiddlewareHandler } from 'astro'
-import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../core/index.js'
+import {
+  type Auth,
+  type AuthOptions,
+  bindRequest,
+  createAuth as createCoreAuth,
+  headersCookieSink,
+  type RequestAuth,
+} from '../core/index.js'
 import { authRoutePaths } from './auth-routes.js'
 import { optionsFromEnv, readRecord } from './env.js'
-import { bindRequest, type RequestAuth } from './request-auth.js'
 
-export type { CookieSink, RequestAuth } from './request-auth.js'
+export type { CookieSink, RequestAuth } from '../core/index.js'
 
 /**
  * What {@link auth0Middleware} puts on `Astro.locals`. Declare it once in `src/env.d.ts` so
@@ -85,7 +91,7 @@ export function auth0Middleware(source: Auth<unknown> | (() => Auth<unknown>)): 
       if (response) return response
     }
     const cookies = new Headers()
-    ;(context.locals as Auth0Locals).auth = bindRequest(auth, context.request, (cookie) => cookies.append('set-cookie', cookie))
+    ;(context.locals as Auth0Locals).auth = bindRequest(auth, context.request, headersCookieSink(cookies))
     const response = await next()
     return withCookies(response, cookies.getSetCookie())
   }

@@ -7,17 +7,18 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import {
   type Auth,
   type AuthOptions,
+  bindRequest,
   ConfigurationError,
   createAuth as createCoreAuth,
   DEFAULT_ROUTES,
+  type RequestAuth,
   safeReturnTo,
 } from '../core/index.js'
 import { authRoutePaths } from './auth-routes.js'
 import { optionsFromEnv, readRecord } from './env.js'
 import { InvalidHostError, requestUrl, toRequest } from './node/request.js'
-import { bindRequest, type RequestAuth } from './request-auth.js'
 
-export type { CookieSink, RequestAuth } from './request-auth.js'
+export type { CookieSink, RequestAuth } from '../core/index.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -78,8 +79,11 @@ const plugin: FastifyPluginAsync<Auth0PluginOptions> = async (fastify, options) 
       const state = seen.get(this)
       if (!state) throw new ConfigurationError('auth0', 'request.auth was read on a request the plugin did not see')
       // Cookies leave with whatever the route sends; `reply.header` keeps each Set-Cookie apart.
-      state.bound ??= bindRequest(state.auth, toRequest(this.raw, undefined, { headersOnly: true }), (cookie) =>
-        state.reply.header('set-cookie', cookie),
+      // The Web request is built only when a method is first called: most reads never need one.
+      state.bound ??= bindRequest(
+        state.auth,
+        () => toRequest(this.raw, undefined, { headersOnly: true }),
+        (cookie) => state.reply.header('set-cookie', cookie.header),
       )
       return state.bound
     },

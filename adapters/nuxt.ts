@@ -4,12 +4,18 @@
  * moves an h3 event in and a response (cookies through `appendResponseHeader`) out.
  */
 import { appendResponseHeader, defineEventHandler, type EventHandler, getRequestURL, type H3Event, sendWebResponse, toWebRequest } from 'h3'
-import { type Auth, type AuthOptions, ConfigurationError, createAuth as createCoreAuth } from '../core/index.js'
+import {
+  type Auth,
+  type AuthOptions,
+  bindRequest,
+  ConfigurationError,
+  createAuth as createCoreAuth,
+  type RequestAuth,
+} from '../core/index.js'
 import { authRoutePaths } from './auth-routes.js'
 import { optionsFromEnv, readRecord } from './env.js'
-import { bindRequest, type RequestAuth } from './request-auth.js'
 
-export type { CookieSink, RequestAuth } from './request-auth.js'
+export type { CookieSink, RequestAuth } from '../core/index.js'
 
 declare module 'h3' {
   interface H3EventContext {
@@ -61,9 +67,12 @@ export function auth0Middleware(source: Auth<unknown> | (() => Auth<unknown>)): 
       const response = await auth.handler(toWebRequest(event))
       if (response) return sendWebResponse(event, response)
     }
-    // Only the headers: enough for sessions and flow starts, and no body stream to keep around.
-    const request = new Request(getRequestURL(event), { method: event.method, headers: event.headers })
-    event.context.auth = bindRequest(auth, request, (cookie) => appendResponseHeader(event, 'set-cookie', cookie))
+    // Only the headers, and only once app code calls a method: enough for sessions and flow starts.
+    event.context.auth = bindRequest(
+      auth,
+      () => new Request(getRequestURL(event), { method: event.method, headers: event.headers }),
+      (cookie) => appendResponseHeader(event, 'set-cookie', cookie.header),
+    )
   })
 }
 

@@ -4,11 +4,17 @@
  * actions start link, unlink and connect with `bindAuth` and put its cookies on the `redirect`
  * they return. Translation only: no React Router import, just Web `Request`/`Response`/`Headers`.
  */
-import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../core/index.js'
+import {
+  type Auth,
+  type AuthOptions,
+  bindRequest,
+  createAuth as createCoreAuth,
+  headersCookieSink,
+  type RequestAuth,
+} from '../core/index.js'
 import { optionsFromEnv, readRecord } from './env.js'
-import { bindRequest, type RequestAuth } from './request-auth.js'
 
-export type { CookieSink, RequestAuth } from './request-auth.js'
+export type { CookieSink, RequestAuth } from '../core/index.js'
 
 /**
  * Creates the auth instance with every option not passed filled from `env` (default
@@ -66,5 +72,5 @@ export async function handleAuth(auth: Auth<unknown>, request: Request): Promise
  */
 export function bindAuth<TAppState = unknown>(auth: Auth<TAppState>, request: Request): { auth: RequestAuth<TAppState>; headers: Headers } {
   const headers = new Headers()
-  return { auth: bindRequest(auth, request, (cookie) => headers.append('set-cookie', cookie)), headers }
+  return { auth: bindRequest(auth, request, headersCookieSink(headers)), headers }
 }

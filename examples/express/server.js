@@ -8,7 +8,7 @@
 
 import { createRequire } from 'node:module'
 import { MissingSessionError } from 'auth0-link-kit'
-import { authMiddleware, createAuth, toRequest } from 'auth0-link-kit/node'
+import { authMiddleware, createAuth } from 'auth0-link-kit/node'
 import { esc, renderPage } from '../demo/page.js'
 import { startEmulatorUnlessTenant } from '../shared-emulator.js'
 
@@ -51,9 +51,7 @@ app.get(
   '/',
   route(async (req, res) => {
     const user = await req.auth0.getUser()
-    const storeOptions = { request: toRequest(req, res, { headersOnly: true }), response: { headers: new Headers() } }
-    const identities = user ? await identitiesOf(() => auth.client.getIdentities(storeOptions)) : {}
-    res.append('set-cookie', storeOptions.response.headers.getSetCookie())
+    const identities = user ? await identitiesOf(() => req.auth0.getIdentities()) : {}
     res
       .set('cache-control', 'no-store')
       .type('html')
@@ -101,14 +99,6 @@ function sameSiteOnly(req, res, next) {
   next()
 }
 
-/** Runs a flow start against this request and redirects with the transaction cookie it set. */
-async function redirectToFlow(req, res, start) {
-  const storeOptions = { request: toRequest(req, res, { headersOnly: true }), response: { headers: new Headers() } }
-  const url = await start(storeOptions)
-  res.append('set-cookie', storeOptions.response.headers.getSetCookie())
-  res.redirect(303, url.href)
-}
-
 const connectionOf = (req) =>
   typeof req.body?.connection === 'string' && LINKABLE.includes(req.body.connection) ? req.body.connection : undefined
 
@@ -119,7 +109,8 @@ app.post(
   route(async (req, res) => {
     const connection = connectionOf(req)
     if (!connection) return res.status(400).type('text/plain').send('connection is required')
-    await redirectToFlow(req, res, (so) => auth.client.startLinkUser({ connection, appState: { returnTo: '/' } }, so))
+    // req.auth0 sets the transaction cookie on res; the redirect carries it.
+    res.redirect(303, (await req.auth0.startLinkUser({ connection, appState: { returnTo: '/' } })).href)
   }),
 )
 app.post(
@@ -128,7 +119,7 @@ app.post(
   route(async (req, res) => {
     const connection = connectionOf(req)
     if (!connection) return res.status(400).type('text/plain').send('connection is required')
-    await redirectToFlow(req, res, (so) => auth.client.startUnlinkUser({ connection, appState: { returnTo: '/' } }, so))
+    res.redirect(303, (await req.auth0.startUnlinkUser({ connection, appState: { returnTo: '/' } })).href)
   }),
 )
 
