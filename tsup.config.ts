@@ -11,6 +11,10 @@ export default defineConfig({
     redis: 'adapters/redis.ts',
     hono: 'adapters/hono.ts',
     cloudflare: 'adapters/cloudflare.ts',
+    fastify: 'adapters/fastify.ts',
+    nuxt: 'adapters/nuxt.ts',
+    'react-router': 'adapters/react-router.ts',
+    astro: 'adapters/astro.ts',
     testing: 'testing/index.ts',
     doctor: 'doctor/index.ts',
     // The `auth0-link-kit` bin; esbuild keeps its #! line.

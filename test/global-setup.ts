@@ -13,7 +13,7 @@ import { planProvisioning, provision, runVisibly, thisMachine } from './system-p
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SOURCES = ['core', 'adapters', 'doctor', 'testing', 'tsup.config.ts', 'package.json']
-const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'hono', 'cloudflare', 'testing', 'doctor', 'cli'].map(
+const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'hono', 'cloudflare', 'fastify', 'nuxt', 'react-router', 'astro', 'testing', 'doctor', 'cli'].map(
   (entry) => `dist/${entry}.js`,
 )
 

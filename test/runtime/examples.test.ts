@@ -26,6 +26,8 @@ const EXAMPLES = [
     ],
   },
   { runtime: 'hono', command: process.execPath, args: ['examples/hono/server.js'] },
+  { runtime: 'express', command: process.execPath, args: ['examples/express/server.js'] },
+  { runtime: 'fastify', command: process.execPath, args: ['examples/fastify/server.js'] },
   // workerd, with the emulator in the Node process beside it.
   { runtime: 'workers', command: process.execPath, args: ['examples/workers/serve.mjs'] },
   { runtime: 'workers', command: process.execPath, args: ['examples/workers/serve.mjs'], env: { WORKER: 'fetch' } },

@@ -1,0 +1,103 @@
+/**
+ * @module `npm run example:fastify`: the `auth0-link-kit/fastify` plugin on Fastify 5. Without
+ * AUTH0_* it signs in against the built-in emulator; PORT, HOST, APP_BASE_URL and
+ * NODE_EXTRA_CA_CERTS (read by Node itself) are honoured.
+ */
+import { createRequire } from 'node:module'
+import { MissingSessionError } from 'auth0-link-kit'
+import { auth0, requireAuth } from 'auth0-link-kit/fastify'
+import Fastify from 'fastify'
+import { esc, renderPage } from '../demo/page.js'
+import { startEmulatorUnlessTenant } from '../shared-emulator.js'
+
+const LINKABLE = ['github', 'google-oauth2']
+const fastifyVersion = createRequire(import.meta.url)('fastify/package.json').version
+const mode = await startEmulatorUnlessTenant()
+
+const app = Fastify()
+// AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET, APP_BASE_URL from process.env.
+await app.register(auth0, { connectedAccounts: { enabled: true } })
+
+// Fastify parses JSON only; the app's own forms are urlencoded.
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  done(null, Object.fromEntries(new URLSearchParams(body)))
+})
+
+app.get('/hello', async () => `hello from fastify ${fastifyVersion} on node ${process.version}`)
+
+/** The user's identities for the page, or why they could not be read (a missing Management API grant on a real tenant, say). */
+async function identitiesOf(read) {
+  try {
+    return { identities: await read() }
+  } catch (error) {
+    return {
+      identitiesProblem: {
+        code: typeof error?.code === 'string' ? error.code : 'internal_error',
+        message: error instanceof Error ? error.message : 'failed',
+      },
+    }
+  }
+}
+
+app.get('/', async (request, reply) => {
+  const user = await request.auth.getUser()
+  const identities = user ? await identitiesOf(() => request.auth.getIdentities()) : {}
+  return reply
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(renderPage({ user, ...identities, linkable: LINKABLE, mode }))
+})
+
+app.get('/me', async (request) => {
+  const user = await request.auth.getUser()
+  const session = await request.auth.getSession()
+  return { sub: user?.sub ?? null, email: user?.email ?? null, hasTokens: (session?.tokenSets.length ?? 0) > 0 }
+})
+
+app.get('/account', { preHandler: requireAuth }, async (request, reply) =>
+  reply
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html><title>Account</title><p>Account of ${esc((await request.auth.getUser())?.email)}</p>`),
+)
+
+// A child plugin (its own encapsulation context) sees request.auth too: the auth0 plugin is not encapsulated.
+await app.register(
+  async (child) => {
+    child.get('/me', { preHandler: requireAuth }, async (request) => ({ email: (await request.auth.getUser())?.email ?? null }))
+  },
+  { prefix: '/scoped' },
+)
+
+/** Refuses a form another site posted; the auth routes check this themselves. */
+async function sameSiteOnly(request, reply) {
+  const site = request.headers['sec-fetch-site']
+  const origin = request.headers.origin
+  if (site === 'cross-site' || site === 'same-site' || (origin && origin !== `${request.protocol}://${request.host}`)) {
+    return reply.code(403).type('text/plain').send('Forbidden: cross-site request')
+  }
+}
+
+const connectionOf = (request) => (LINKABLE.includes(request.body?.connection) ? request.body.connection : undefined)
+
+app.post('/settings/link', { preHandler: [sameSiteOnly, requireAuth] }, async (request, reply) => {
+  const connection = connectionOf(request)
+  if (!connection) return reply.code(400).send('connection is required')
+  return reply.redirect((await request.auth.startLinkUser({ connection, appState: { returnTo: '/' } })).href, 303)
+})
+app.post('/settings/unlink', { preHandler: [sameSiteOnly, requireAuth] }, async (request, reply) => {
+  const connection = connectionOf(request)
+  if (!connection) return reply.code(400).send('connection is required')
+  return reply.redirect((await request.auth.startUnlinkUser({ connection, appState: { returnTo: '/' } })).href, 303)
+})
+
+app.setErrorHandler((error, _request, reply) => {
+  if (error instanceof MissingSessionError) return reply.code(401).type('text/plain').send('Please sign in first')
+  // No message or stack on the page: they are for logs, not for visitors.
+  return reply.code(500).type('text/plain').send('Something went wrong')
+})
+
+const host = process.env.HOST ?? 'localhost'
+await app.listen({ port: Number(process.env.PORT ?? 3000), host })
+const { port } = app.server.address()
+console.log(`Fastify ${fastifyVersion} example on http://${host === '127.0.0.1' ? host : 'localhost'}:${port}`)
+console.log(`LISTENING ${port}`)

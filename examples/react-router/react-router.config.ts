@@ -1,0 +1,2 @@
+// Server-rendered (the default); the auth routes need a server anyway.
+export default { ssr: true }
