@@ -10,10 +10,13 @@ import {
   bindRequest,
   ConfigurationError,
   createAuth as createCoreAuth,
-  DEFAULT_ROUTES,
+  errorResponse,
   headersCookieSink,
+  MissingSessionError,
   type RequestAuth,
+  type Routes,
   safeReturnTo,
+  wantsJson,
 } from '../core/index.js'
 import { ENV_OPTIONS, optionsFromEnv } from './env.js'
 
@@ -33,6 +36,8 @@ export type { RequestAuth }
  */
 export interface Variables<TAppState = unknown> {
   auth: RequestAuth<TAppState>
+  /** The routes of the instance behind `c.var.auth` (where {@link requiresAuth} sends a signed-out page). */
+  authRoutes: Readonly<Routes>
 }
 
 /**
@@ -58,11 +63,6 @@ export type AuthFactory<E extends Env = Env, TAppState = unknown> = (c: Context<
  */
 export type AuthEnv<E extends Env = Env, TAppState = unknown> = E & { Variables: Variables<TAppState> }
 
-/** Login paths of the auth instances this file built, for {@link requiresAuth}'s redirect. */
-const loginPaths = new WeakMap<object, string>()
-/** The login path of the instance behind each `c.var.auth`. */
-const loginPathOfRequest = new WeakMap<object, string>()
-
 // The bindings the core cannot run without; `clientSecret` unless a signing key replaces it.
 const REQUIRED = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_SECRET'] as const
 
@@ -79,9 +79,7 @@ function createNamedAuth<TAppState>(options: Partial<AuthOptions>, read: (name: 
       )
     }
   }
-  const auth = createCoreAuth<TAppState>(merged)
-  loginPaths.set(auth, options.routes?.login ?? DEFAULT_ROUTES.login)
-  return auth
+  return createCoreAuth<TAppState>(merged)
 }
 
 /**
@@ -144,24 +142,6 @@ export function authFromBindings<E extends Env = Env, TAppState = unknown>(
   }
 }
 
-function wantsJson(request: Request): boolean {
-  const accept = request.headers.get('accept') ?? ''
-  return accept.includes('application/json') && !accept.includes('text/html')
-}
-
-const NO_STORE = { 'cache-control': 'no-store' }
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
-
-/**
- * The answer when the auth instance cannot be built (a missing binding): the error's status and
- * code with our own message, which names options and bindings but never holds a value.
- */
-function setupFailure(error: Auth0LinkKitError, request: Request): Response {
-  if (wantsJson(request)) return Response.json({ error: error.code, message: error.message }, { status: error.status, headers: NO_STORE })
-  const html = `<!doctype html><meta charset="utf-8"><title>Sign-in is not set up</title><h1>Sign-in is not set up</h1><p>${escapeHtml(error.code)}: ${escapeHtml(error.message)}</p>`
-  return new Response(html, { status: error.status, headers: { ...NO_STORE, 'content-type': 'text/html; charset=utf-8' } })
-}
-
 /** Adds the cookies `c.var.auth` wrote to the response, copying it first when its headers are frozen. */
 function appendCookies(c: Context, cookies: string[]): void {
   try {
@@ -202,16 +182,16 @@ export function auth0<E extends Env = Env, TAppState = unknown>(
     try {
       auth = typeof source === 'function' ? source(c as unknown as Context<E>) : source
     } catch (error) {
-      if (error instanceof Auth0LinkKitError) return setupFailure(error, c.req.raw)
+      // A missing binding: the error page names it (never a value).
+      if (error instanceof Auth0LinkKitError) return errorResponse(error, c.req.raw)
       throw error
     }
     const routed = await auth.handler(c.req.raw)
     if (routed) return routed
 
     const cookies = new Headers()
-    const variable = bindRequest(auth, c.req.raw, headersCookieSink(cookies))
-    loginPathOfRequest.set(variable, loginPaths.get(auth) ?? DEFAULT_ROUTES.login)
-    c.set('auth', variable)
+    c.set('auth', bindRequest(auth, c.req.raw, headersCookieSink(cookies)))
+    c.set('authRoutes', auth.routes)
     await next()
     const written = cookies.getSetCookie()
     if (written.length > 0) appendCookies(c, written)
@@ -228,8 +208,8 @@ export function auth0<E extends Env = Env, TAppState = unknown>(
  */
 export interface RequiresAuthOptions {
   /**
-   * Where pages send a signed-out visitor. Default: the login route of the instance, when
-   * {@link createAuth} or {@link authFromBindings} built it, else `/auth/login`.
+   * Where pages send a signed-out visitor. Default: the login route of the instance behind
+   * `c.var.auth` (`auth.routes.login`).
    */
   loginPath?: string
 }
@@ -252,11 +232,9 @@ export function requiresAuth<E extends Env = Env, TAppState = unknown>(
     const auth: RequestAuth<TAppState> | undefined = c.var.auth
     if (!auth) throw new ConfigurationError('requiresAuth', 'needs the auth0() middleware mounted before it')
     if (await auth.getSession()) return next()
-    if (wantsJson(c.req.raw)) {
-      return c.json({ error: 'missing_session', message: 'Not signed in' }, 401, NO_STORE)
-    }
+    if (wantsJson(c.req.raw)) return errorResponse(new MissingSessionError('Not signed in'), c.req.raw)
     const url = new URL(c.req.url)
-    const loginPath = options.loginPath ?? loginPathOfRequest.get(auth) ?? DEFAULT_ROUTES.login
+    const loginPath = options.loginPath ?? c.var.authRoutes.login
     const returnTo = safeReturnTo(`${url.pathname}${url.search}`, new URL(url.origin))
     const login = new URL(loginPath, url.origin)
     login.searchParams.set('returnTo', returnTo)

@@ -18,10 +18,14 @@ import {
   type CookieSink,
   createAuth,
   DEFAULT_ROUTES,
+  errorResponse,
+  isPrefetch,
+  isValidHost,
   MissingSessionError,
   type RequestAuth,
   type StoreOptions,
   safeReturnTo,
+  wantsJson,
   withCookieSink,
 } from '../core/index.js'
 import { optionsFromEnv, readRecord } from './env.js'
@@ -222,9 +226,7 @@ function isReadonlyCookiesError(error: unknown): boolean {
  * request runs the flow exactly once.
  */
 function isSpeculativeRequest(request: Request): boolean {
-  if (request.headers.has('next-router-prefetch') || request.headers.get('rsc') === '1') return true
-  const purpose = request.headers.get('sec-purpose') ?? request.headers.get('purpose')
-  return purpose !== null && /prefetch|prerender/i.test(purpose)
+  return request.headers.has('next-router-prefetch') || request.headers.get('rsc') === '1' || isPrefetch(request)
 }
 
 const noStore = (status: number) => new Response(null, { status, headers: { 'cache-control': 'no-store' } })
@@ -238,7 +240,7 @@ const noStore = (status: number) => new Response(null, { status, headers: { 'cac
  */
 function requestOrigin(headerList: Headers, nextUrl?: URL): string {
   const host = headerList.get('host') ?? ''
-  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return nextUrl?.origin ?? 'http://localhost'
+  if (!isValidHost(host)) return nextUrl?.origin ?? 'http://localhost'
   const proto = headerList.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? nextUrl?.protocol.slice(0, -1)
   return `${proto === 'https' ? 'https' : 'http'}://${host}`
 }
@@ -339,15 +341,12 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
   }
 
   /** The instance, or the 500 a misconfiguration answers: it names the option (the message does; it holds no secret). */
-  function getAuthOrFailure(): Auth<TAppState> | Response {
+  function getAuthOrFailure(request: Request): Auth<TAppState> | Response {
     try {
       return getAuth()
     } catch (error) {
       if (!(error instanceof ConfigurationError)) throw error
-      return new Response(`Auth0 is not configured: ${error.message}\n`, {
-        status: 500,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-      })
+      return errorResponse(error, request)
     }
   }
 
@@ -362,7 +361,7 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       ...(nextRequest.body ? { body: nextRequest.body, duplex: 'half' } : {}),
     } as RequestInit)
     if (flowRoutes.has(pathname) && isSpeculativeRequest(request)) return noStore(204)
-    const auth = getAuthOrFailure()
+    const auth = getAuthOrFailure(request)
     if (auth instanceof Response) return auth
     return (await auth.handler(request)) ?? noStore(404)
   }
@@ -378,20 +377,14 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       const url = new URL(`${nextUrl.pathname}${nextUrl.search}`, requestOrigin(nextRequest.headers, nextUrl))
       // Headers only: the body is still Next's to hand to the page or Server Action.
       const request = new Request(url, { headers: nextRequest.headers })
-      const auth = getAuthOrFailure()
+      const auth = getAuthOrFailure(request)
       if (auth instanceof Response) return auth
       // The auth routes read and write their own cookies; reading them here would only cost.
       if (auth.routePaths.has(url.pathname)) return undefined
       const responseHeaders = new Headers()
       const session = await auth.getSession(request, responseHeaders)
       if (!session && isProtected(url.pathname)) {
-        const accept = request.headers.get('accept') ?? ''
-        if (accept.includes('application/json') && !accept.includes('text/html')) {
-          return Response.json(
-            { error: MissingSessionError.code, message: 'Not signed in' },
-            { status: 401, headers: { 'cache-control': 'no-store' } },
-          )
-        }
+        if (wantsJson(request)) return errorResponse(new MissingSessionError('Not signed in'), request)
         const login = new URL(routes.login, url)
         login.searchParams.set('returnTo', `${url.pathname}${url.search}`)
         return new Response(null, { status: 303, headers: { location: login.href, 'cache-control': 'no-store' } })

@@ -4,8 +4,8 @@
 import type { RequestListener } from 'node:http'
 import { type Auth, type AuthOptions, createAuth as createCoreAuth } from '../core/index.js'
 import { optionsFromEnv, readRecord } from './env.js'
-import { InvalidHostError, toRequest } from './node/request.js'
-import { sendResponse } from './node/response.js'
+import { toRequest } from './node/request.js'
+import { sendError, sendResponse } from './node/response.js'
 
 export { withAuth } from './fetch-handler.js'
 export { authListener, authMiddleware, type NodeMiddleware, type RequestAuth } from './node/middleware.js'
@@ -48,20 +48,18 @@ export function toNodeListener(handler: FetchHandler): RequestListener {
     try {
       request = toRequest(req, res)
     } catch (error) {
-      res.writeHead(error instanceof InvalidHostError ? 400 : 500, { 'content-type': 'text/plain; charset=utf-8' })
-      res.end(error instanceof InvalidHostError ? 'Bad Request: invalid Host header' : 'Internal Server Error')
+      void sendError(req, res, error)
       return
     }
     Promise.resolve()
       .then(() => handler(request))
       .then((response) => sendResponse(res, response, req.method))
-      .catch(() => {
+      .catch((error: unknown) => {
         if (res.headersSent) {
           res.destroy()
           return
         }
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
-        res.end('Internal Server Error')
+        void sendError(req, res, error)
       })
   }
 }

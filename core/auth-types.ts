@@ -1,6 +1,7 @@
 /** @module The types of the auth instance `createAuth` returns: its handlers, one per route of the table. */
 
 import type { RouteKey } from './handlers/route.js'
+import type { Routes } from './options.js'
 import type { ServerClient } from './server-client.js'
 import type { SessionData, UserClaims } from './session.js'
 
@@ -41,6 +42,8 @@ export interface Auth<TAppState = unknown> extends AuthRouteHandlers {
   readonly client: ServerClient<TAppState>
   /** Routes requests for the auth paths; resolves `null` for any other path so the app handles it. */
   handler(request: Request): Promise<Response | null>
+  /** Where each route answers, as configured (defaults filled in), whether or not it is enabled. */
+  readonly routes: Readonly<Routes>
   /** The paths `handler` answers (as configured; the optional routes only when enabled). */
   readonly routePaths: ReadonlySet<string>
   /**

@@ -9,7 +9,7 @@ import { ROUTES } from './handlers/index.js'
 import { continueLoginFirst, startLoginFirst } from './handlers/login-first.js'
 import { handlerName, type Route, type RouteContext, type RouteKey } from './handlers/route.js'
 import type { AuthOptions } from './options.js'
-import { empty, errorResponse, json } from './responses.js'
+import { empty, errorResponse } from './responses.js'
 import { isCrossSite, isPrefetch } from './safety.js'
 import { flowContextOf, ServerClient } from './server-client.js'
 import type { StoreOptions } from './stores.js'
@@ -70,7 +70,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
         if (route.session === 'optional') return await route.handle(context)
         if (route.session === 'required') {
           const session = await client.getSession(storeOptions)
-          if (!session) return json({ error: MissingSessionError.code, message: 'Not signed in' }, 401, headers)
+          if (!session) return errorResponse(new MissingSessionError('Not signed in'), request, headers, { json: true })
           return await route.handle(Object.assign(context, { session }))
         }
         return await startLoginFirst(route, context)
@@ -88,6 +88,7 @@ export function createAuth<TAppState = unknown>(options: AuthOptions): Auth<TApp
     ...(Object.fromEntries([...handlers].map(([key, handle]) => [handlerName(key), handle])) as AuthRouteHandlers),
     client,
     handler: async (request) => (await byPath.get(new URL(request.url).pathname)?.(request)) ?? null,
+    routes: Object.freeze({ ...config.routes }),
     routePaths: new Set(byPath.keys()),
     getSession: (request, responseHeaders) => client.getSession(storeOptionsFor(request, responseHeaders)),
     getUser: (request, responseHeaders) => client.getUser(storeOptionsFor(request, responseHeaders)),

@@ -13,6 +13,7 @@ import {
   type AuthorizationParameters,
   type BeforeSessionSavedHook,
   type CallbackHook,
+  type CookieOptions,
   DEFAULT_ROUTES,
   type DomainResolver,
   type ErrorHook,
@@ -149,6 +150,33 @@ function hook<T>(value: T | undefined, option: string): T | undefined {
   return value
 }
 
+// RFC 6265 token characters, as the cookie layer writes names; checked here so a bad name fails at
+// construction with the option named, not at the first Set-Cookie.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/
+// A host name (optionally with the legacy leading dot): nothing that could end the attribute.
+const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
+/** Checks the cookie attributes a user may set; `name` is the session name or the transaction prefix. */
+function parseCookieOptions<T extends CookieOptions>(
+  cookie: T | undefined,
+  option: string,
+  name: string | undefined,
+  nameOption: string,
+): T {
+  if (cookie !== undefined && (cookie === null || typeof cookie !== 'object')) throw new ConfigurationError(option, 'must be an object')
+  if (name !== undefined && (typeof name !== 'string' || !COOKIE_NAME.test(name))) {
+    throw new ConfigurationError(nameOption, "must be a cookie name: letters, digits and !#$%&'*+-.^_`|~ only")
+  }
+  const { sameSite, secure, domain } = cookie ?? {}
+  if (sameSite !== undefined && sameSite !== 'Lax' && sameSite !== 'None')
+    throw new ConfigurationError(`${option}.sameSite`, "must be 'Lax' or 'None'")
+  if (secure !== undefined && typeof secure !== 'boolean') throw new ConfigurationError(`${option}.secure`, 'must be true or false')
+  if (domain !== undefined && (typeof domain !== 'string' || !COOKIE_DOMAIN.test(domain))) {
+    throw new ConfigurationError(`${option}.domain`, 'must be a host name such as example.com')
+  }
+  return (cookie ?? {}) as T
+}
+
 function optionalBoolean(value: unknown, option: string): boolean {
   if (value === undefined) return false
   if (typeof value !== 'boolean') throw new ConfigurationError(option, 'must be true or false')
@@ -245,8 +273,13 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('fetch', 'must be a function')
   const enableTelemetry = options.enableTelemetry === undefined ? true : optionalBoolean(options.enableTelemetry, 'enableTelemetry')
   const { issuer, allowInsecureIssuer } = domain === undefined ? { issuer: undefined, allowInsecureIssuer: false } : parseIssuer(domain)
-  const sessionCookie = options.session?.cookie ?? {}
-  const txCookie = options.transactionCookie ?? {}
+  const sessionCookie = parseCookieOptions(options.session?.cookie, 'session.cookie', options.session?.cookie?.name, 'session.cookie.name')
+  const txCookie = parseCookieOptions(
+    options.transactionCookie,
+    'transactionCookie',
+    options.transactionCookie?.prefix,
+    'transactionCookie.prefix',
+  )
   return {
     issuer,
     domainResolver,
@@ -276,8 +309,8 @@ export function resolveConfig(options: AuthOptions): ResolvedConfig {
       timeout: positive(options.httpTimeout, 5000, 'httpTimeout'),
       allowInsecureRequests: allowInsecureIssuer,
     },
-    beforeSessionSaved: options.beforeSessionSaved,
-    onError: options.onError,
+    beforeSessionSaved: hook(options.beforeSessionSaved, 'beforeSessionSaved'),
+    onError: hook(options.onError, 'onError'),
     onCallback: hook(options.onCallback, 'onCallback'),
     managementApi: parseManagementApi(options.managementApi, issuer),
     identitiesRoute: options.identities?.enabled === true,

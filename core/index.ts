@@ -37,7 +37,8 @@ export {
   type SessionOptions,
   type TransactionCookieOptions,
 } from './options.js'
-export { safeReturnTo } from './safety.js'
+export { errorResponse, wantsJson } from './responses.js'
+export { isPrefetch, safeReturnTo } from './safety.js'
 export {
   type AccessTokenForConnectionOptions,
   type AccessTokenResult,
@@ -76,3 +77,4 @@ export type {
   TransactionStore,
   TransactionStoreFactory,
 } from './stores.js'
+export { isValidHost } from './urls.js'

@@ -2,7 +2,7 @@
  * @module The answers the handlers send: redirects, JSON, empty replies, and the one safe error page.
  */
 
-import { Auth0LinkKitError, type Auth0LinkKitErrorCode, AuthorizationError, ConnectionTokenError } from './errors.js'
+import { Auth0LinkKitError, type Auth0LinkKitErrorCode, AuthorizationError, ConfigurationError, ConnectionTokenError } from './errors.js'
 import { escapeHtml } from './safety.js'
 
 /** Every auth response carries user- or token-specific data: never cache or index it. */
@@ -38,7 +38,16 @@ export function withCookies(response: Response, cookies: Headers): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }
 
-function wantsJson(request: Request): boolean {
+/**
+ * True when the request asks for JSON rather than a page (`Accept: application/json` without
+ * `text/html`): how {@link errorResponse} and the adapters' sign-in guards choose their answer.
+ *
+ * @example
+ * ```ts
+ * wantsJson(new Request('https://app.example.com/api', { headers: { accept: 'application/json' } })) // true
+ * ```
+ */
+export function wantsJson(request: Request): boolean {
   const accept = request.headers.get('accept') ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
 }
@@ -161,19 +170,28 @@ function textFor(code: string): ErrorText {
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/
 
 /**
- * A safe answer for a failure, with the typed error's status (500 for anything untyped). HTML:
- * a heading and a sentence chosen by the error's code, plus the code, and never a stack, token,
- * secret or text from the request. JSON (`Accept: application/json`): `{ error, message }` with
+ * The one error answer, used by the handlers and every adapter: a safe answer for a failure,
+ * with the typed error's status (500 for anything untyped), `no-store`, and on pages a CSP that
+ * allows nothing to run. HTML: a heading and a sentence chosen by the error's code, plus the
+ * code (and a `ConfigurationError`'s message, which names the option or variable, never its
+ * value), and never a stack, token, secret or text from the request. JSON (`Accept: application/json`): `{ error, message }` with
  * our own message, and `auth0_error` (Auth0's OAuth error code of a refused authorization or
  * Token Vault exchange) when it is a well-formed code.
- * `headers` keeps cookies already set (a consumed transaction's deletion).
+ * `headers` keeps cookies already set (a consumed transaction's deletion); `json: true` answers
+ * JSON whatever `Accept` says (a JSON route such as `/auth/profile`).
+ *
+ * @example
+ * ```ts
+ * // A sign-in guard in an adapter or app: the same 401 page or JSON the handlers answer.
+ * if (!(await requestAuth.getSession())) return errorResponse(new MissingSessionError('Not signed in'), request)
+ * ```
  */
-export function errorResponse(error: unknown, request: Request, headers = new Headers()): Response {
+export function errorResponse(error: unknown, request: Request, headers = new Headers(), options: { json?: boolean } = {}): Response {
   const typed = error instanceof Auth0LinkKitError ? error : undefined
   const status = typed?.status ?? 500
   const code = typed?.code ?? 'internal_error'
   const text = typed ? textFor(code) : INTERNAL_ERROR
-  if (wantsJson(request)) {
+  if (options.json || wantsJson(request)) {
     // An AuthorizationError's message quotes Auth0's error_description, which arrived in the
     // callback's query string: the code's sentence stands in for it. Other typed messages are
     // ours and hold no secrets; an unknown error's message might.
@@ -187,6 +205,6 @@ export function errorResponse(error: unknown, request: Request, headers = new He
   headers.set('content-type', 'text/html; charset=utf-8')
   headers.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
   for (const [name, value] of Object.entries(NO_STORE)) headers.set(name, value)
-  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(text.title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem;color:#222}code{font-size:.9em}</style><h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.sentence)}</p><p>Error code: <code>${escapeHtml(code)}</code> (HTTP ${status})</p><p><a href="/">Back to the app</a></p></html>`
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(text.title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem;color:#222}code{font-size:.9em}</style><h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.sentence)}</p>${typed instanceof ConfigurationError ? `<p>${escapeHtml(typed.message)}</p>` : ''}<p>Error code: <code>${escapeHtml(code)}</code> (HTTP ${status})</p><p><a href="/">Back to the app</a></p></html>`
   return new Response(html, { status, headers })
 }

@@ -55,7 +55,15 @@ export function isCrossSite(request: Request, origin: URL): boolean {
   return false
 }
 
-/** Browsers mark speculative loads; starting a transaction for one only piles up cookies. */
+/**
+ * True for a browser's speculative load (`Sec-Purpose`/`Purpose: prefetch`, prerender, preview):
+ * starting a transaction for one only piles up cookies, and a prefetched logout signs out.
+ *
+ * @example
+ * ```ts
+ * if (isPrefetch(request)) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+ * ```
+ */
 export function isPrefetch(request: Request): boolean {
   const purpose = request.headers.get('sec-purpose') ?? request.headers.get('purpose') ?? request.headers.get('x-purpose')
   return purpose !== null && /prefetch|prerender|preview/i.test(purpose)

@@ -28,7 +28,7 @@ import {
   listConnectionsPage,
 } from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters, LinkedIdentity } from './options.js'
-import { DEFAULT_AUDIENCE, normalizeScope, nowInSeconds, type SessionData, type UserClaims } from './session.js'
+import { DEFAULT_AUDIENCE, isTokenFresh, normalizeScope, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
 
 /**
@@ -253,9 +253,6 @@ export interface ConnectionAccessTokenResult {
   scope: string | undefined
   connection: string
 }
-
-/** Renew access tokens this many seconds before they expire, so a token handed out stays usable. */
-const EXPIRY_LEEWAY = 10
 
 /** Each client's context, kept off the class so it is in no public type. */
 const contexts = new WeakMap<object, InstanceContext>()
@@ -625,7 +622,7 @@ export class ServerClient<TAppState = unknown> {
     const scope = normalizeScope(options?.scope)
     const current = session.tokenSets.find((set) => set.audience === audience && set.requestedScope === scope)
     const tokenSet =
-      current && current.expiresAt > nowInSeconds() + EXPIRY_LEEWAY
+      current && isTokenFresh(current.expiresAt)
         ? current
         : await refreshSession(context, session, { audience, scope, keyedByScope: true }, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, tokenType: tokenSet.tokenType ?? 'Bearer' }

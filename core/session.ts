@@ -118,6 +118,23 @@ export function nowInSeconds(): number {
   return Math.floor(Date.now() / 1000)
 }
 
+/**
+ * Seconds before its `expiresAt` a cached token already counts as expired, so a token handed out
+ * still works for the call it is fetched for (clock skew, a slow upstream). One rule for every
+ * token the kit caches: the session's, the My Account API's, Token Vault's.
+ */
+export const TOKEN_EXPIRY_LEEWAY = 30
+
+/** True while a token expiring at `expiresAt` (seconds) may still be handed out. */
+export function isTokenFresh(expiresAt: number, now: number = nowInSeconds()): boolean {
+  return expiresAt > now + TOKEN_EXPIRY_LEEWAY
+}
+
+/** A space-separated `scope` (RFC 6749 §3.3) as a list; empty for none. The one scope parser. */
+export function scopeList(scope: string | undefined): string[] {
+  return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : []
+}
+
 /** The session lifetime settings every state store applies. */
 export interface SessionLifetime {
   rolling: boolean
@@ -144,7 +161,7 @@ export function shouldTouch(session: SessionData, lifetime: SessionLifetime): bo
  * set; `undefined` for none.
  */
 export function normalizeScope(scope: string | undefined): string | undefined {
-  const tokens = [...new Set((scope ?? '').split(/\s+/).filter(Boolean))].sort()
+  const tokens = [...new Set(scopeList(scope))].sort()
   return tokens.length === 0 ? undefined : tokens.join(' ')
 }
 

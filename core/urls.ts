@@ -14,7 +14,16 @@ export function isLoopback(url: URL): boolean {
 // X-Forwarded-Host header could smuggle a path or credentials into the URLs we build from it.
 const HOST = /^[A-Za-z0-9.\-:[\]]+$/
 
-/** True when `host` is a bare `host[:port]`, safe to put into a URL's authority. */
+/**
+ * True when `host` (a `Host` or `X-Forwarded-Host` value) is a bare `host[:port]`, safe to put
+ * into a URL's authority: the one Host check the core and the adapters share.
+ *
+ * @example
+ * ```ts
+ * isValidHost('app.example.com:8443') // true
+ * isValidHost('evil.example/@app') // false
+ * ```
+ */
 export function isValidHost(host: string): boolean {
   return HOST.test(host)
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { type Auth, bindRequest, type RequestAuth } from '../../core/index.js'
 import { authRoutePaths } from '../auth-routes.js'
 import { InvalidHostError, requestTarget, sessionRequest, toRequest } from './request.js'
-import { sendResponse } from './response.js'
+import { sendError, sendResponse } from './response.js'
 
 export type { RequestAuth }
 
@@ -54,11 +54,6 @@ function isAuthPath(paths: Set<string>, target: string): boolean {
   }
 }
 
-function refuseHost(res: ServerResponse): void {
-  res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
-  res.end('Bad Request: invalid Host header')
-}
-
 /**
  * A connect-style middleware for Express, Connect and friends: it answers the auth routes
  * (`/auth/login`, `/auth/callback`, `/auth/link`, …) and passes every other request on with
@@ -92,7 +87,7 @@ export function authMiddleware(auth: Auth<unknown>): NodeMiddleware {
     try {
       request = toRequest(req, res)
     } catch (error) {
-      if (error instanceof InvalidHostError) refuseHost(res)
+      if (error instanceof InvalidHostError) void sendError(req, res, error)
       else next(error)
       return
     }
@@ -127,8 +122,8 @@ export function authListener(auth: Auth<unknown>, app?: RequestListener): Reques
   return (req, res) => {
     middleware(req, res, (error) => {
       if (error !== undefined) {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
-        res.end('Internal Server Error')
+        if (res.headersSent) res.end()
+        else void sendError(req, res, error)
       } else if (app) {
         app(req, res)
       } else {

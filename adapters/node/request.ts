@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
-import { InvalidHostError } from '../../core/errors.js'
-import { isValidHost } from '../../core/urls.js'
+import { InvalidHostError, isValidHost } from '../../core/index.js'
 
 export { InvalidHostError }
 

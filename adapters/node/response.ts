@@ -1,4 +1,5 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import { errorResponse } from '../../core/index.js'
 
 /** Resolves when `res` can take more data or the client has gone. */
 function writable(res: ServerResponse): Promise<void> {
@@ -59,4 +60,20 @@ export async function sendResponse(res: ServerResponse, response: Response, meth
   } finally {
     res.off('close', onClose)
   }
+}
+
+/**
+ * Answers a failure that happened before or outside the core's handlers (a bad Host, an app that
+ * threw) with the core's one error answer: a page or JSON by `Accept`, `no-store`. Only the
+ * `Accept` header is read from `req`: the request may be too broken to build.
+ *
+ * @example
+ * ```ts
+ * sendError(req, res, new InvalidHostError('The Host header is not a valid host')) // 400
+ * ```
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown): Promise<void> {
+  const accept = req.headers.accept
+  const request = new Request('http://localhost/', { headers: accept ? { accept } : {} })
+  return sendResponse(res, errorResponse(error, request), req.method)
 }

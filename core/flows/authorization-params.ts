@@ -4,6 +4,7 @@
  */
 
 import { type AuthorizationParameters, DEFAULT_SCOPE } from '../options.js'
+import { scopeList } from '../session.js'
 
 /**
  * What an `/authorize` request is for: a login; the §5 `link_account` / `unlink_account`
@@ -33,7 +34,7 @@ const SIGN_IN_PARAMETERS = ['connection', 'connection_scope', 'prompt', 'max_age
 const SIGN_IN_MODES: ReadonlySet<AuthorizeMode> = new Set(['reauthenticate', 'link-secondary', 'unlink-primary'])
 
 function scopeTokens(scope: string | number | boolean | undefined): string[] {
-  return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : []
+  return typeof scope === 'string' ? scopeList(scope) : []
 }
 
 /**

@@ -6,21 +6,16 @@
 
 import { MissingRefreshTokenError, MyAccountApiError, TokenExchangeError } from '../errors.js'
 import { CONNECTED_ACCOUNTS_SCOPES, myAccountAudience } from '../my-account-api.js'
-import { nowInSeconds, type SessionData } from '../session.js'
+import { isTokenFresh, type SessionData, scopeList } from '../session.js'
 import type { StoreOptions } from '../stores.js'
 import type { FlowContext } from './context.js'
 import { refreshSessionFor } from './refresh.js'
-
-/** Renew the token this many seconds before it expires, so a call never carries a stale one. */
-const EXPIRY_LEEWAY = 30
 
 /** The connected-accounts scopes in one fixed order, so concurrent requests ask for the same scope string. */
 const KNOWN_SCOPES: readonly string[] = Object.values(CONNECTED_ACCOUNTS_SCOPES)
 
 /** A My Account API scope a call needs. */
 export type ConnectedAccountsScope = (typeof CONNECTED_ACCOUNTS_SCOPES)[keyof typeof CONNECTED_ACCOUNTS_SCOPES]
-
-const scopeList = (scope: string | undefined): string[] => (scope ?? '').split(' ').filter(Boolean)
 
 const MISSING_REFRESH_TOKEN =
   'Connected accounts need a refresh token for the My Account API: sign in with the offline_access scope, ' +
@@ -49,7 +44,7 @@ export async function myAccountAccessToken(
   const audience = myAccountAudience(context.tenant.issuer).href
   const cached = session.tokenSets.find((set) => set.audience === audience)
   const cachedScopes = scopeList(cached?.scope)
-  if (cached && cached.expiresAt > nowInSeconds() + EXPIRY_LEEWAY && scopes.every((scope) => cachedScopes.includes(scope))) {
+  if (cached && isTokenFresh(cached.expiresAt) && scopes.every((scope) => cachedScopes.includes(scope))) {
     return { token: cached.accessToken, session }
   }
   if (!session.refreshToken) throw new MissingRefreshTokenError(MISSING_REFRESH_TOKEN)

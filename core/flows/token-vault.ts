@@ -6,7 +6,7 @@
 
 import * as oauth from 'oauth4webapi'
 import { ConnectionTokenError, InvalidRequestError, MissingRefreshTokenError, TimeoutError } from '../errors.js'
-import { type ConnectionTokenSet, nowInSeconds, type SessionData } from '../session.js'
+import { type ConnectionTokenSet, isTokenFresh, nowInSeconds, type SessionData, scopeList } from '../session.js'
 import type { StoreOptions } from '../stores.js'
 import { upstreamFailure } from '../upstream-failure.js'
 import { isConnectionName } from './authorize.js'
@@ -16,9 +16,6 @@ import type { ConnectionTokenOutcome, FlowContext } from './context.js'
 export const TOKEN_VAULT_GRANT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
 const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token'
 const FEDERATED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token'
-
-/** A cached provider token is handed out only while it has this many seconds left. */
-const EXPIRY_LEEWAY = 30
 
 /** What to exchange for: the connection, and optionally which of its accounts and which scopes. */
 export interface ConnectionTokenRequest {
@@ -44,11 +41,9 @@ function checked(request: ConnectionTokenRequest): ConnectionTokenRequest {
   return request
 }
 
-const scopeList = (scope: string | undefined): string[] => (scope ?? '').split(' ').filter(Boolean)
-
 function covers(set: ConnectionTokenSet, request: ConnectionTokenRequest): boolean {
   if (set.connection !== request.connection || set.loginHint !== request.loginHint) return false
-  if (set.expiresAt <= nowInSeconds() + EXPIRY_LEEWAY) return false
+  if (!isTokenFresh(set.expiresAt)) return false
   const granted = scopeList(set.scope)
   return scopeList(request.scope).every((scope) => granted.includes(scope))
 }

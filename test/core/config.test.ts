@@ -23,6 +23,16 @@ describe('configuration', () => {
     ['appBaseUrl', { appBaseUrl: 'ftp://example.com' }],
     ['routes.login', { routes: { login: 'auth/login' } }],
     ['httpTimeout', { httpTimeout: -1 }],
+    ['session.cookie.name', { session: { cookie: { name: 'my session' } } }],
+    ['session.cookie.name', { session: { cookie: { name: 'a;b' } } }],
+    ['session.cookie.domain', { session: { cookie: { domain: 'example.com; Secure' } } }],
+    ['session.cookie.sameSite', { session: { cookie: { sameSite: 'Strict' } } }],
+    ['transactionCookie.prefix', { transactionCookie: { prefix: 'tx=' } }],
+    ['transactionCookie.domain', { transactionCookie: { domain: '' } }],
+    ['transactionCookie.secure', { transactionCookie: { secure: 'yes' } }],
+    ['beforeSessionSaved', { beforeSessionSaved: 'not a function' }],
+    ['onError', { onError: {} }],
+    ['onCallback', { onCallback: 1 }],
   ])('fails at construction naming %s', (option, override) => {
     const error = (() => {
       try {
