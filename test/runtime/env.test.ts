@@ -28,7 +28,7 @@ describe('optionsFromEnv', () => {
     })
     expect(options).toMatchObject({ domain: 'explicit.example.com', clientId: 'explicit', clientSecret: 'from-env-AUTH0_CLIENT_SECRET' })
     expect(options.pushedAuthorizationRequests).toBe(false)
-    expect(read).toEqual(['AUTH0_CLIENT_SECRET', 'AUTH0_SECRET', 'APP_BASE_URL', 'AUTH0_ORGANIZATION'])
+    expect(read).toEqual(['AUTH0_CLIENT_SECRET', 'AUTH0_SECRET', 'APP_BASE_URL', 'AUTH0_ORGANIZATION', 'AUTH0_LINK_STRATEGY'])
   })
 
   it('treats an empty variable as unset, so the core reports the option as missing', () => {
