@@ -13,9 +13,24 @@ import { planProvisioning, provision, runVisibly, thisMachine } from './system-p
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SOURCES = ['core', 'adapters', 'doctor', 'testing', 'tsup.config.ts', 'package.json']
-const OUTPUTS = ['index', 'node', 'bun', 'deno', 'sveltekit', 'next', 'redis', 'hono', 'cloudflare', 'fastify', 'nuxt', 'react-router', 'astro', 'testing', 'doctor', 'cli'].map(
-  (entry) => `dist/${entry}.js`,
-)
+const OUTPUTS = [
+  'index',
+  'node',
+  'bun',
+  'deno',
+  'sveltekit',
+  'next',
+  'redis',
+  'hono',
+  'cloudflare',
+  'fastify',
+  'nuxt',
+  'react-router',
+  'astro',
+  'testing',
+  'doctor',
+  'cli',
+].map((entry) => `dist/${entry}.js`)
 
 function newestMtime(target: string): number {
   const stat = statSync(target)
