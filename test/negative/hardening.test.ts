@@ -547,7 +547,10 @@ describe('item 7: state-changing starts from browsers without Fetch Metadata', (
     })
     const response = await sendAs(browser, auth, request)
     expect(response.status).toBe(302)
-    expect(new URL(response.headers.get('location')!).searchParams.get('scope')).toContain('link_account')
+    const authorize = new URL(response.headers.get('location')!).searchParams
+    // The Management API strategy's link sign-in: straight into the connection to link.
+    expect(authorize.get('connection')).toBe('github')
+    expect(authorize.get('prompt')).toBe('login')
     expect(errors).toEqual([])
   })
 })
