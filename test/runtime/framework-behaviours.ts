@@ -37,16 +37,19 @@ async function me(browser: HttpBrowser): Promise<{ sub: string | null; email: st
 }
 
 /**
- * Posts `/settings/link` (app code calling `startLinkUser`), checks the redirect to the tenant
- * carries a link transaction cookie, follows it and checks `connection` was linked to alice.
+ * Posts `/settings/link` (app code calling `startLinkUser`), checks the redirect to the tenant is
+ * the link sign-in and carries a link transaction cookie, follows it and checks that the kit linked
+ * `connection` to alice through the Management API.
  */
 export async function expectLinkedThrough(app: StartedApp, browser: HttpBrowser, connection: string): Promise<void> {
   const response = await browser.send('/settings/link', sameSiteForm(app.baseUrl, { connection }))
   expect([302, 303]).toContain(response.status)
   const authorize = new URL(response.headers.get('location') ?? '', app.baseUrl)
   expect(authorize.origin).toBe(app.emulator.origin)
-  expect(authorize.searchParams.get('requested_connection')).toBe(connection)
-  expect(authorize.searchParams.get('scope')?.split(' ')).toContain('link_account')
+  // The Management API strategy (the default): a fresh sign-in into the connection to link.
+  expect(authorize.searchParams.get('connection')).toBe(connection)
+  expect(authorize.searchParams.get('prompt')).toBe('login')
+  expect(authorize.searchParams.get('scope')?.split(' ')).not.toContain('link_account')
   expect(txCookies(response)).toEqual([`__a0_tx.${authorize.searchParams.get('state')}`])
   const done = await browser.navigate(authorize)
   expect(done.url.href).toBe(`${app.baseUrl}/`)
@@ -58,7 +61,9 @@ export async function expectUnlinkedThrough(app: StartedApp, browser: HttpBrowse
   const response = await browser.send('/settings/unlink', sameSiteForm(app.baseUrl, { connection }))
   expect([302, 303]).toContain(response.status)
   const authorize = new URL(response.headers.get('location') ?? '', app.baseUrl)
-  expect(authorize.searchParams.get('scope')?.split(' ')).toContain('unlink_account')
+  // The primary signs in again before Auth0 is asked to detach the identity.
+  expect(authorize.searchParams.get('connection')).toBe('Username-Password-Authentication')
+  expect(authorize.searchParams.get('max_age')).toBe('0')
   expect(txCookies(response)).toHaveLength(1)
   const done = await browser.navigate(authorize)
   expect(done.url.href).toBe(`${app.baseUrl}/`)
