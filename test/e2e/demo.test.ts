@@ -97,7 +97,7 @@ describe('the demo in a real browser', () => {
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
   })
 
-  it('signs in, links GitHub, lists it, unlinks it, shows a cancelled link on the error page, and logs out', async () => {
+  it('signs in, links GitHub, lists it, unlinks it, refuses Bob’s GitHub with a 409, shows a cancelled link on the error page, and logs out', async () => {
     const page = context!.pages()[0] ?? (await context!.newPage())
     const origin = demo!.origin
     const identities = page.locator('#identities li')
@@ -160,8 +160,11 @@ describe('the demo in a real browser', () => {
     await page.waitForLoadState()
     expect(await page.content()).toContain('identity_already_linked')
     expect(await page.content()).not.toMatch(/^\s*\{/)
+    await visible(page.getByRole('heading', { name: 'That account is already linked to another user' }))
+    await visible(page.getByText('(HTTP 409)'))
     await shot(page, '06b-github-owned-by-bob')
-    await page.goto(`${origin}/`)
+    await page.getByRole('link', { name: 'Back to the app' }).click()
+    await page.waitForURL(`${origin}/`)
     await visible(page.getByText('alice@example.com'))
     await expect.poll(() => identities.count()).toBe(1)
 
