@@ -102,7 +102,7 @@ beforeAll(async () => {
     users: Array.from({ length: USERS }, (_, i) => ({ user_id: `auth0|user${i}`, email: `user${i}@example.com`, name: `User ${i}` })),
     // Each user has a GitHub account of their own, nobody's yet: the link's sign-in names it by
     // the login_hint the virtual user puts on every /authorize (its email), as a person signs in
-    // to GitHub as themselves. Before the emulator became truthful it made one up.
+    // to GitHub as themselves; the emulator refuses a login_hint no account matches.
     providerAccounts: Array.from({ length: USERS }, (_, i) => ({
       connection: 'github',
       user_id: `77${i}`,
