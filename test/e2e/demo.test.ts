@@ -237,6 +237,8 @@ describe('the demo in a real browser', () => {
     expect(await problem.textContent()).toContain('The linked identities could not be read.')
     expect(await problem.textContent()).toContain('management_api_error')
     expect(await problem.textContent()).toContain('read:users')
+    // Where to grant it is said once, not by the kit's message and again by the page.
+    expect((await problem.textContent())!.split('Machine to Machine Applications').length).toBe(2)
     // Signed in all the same: linking still works without the list.
     await visible(page.getByRole('button', { name: 'Link GitHub', exact: true }))
     await shot(page, '09-no-management-api-grant')
