@@ -9,6 +9,7 @@ import type { ManagementApiSettings } from './config.js'
 import { type Auth0LinkKitError, IdentityAlreadyLinkedError, ManagementApiError } from './errors.js'
 import type { MetadataPatch } from './metadata-merge.js'
 import type { LinkedIdentity } from './options.js'
+import { isTokenFresh, nowInSeconds, scopeList } from './session.js'
 import { SharedPromise } from './shared-promise.js'
 import type { Tenant } from './tenant.js'
 import { upstreamFailure } from './upstream-failure.js'
@@ -61,16 +62,13 @@ export type LinkSecondary = { linkWith: string } | { provider: string; userId: s
 /** The Management API permissions the kit uses. */
 export type ManagementPermission = 'read:users' | 'update:users'
 
-/** Renew the Management API token this many seconds before it expires, so a request never carries a stale one. */
-const TOKEN_EXPIRY_LEEWAY_SECONDS = 30
-
 /** Where a Management API permission is granted, for messages that say what to do. */
 const GRANT_PLACE =
   'Auth0 Dashboard → Applications → APIs → Auth0 Management API → Machine to Machine Applications: authorize this application'
 
 interface CachedToken {
   accessToken: string
-  /** Milliseconds since the epoch. */
+  /** Seconds since the epoch; renewed by the session's one freshness rule (`isTokenFresh`). */
   expiresAt: number
   /** The permissions Auth0 granted, when it said (`scope` of the token response). */
   scopes: ReadonlySet<string> | undefined
@@ -242,7 +240,7 @@ export class ManagementApiClient {
     const held = this.#token.peek()
     if (held) {
       const token = await held.catch(() => undefined)
-      if (token && token.expiresAt - TOKEN_EXPIRY_LEEWAY_SECONDS * 1000 > Date.now()) return token
+      if (token && isTokenFresh(token.expiresAt)) return token
       this.#token.forget(held)
     }
     return this.#token.get(() => this.#requestToken(signal))
@@ -273,8 +271,8 @@ export class ManagementApiClient {
     }
     // Auth0 always sends expires_in; without it, a minute keeps a misbehaving tenant from being hammered.
     const lifetime = tokens.expires_in ?? 60
-    const scopes = typeof tokens.scope === 'string' ? new Set(tokens.scope.split(/\s+/).filter(Boolean)) : undefined
-    return { accessToken: tokens.access_token, expiresAt: Date.now() + lifetime * 1000, scopes }
+    const scopes = typeof tokens.scope === 'string' ? new Set(scopeList(tokens.scope)) : undefined
+    return { accessToken: tokens.access_token, expiresAt: nowInSeconds() + lifetime, scopes }
   }
 }
 

@@ -184,12 +184,16 @@ function identitiesCard({ identities, identitiesProblem }) {
       <p class="muted">This app does not read the linked identities.</p></section>`
   }
   if (!identities) {
+    // The kit's message for a missing grant already says where to grant it: say it only once.
+    const message = identitiesProblem?.message ?? ''
+    const hint = message.includes('Machine to Machine Applications')
+      ? ''
+      : `<br>Linking through the Management API needs this app authorized for the Auth0 Management API with
+        <code>read:users</code> and <code>update:users</code>: Auth0 Dashboard → Applications → APIs → Auth0 Management API →
+        Machine to Machine Applications.`
     return `<section class="card" aria-labelledby="linked"><h2 id="linked">Linked identities</h2>
       <div class="alert warning" role="status"><div><strong>The linked identities could not be read.</strong><br>
-        ${esc(identitiesProblem?.message ?? '')} <code>(${esc(identitiesProblem?.code ?? 'unknown')})</code><br>
-        Linking through the Management API needs this app authorized for the Auth0 Management API with
-        <code>read:users</code> and <code>update:users</code>: Auth0 Dashboard → Applications → APIs → Auth0 Management API →
-        Machine to Machine Applications.</div></div></section>`
+        ${esc(message)} <code>(${esc(identitiesProblem?.code ?? 'unknown')})</code>${hint}</div></div></section>`
   }
   // Index 0 is the primary identity, the one the account was created with: Auth0 refuses to unlink it.
   const rows = identities

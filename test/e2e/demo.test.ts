@@ -97,7 +97,7 @@ describe('the demo in a real browser', () => {
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
   })
 
-  it('signs in, links GitHub, lists it, unlinks it, shows a cancelled link on the error page, and logs out', async () => {
+  it('signs in, links GitHub, lists it, unlinks it, refuses Bob’s GitHub with a 409, shows a cancelled link on the error page, and logs out', async () => {
     const page = context!.pages()[0] ?? (await context!.newPage())
     const origin = demo!.origin
     const identities = page.locator('#identities li')
@@ -122,25 +122,51 @@ describe('the demo in a real browser', () => {
     await expect.poll(() => identities.first().getByRole('button').count()).toBe(0)
     await shot(page, '03-signed-in')
 
+    // Management-API linking: the emulator plays GitHub's own sign-in, one button per GitHub
+    // account, saying who owns it. Alice picks the one nobody uses yet.
     await page.getByRole('button', { name: 'Link GitHub', exact: true }).click()
-    await visible(page.getByRole('heading', { name: 'Link GitHub to alice@example.com?' }))
-    await shot(page, '04-link-consent')
-    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await visible(page.getByRole('heading', { name: 'Sign in with GitHub' }))
+    expect(new URL(page.url()).origin).not.toBe(origin)
+    await shot(page, '04-github-account-picker')
+    await page.getByRole('button', { name: /alice-on-github/ }).click()
 
     await page.waitForURL(`${origin}/`)
     await expect.poll(() => identities.count()).toBe(2)
     expect(await identities.nth(1).textContent()).toContain('GitHub')
+    expect(await identities.nth(1).textContent()).toContain('5550001')
     await expect.poll(() => page.getByRole('button', { name: 'Link GitHub', exact: true }).count()).toBe(0)
     await shot(page, '05-github-linked')
 
+    // Unlinking through the Management API first has Alice sign in again with her primary
+    // identity (prompt=login on its connection), so the emulator offers only that connection's accounts.
     await page.getByRole('button', { name: 'Unlink GitHub', exact: true }).click()
-    await visible(page.getByRole('heading', { name: 'Unlink GitHub from alice@example.com?' }))
-    await page.getByRole('button', { name: 'Continue', exact: true }).click()
-
+    await visible(page.getByRole('heading', { name: /^Sign in with / }))
+    expect(new URL(page.url()).origin).not.toBe(origin)
+    await shot(page, '05b-unlink-sign-in-again')
+    await page.getByRole('button', { name: /alice@example\.com/ }).click()
     await page.waitForURL(`${origin}/`)
     await expect.poll(() => identities.count()).toBe(1)
     await visible(page.getByRole('button', { name: 'Link GitHub', exact: true }))
     await shot(page, '06-github-unlinked')
+
+    // The GitHub account Bob already has linked: Auth0 refuses to move an identity from one user
+    // to another, so the link fails with a 409 and Alice stays signed in, her identities untouched.
+    await page.getByRole('button', { name: 'Link GitHub', exact: true }).click()
+    await visible(page.getByRole('heading', { name: 'Sign in with GitHub' }))
+    await visible(page.getByRole('button', { name: /bob-on-github.*linked to/ }))
+    const owned = page.waitForResponse((response) => new URL(response.url()).pathname === '/auth/callback')
+    await page.getByRole('button', { name: /bob-on-github/ }).click()
+    expect((await owned).status()).toBe(409)
+    await page.waitForLoadState()
+    expect(await page.content()).toContain('identity_already_linked')
+    expect(await page.content()).not.toMatch(/^\s*\{/)
+    await visible(page.getByRole('heading', { name: 'That account is already linked to another user' }))
+    await visible(page.getByText('(HTTP 409)'))
+    await shot(page, '06b-github-owned-by-bob')
+    await page.getByRole('link', { name: 'Back to the app' }).click()
+    await page.waitForURL(`${origin}/`)
+    await visible(page.getByText('alice@example.com'))
+    await expect.poll(() => identities.count()).toBe(1)
 
     await page.getByRole('button', { name: 'Link Google', exact: true }).click()
     // A cancelled link lands on the error page itself, with its 400: no redirect to a page that
@@ -211,6 +237,8 @@ describe('the demo in a real browser', () => {
     expect(await problem.textContent()).toContain('The linked identities could not be read.')
     expect(await problem.textContent()).toContain('management_api_error')
     expect(await problem.textContent()).toContain('read:users')
+    // Where to grant it is said once, not by the kit's message and again by the page.
+    expect((await problem.textContent())!.split('Machine to Machine Applications').length).toBe(2)
     // Signed in all the same: linking still works without the list.
     await visible(page.getByRole('button', { name: 'Link GitHub', exact: true }))
     await shot(page, '09-no-management-api-grant')

@@ -100,6 +100,15 @@ beforeAll(async () => {
   emulator = await createAuth0Emulator({
     origin: tenantOrigin,
     users: Array.from({ length: USERS }, (_, i) => ({ user_id: `auth0|user${i}`, email: `user${i}@example.com`, name: `User ${i}` })),
+    // Each user has a GitHub account of their own, nobody's yet: the link's sign-in names it by
+    // the login_hint the virtual user puts on every /authorize (its email), as a person signs in
+    // to GitHub as themselves; the emulator refuses a login_hint no account matches.
+    providerAccounts: Array.from({ length: USERS }, (_, i) => ({
+      connection: 'github',
+      user_id: `77${i}`,
+      email: `user${i}@example.com`,
+      name: `user${i}-on-github`,
+    })),
   })
   // The failure is queued right before the request reaches the emulator, so it hits this request.
   tenant = (request) => {
@@ -173,7 +182,7 @@ async function step(user: VirtualUser, path: string, landing: string, done: () =
     // A failed callback can follow a successful /authorize: the identity is linked at Auth0 already.
     if (done()) return
   }
-  throw new Error(`${user.loginHint} could not complete ${path}`)
+  throw new Error(`${user.loginHint} could not complete ${path}: ${JSON.stringify([...failures])}`)
 }
 
 async function expectOwnSession(user: VirtualUser, userId: string): Promise<void> {

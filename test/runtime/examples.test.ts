@@ -45,7 +45,7 @@ const noTenant = {
   DENO_NO_UPDATE_CHECK: '1',
 }
 
-/** Submits the emulator page's form whose button has `decision=approve` (for `userId` on the sign-in page). */
+/** Submits the emulator page's form whose button has `decision=approve` (for `userId`: the user, or the provider account, it names). */
 async function approve(browser: HttpBrowser, page: HttpVisit, userId?: string): Promise<HttpVisit> {
   const html = await page.response.text()
   const forms = html.split('<form').slice(1)
@@ -95,12 +95,16 @@ for (const { runtime, command, args, env } of EXAMPLES as Array<{
       expect(signedIn).toContain('alice@example.com')
       expect(signedIn).toContain('Link GitHub')
 
-      const linked = await approve(browser, await browser.navigate('/auth/link', form('github')))
+      // The emulator's GitHub page lists every GitHub account, Bob's linked one first: pick the
+      // one nobody owns (user_id 5550001), as a person would.
+      const linked = await approve(browser, await browser.navigate('/auth/link', form('github')), '5550001')
       expect(linked.url.href).toBe(`${baseUrl}/`)
       const identities = (await linked.response.text()).match(/<ul[^>]*id="identities"[^>]*>([\s\S]*?)<\/ul>/)?.[1] ?? ''
       expect(identities).toContain('GitHub')
 
-      const unlinked = await approve(browser, await browser.navigate('/auth/unlink', form('github')))
+      // Unlinking through the Management API signs the primary in again first: Alice, on her own connection.
+      const unlinked = await approve(browser, await browser.navigate('/auth/unlink', form('github')), 'alice')
+      expect(unlinked.url.href).toBe(`${baseUrl}/`)
       const after = (await unlinked.response.text()).match(/<ul[^>]*id="identities"[^>]*>([\s\S]*?)<\/ul>/)?.[1]
       expect(after).toBeDefined()
       expect(after).not.toContain('GitHub')

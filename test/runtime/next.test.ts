@@ -351,8 +351,11 @@ describe('Next.js: Server Actions clicked in Chromium', () => {
       await page.waitForURL(`${example.baseUrl}/`)
       expect(await page.getByTestId('email').textContent()).toBe('alice@example.com')
 
+      // The emulator plays GitHub's sign-in as a picker of GitHub accounts ('page' interaction):
+      // Alice picks the one nobody owns yet, and the kit links it through the Management API.
       await page.getByRole('button', { name: 'Link github', exact: true }).click()
-      await page.getByRole('button', { name: 'Continue', exact: true }).click()
+      await page.getByRole('heading', { name: 'Sign in with GitHub' }).waitFor({ timeout: 15_000 })
+      await page.getByRole('button', { name: /alice-on-github/ }).click()
       await page.getByRole('button', { name: 'Unlink github', exact: true }).waitFor({ timeout: 15_000 })
       expect((await identities(page)).some((text) => text.startsWith('github'))).toBe(true)
     } finally {
