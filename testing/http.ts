@@ -29,6 +29,22 @@ export function httpUrl(value: string | null | undefined): URL | undefined {
   return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined
 }
 
+/** The emulated APIs' JSON bodies are small; a larger one is refused as Auth0's would be. */
+const MAX_JSON_BODY_BYTES = 64 * 1024
+
+/** A JSON object body (`content-type: application/json`), or `undefined` for anything else. */
+export async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
+  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) return undefined
+  const text = await request.text()
+  if (text.length > MAX_JSON_BODY_BYTES) return undefined
+  try {
+    const body: unknown = JSON.parse(text)
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export async function readForm(request: Request): Promise<URLSearchParams | undefined> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   return type.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(await request.text()) : undefined

@@ -3,7 +3,7 @@
 import type { JWTPayload } from 'jose'
 import type { ClientRegistry } from './clients.js'
 import type { TenantContext } from './context.js'
-import { json } from './http.js'
+import { json, readJson } from './http.js'
 import type { EmulatedUser, Refusal } from './users.js'
 
 /** A deployed Action as `GET /api/v2/actions/actions` lists it, and whether it is bound to post-login. */
@@ -13,7 +13,6 @@ export interface EmulatedAction {
   boundToPostLogin: boolean
 }
 
-const MAX_BODY_BYTES = 64 * 1024
 
 /**
  * Auth0's Management API error body: `{ statusCode, error, message, errorCode }`.
@@ -32,18 +31,6 @@ export function managementError(status: number, message: string, errorCode?: str
 }
 
 const refused = (refusal: Refusal) => managementError(refusal.status, refusal.message, refusal.errorCode)
-
-async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
-  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) return undefined
-  const text = await request.text()
-  if (text.length > MAX_BODY_BYTES) return undefined
-  try {
-    const body: unknown = JSON.parse(text)
-    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 

@@ -7,7 +7,7 @@ import type { JWTPayload } from 'jose'
 import { base64url } from 'jose'
 import type { FailureQueue } from './failures.js'
 import { isAuthorizeFailure, isExpiredTicketFailure, isProblemFailure } from './failures.js'
-import { html, httpUrl, json, redirect, s256 } from './http.js'
+import { html, httpUrl, json, readJson, redirect, s256 } from './http.js'
 import { connectConsentPage, messagePage } from './pages.js'
 
 /**
@@ -96,7 +96,6 @@ export interface MyAccountSettings {
 }
 
 const CONNECT_CODE_TTL = 600
-const MAX_BODY_BYTES = 64 * 1024
 const ACCOUNT_ID = /^cac_[A-Za-z0-9]+$/
 
 const now = (): number => Math.floor(Date.now() / 1000)
@@ -113,18 +112,6 @@ const badRequest = (detail: string) => problem(400, 'Bad Request', detail)
 
 function isStringIn(value: unknown, min: number, max: number): value is string {
   return typeof value === 'string' && value.length >= min && value.length <= max
-}
-
-async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
-  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) return undefined
-  const text = await request.text()
-  if (text.length > MAX_BODY_BYTES) return undefined
-  try {
-    const body: unknown = JSON.parse(text)
-    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
 }
 
 function decodeCursor(cursor: string): number {
