@@ -152,6 +152,64 @@ describe('users', () => {
   })
 })
 
+describe('deleting users', () => {
+  const DELETER = {
+    client_id: 'deleter',
+    client_secret: 'deleter-secret-that-is-long-enough',
+    name: 'Deleter',
+    app_type: 'non_interactive',
+    managementScopes: ['read:users', 'delete:users'],
+  } as const
+
+  async function deleterToken(withDeleter: Auth0Emulator): Promise<string> {
+    const response = await clientCredentials(withDeleter, DELETER.client_id, DELETER.client_secret)
+    expect(response.status).toBe(200)
+    return ((await response.json()) as { access_token: string }).access_token
+  }
+
+  /** `DELETE /api/v2/users/{id}`: its status and its body as text (Auth0's 204 has none). */
+  async function deleteUser(on: Auth0Emulator, userId: string, token: string) {
+    const response = await on.fetch(`${on.origin}/api/v2/users/${encodeURIComponent(userId)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    return { status: response.status, text: await response.text() }
+  }
+
+  it('deletes a user with delete:users: 204 with no body, gone from users and users-by-email, and 204 again', async () => {
+    const withDeleter = await createAuth0Emulator({ clients: [{ ...DELETER, managementScopes: [...DELETER.managementScopes] }] })
+    const token = await deleterToken(withDeleter)
+    expect(await deleteUser(withDeleter, 'google-oauth2|5550003', token)).toEqual({ status: 204, text: '' })
+    expect(withDeleter.getUser('google-oauth2|5550003')).toBeUndefined()
+    expect((await api(withDeleter, 'GET', 'users/google-oauth2%7C5550003', undefined, token)).status).toBe(404)
+    const { body } = await api(withDeleter, 'GET', 'users-by-email?email=bob%40example.com', undefined, token)
+    expect(body.map((user) => user.user_id)).toEqual(['auth0|bob'])
+    expect(await deleteUser(withDeleter, 'google-oauth2|5550003', token)).toEqual({ status: 204, text: '' })
+    expect(withDeleter.getUser('auth0|bob')).toBeDefined()
+  })
+
+  it("refuses the app's default grant (no delete:users) with 403 insufficient_scope, deleting nothing", async () => {
+    const { status, text } = await deleteUser(emulator, 'auth0|bob', await managementToken(emulator))
+    expect(status).toBe(403)
+    expect(JSON.parse(text)).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Insufficient scope, expected any of: delete:users',
+      errorCode: 'insufficient_scope',
+    })
+    expect(emulator.getUser('auth0|bob')).toBeDefined()
+  })
+
+  it('deletes the identities linked into a user; a social one signs in afterwards as a new user of its own', async () => {
+    const withDeleter = await createAuth0Emulator({ clients: [{ ...DELETER, managementScopes: [...DELETER.managementScopes] }] })
+    expect(connectionsOf(withDeleter, 'auth0|bob')).toEqual(['Username-Password-Authentication', 'github'])
+    expect((await deleteUser(withDeleter, 'auth0|bob', await deleterToken(withDeleter))).status).toBe(204)
+    expect(withDeleter.getUser('auth0|bob')).toBeUndefined()
+    expect(decodeJwt(await signIn(withDeleter, { connection: 'github', login_hint: '5550002' })).sub).toBe('github|5550002')
+    expect(connectionsOf(withDeleter, 'github|5550002')).toEqual(['github'])
+  })
+})
+
 describe('linking and unlinking identities', () => {
   it('links a provider account by provider + user_id: the secondary stops being a user, and signing in with it yields the primary', async () => {
     await signIn(emulator, { connection: 'github', login_hint: '5550001' })

@@ -77,6 +77,7 @@ export class ManagementApi {
     if (collection === 'users' && id !== undefined) {
       if (path.length === 2 && method === 'GET') return need('read:users', () => this.#getUser(id))
       if (path.length === 2 && method === 'PATCH') return need('update:users', () => this.#patchUser(id, request))
+      if (path.length === 2 && method === 'DELETE') return need('delete:users', () => this.#deleteUser(id))
       if (path.length === 3 && sub === 'identities' && method === 'POST') {
         return need('update:users', () => this.#link(id, request, claims))
       }
@@ -141,6 +142,17 @@ export class ManagementApi {
     if (typeof body.email_verified === 'boolean') user.email_verified = body.email_verified
     this.tenant.users.touch(userId)
     return json(this.record(user))
+  }
+
+  /**
+   * Deletes the user with every identity linked into it. Auth0 answers 204 with no body, and
+   * 204 again for a user that is already gone, so a repeated delete is not an error.
+   * @see https://auth0.com/docs/api/management/v2/users/delete-users-by-id
+   * @see https://help.okta.com/en/prod/Content/Topics/Workflows/connector-reference/auth0/actions/deleteuser.htm (204 on repeat)
+   */
+  #deleteUser(userId: string): Response {
+    this.tenant.users.delete(userId)
+    return new Response(null, { status: 204 })
   }
 
   /**

@@ -260,6 +260,29 @@ export class UserDirectory {
     return structuredClone(primary.identities)
   }
 
+  /**
+   * `DELETE /api/v2/users/{id}`: the user and the identities linked into it are gone. A social
+   * account still exists at its provider, so signing in with it again makes a new user; a
+   * database identity's credentials lived in the deleted user. Unknown ids: nothing happens.
+   */
+  delete(userId: string): void {
+    const user = this.#users.get(userId)
+    if (!user) return
+    this.#users.delete(userId)
+    this.#updatedAt.delete(userId)
+    for (const identity of user.identities) {
+      if (!identity.isSocial) continue
+      this.#unowned.set(`${identity.connection}\n${identity.user_id}`, {
+        connection: identity.connection,
+        provider: identity.provider,
+        user_id: identity.user_id,
+        email: identity.profileData?.email ?? user.email,
+        email_verified: identity.profileData?.email_verified ?? user.email_verified ?? true,
+        name: identity.profileData?.name ?? user.name,
+      })
+    }
+  }
+
   /** `DELETE /api/v2/users/{id}/identities/{provider}/{user_id}`: the identity becomes a user of its own again. */
   unlink(userId: string, provider: string, providerUserId: string): EmulatedIdentity[] | Refusal {
     const user = this.#users.get(userId)

@@ -6,7 +6,14 @@ import { useMockedTenant } from '../support/tenant.js'
 import { expectSafeFailure } from './expect-safe-failure.js'
 import { recordingAuth, signedIn } from './scenario.js'
 
-const tenant = useMockedTenant({ users: DUPLICATE_USERS, defaultUser: 'auth0|bob' })
+/** Another app of the tenant, allowed to delete users (the kit's own grant is not). */
+const DELETER = { client_id: 'deleter', client_secret: 'deleter-secret-that-is-long-enough' }
+
+const tenant = useMockedTenant({
+  users: DUPLICATE_USERS,
+  defaultUser: 'auth0|bob',
+  clients: [{ ...DELETER, name: 'Deleter', app_type: 'non_interactive', managementScopes: ['delete:users'] }],
+})
 
 /**
  * A user's record at Auth0 without what a mere sign-in changes (`last_login`, counters): what
@@ -144,6 +151,26 @@ describe('linking a suggestion: bad input and failure', () => {
     await expectSafeFailure({ response, error: lastError(), code: 'suggestion_unavailable', status: 409, browser, auth, before })
     expect(tenant.emulator.hits.authorize).toBe(authorizeCalls)
     expect({ bob: recordOf('auth0|bob'), carol: recordOf('auth0|carol') }).toEqual(state)
+  })
+
+  it('refuses a suggestion whose user was deleted since it was shown, before any sign-in', async () => {
+    const { auth, lastError } = recordingAuth(tenant.emulator, { suggestions: { enabled: true } })
+    const { browser, before } = await signedIn(auth, tenant.emulator)
+    const suggestion = await suggestionOf(auth, browser)
+    const deleter = {
+      origin: tenant.emulator.origin,
+      clientId: DELETER.client_id,
+      clientSecret: DELETER.client_secret,
+      fetch: tenant.emulator.fetch,
+    }
+    expect((await managementCall(deleter, 'DELETE', `users/${encodeURIComponent(BOB_GOOGLE)}`)).status).toBe(204)
+    const state = auth0State()
+    expect(state.google).toBeUndefined()
+    const authorizeCalls = tenant.emulator.hits.authorize
+    const response = await browser.send('/auth/link', { method: 'POST', headers: DECLINE_FORM, body: new URLSearchParams({ suggestion }) })
+    await expectSafeFailure({ response, error: lastError(), code: 'suggestion_unavailable', status: 409, browser, auth, before })
+    expect(tenant.emulator.hits.authorize).toBe(authorizeCalls)
+    expect(auth0State()).toEqual(state)
   })
 
   it('refuses a suggestion id that was never one, and a malformed primary, with no redirect', async () => {
