@@ -12,9 +12,10 @@ trap 'rm -rf "$tmp"' EXIT
 tarball="$tmp/$(npm pack --silent --ignore-scripts --pack-destination "$tmp" | tail -n 1)"
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KB)"
 tar -tzf "$tarball" | sed 's|^package/||' | sort > "$tmp/files.txt"
-# `files` is limited to the build and the tenant Action users deploy (and `accountLinkingAction` runs):
+# `files` is limited to the build and the tenant Action users deploy (and `accountLinkingAction` runs;
+# tenant/package.json marks it CommonJS, as Auth0 Actions are):
 # anything else in the tarball is a packaging mistake.
-if grep -vE '^(dist/|tenant/actions/[a-z-]+\.js$|package\.json$|README\.md$|LICENSE|CHANGELOG\.md$)' "$tmp/files.txt"; then
+if grep -vE '^(dist/|tenant/package\.json$|tenant/actions/[a-z-]+\.js$|package\.json$|README\.md$|LICENSE|CHANGELOG\.md$)' "$tmp/files.txt"; then
   echo "the tarball holds files outside dist/ and tenant/actions/ (above)" >&2
   exit 1
 fi

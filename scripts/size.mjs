@@ -6,8 +6,11 @@ import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 // 15 KB held login, link and unlink; Connected Accounts, Token Vault, PAR, organizations, DPoP,
-// private_key_jwt key import and custom domains brought it to about 24 KB. The budget keeps it there.
-const BUDGET_BYTES = 26 * 1024
+// private_key_jwt key import and custom domains brought it to about 24 KB; Management-API linking,
+// link suggestions with the metadata merge, the route table, bindRequest and the hardening rules to
+// 33.4 KB. Every feature is a ServerClient method, so every app ships it until the features are
+// split into modules an app imports only when it turns them on; until then the budget holds 33.4 KB.
+const BUDGET_BYTES = 34 * 1024
 const entry = new URL('../dist/index.js', import.meta.url).pathname
 
 const result = await build({
