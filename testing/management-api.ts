@@ -13,7 +13,6 @@ export interface EmulatedAction {
   boundToPostLogin: boolean
 }
 
-
 /**
  * Auth0's Management API error body: `{ statusCode, error, message, errorCode }`.
  * @see https://github.com/auth0/auth0-cli/pull/538 (a 403 `insufficient_scope` body as Auth0 sends it)
