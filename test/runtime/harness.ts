@@ -74,10 +74,19 @@ export async function startEmulatorServer(
   return {
     emulator,
     origin,
+    // Bounded: close() stops listening at once, but its callback waits for every socket to end.
     stop: () =>
       new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          console.warn(`harness: the emulator at ${origin} still had connections 2 s after close(); not waiting longer`)
+          resolve()
+        }, 2_000)
+        timer.unref()
         server.closeAllConnections()
-        server.close(() => resolve())
+        server.close(() => {
+          clearTimeout(timer)
+          resolve()
+        })
       }),
   }
 }
@@ -140,6 +149,14 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
+/** How long to wait for the exit after SIGKILL before giving up on it (a process in uninterruptible I/O on a starved disk). */
+const KILL_WAIT_MS = 5_000
+
+/**
+ * SIGTERM, SIGKILL after {@link STOP_GRACE_MS}, then waits at most {@link KILL_WAIT_MS} more: a
+ * stop never hangs a suite's `afterAll`. A process that outlives SIGKILL that long is reported,
+ * not waited for; the kernel ends it once its blocking call returns.
+ */
 async function stopChild(child: ChildProcess): Promise<void> {
   const pid = child.pid
   if (pid === undefined) return
@@ -150,15 +167,20 @@ async function stopChild(child: ChildProcess): Promise<void> {
     } catch {
       // Already gone.
     }
-    const timer = setTimeout(() => {
+    let giveUp: ((value: 'gave-up') => void) | undefined
+    const kill = setTimeout(() => {
       try {
         process.kill(pid, 'SIGKILL')
       } catch {
         // Exited during the grace period.
       }
+      setTimeout(() => giveUp?.('gave-up'), KILL_WAIT_MS).unref()
     }, STOP_GRACE_MS)
-    await done
-    clearTimeout(timer)
+    const outcome = await Promise.race([done, new Promise<'gave-up'>((resolve) => (giveUp = resolve))])
+    clearTimeout(kill)
+    if (outcome === 'gave-up') {
+      console.warn(`harness: pid ${pid} had not exited ${STOP_GRACE_MS + KILL_WAIT_MS} ms after SIGTERM (SIGKILL sent); not waiting longer`)
+    }
   }
   running.delete(pid)
 }
