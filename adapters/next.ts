@@ -306,7 +306,13 @@ export function createNextAuth<TAppState = unknown>(options: Partial<AuthOptions
       .getAll()
       .map(({ name, value }) => `${name}=${value}`)
       .join('; ')
-    const request = new Request(`${requestOrigin(headerList)}/`, { headers: cookieHeader ? { cookie: cookieHeader } : {} })
+    const fields: Record<string, string> = cookieHeader ? { cookie: cookieHeader } : {}
+    // Who sent the request: a link start refuses another site's (Next checks Server Actions too).
+    for (const name of ['sec-fetch-site', 'origin']) {
+      const value = headerList.get(name)
+      if (value !== null) fields[name] = value
+    }
+    const request = new Request(`${requestOrigin(headerList)}/`, { headers: fields })
     return { request, sink: nextCookies(cookieStore) }
   }
 

@@ -29,9 +29,11 @@ import {
   listConnectionsPage,
 } from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters, LinkedIdentity } from './options.js'
+import { checkRequestSite } from './request-site.js'
 import { DEFAULT_AUDIENCE, isTokenFresh, normalizeScope, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
 import type { LinkSuggestion } from './suggestions.js'
+import { appOrigin } from './urls.js'
 
 /**
  * Options of {@link ServerClient.startInteractiveLogin}.
@@ -319,6 +321,15 @@ export class ServerClient<TAppState = unknown> {
     return session
   }
 
+  /**
+   * A change to the user's identities started by a request another site sent is refused, as the
+   * routes refuse it: app code that starts a link from its own form gets the same guard.
+   */
+  #refuseCrossSite(context: FlowContext, storeOptions: StoreOptions, refusal: string): void {
+    const { request } = storeOptions
+    checkRequestSite(request, appOrigin(context.config, request), 'refuse', refusal)
+  }
+
   async #complete(url: string | URL, flow: FlowKind, storeOptions: StoreOptions): Promise<CompleteResult<TAppState>> {
     const { appState } = await completeAuthorization(await this.#for(storeOptions), url, flow, storeOptions)
     return { appState: appState as TAppState | undefined }
@@ -360,6 +371,7 @@ export class ServerClient<TAppState = unknown> {
    * the Management API; a session older than `linking.maxAge` signs the primary in again first
    * (see {@link CompleteLinkResult}). With `'tenant-action'` the tenant's Action links.
    *
+   * @throws {CrossSiteRequestError} (403) when another site sent `storeOptions.request`.
    * @example
    * ```ts
    * const url = await client.startLinkUser({ connection: 'github', appState: { returnTo: '/settings' } }, { request, response })
@@ -367,6 +379,7 @@ export class ServerClient<TAppState = unknown> {
    */
   async startLinkUser(options: StartLinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const context = await this.#for(storeOptions)
+    this.#refuseCrossSite(context, storeOptions, 'A link must be started from this app')
     const session = await this.#requireSession(context, storeOptions)
     const { authorizationParams, appState, pushedAuthorizationRequests } = options
     if (options.suggestion !== undefined) {
@@ -414,6 +427,7 @@ export class ServerClient<TAppState = unknown> {
    * or a connection that is not linked → `InvalidRequestError`, before any redirect) and the URL
    * signs the primary in again.
    *
+   * @throws {CrossSiteRequestError} (403) when another site sent `storeOptions.request`.
    * @example
    * ```ts
    * const url = await client.startUnlinkUser({ connection: 'github' }, { request, response })
@@ -421,6 +435,7 @@ export class ServerClient<TAppState = unknown> {
    */
   async startUnlinkUser(options: StartUnlinkUserOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const context = await this.#for(storeOptions)
+    this.#refuseCrossSite(context, storeOptions, 'An unlink must be started from this app')
     const session = await this.#requireSession(context, storeOptions)
     const { connection, userId, authorizationParams, appState, pushedAuthorizationRequests } = options
     return startUnlink(context, { session, connection, userId, authorizationParams, appState, pushedAuthorizationRequests }, storeOptions)
@@ -465,6 +480,7 @@ export class ServerClient<TAppState = unknown> {
    * Multi-Resource Refresh Token policy for `https://<domain>/me/`). Throws
    * `MissingSessionError` when signed out, `MyAccountApiError` when Auth0 refuses.
    *
+   * @throws {CrossSiteRequestError} (403) when another site sent `storeOptions.request`.
    * @example
    * ```ts
    * const url = await client.startConnectAccount(
@@ -475,6 +491,7 @@ export class ServerClient<TAppState = unknown> {
    */
   async startConnectAccount(options: StartConnectAccountOptions<TAppState>, storeOptions: StoreOptions): Promise<URL> {
     const context = await this.#for(storeOptions)
+    this.#refuseCrossSite(context, storeOptions, 'A connect must be started from this app')
     const session = await this.#requireSession(context, storeOptions)
     const { connection, scopes, authorizationParams, appState } = options
     return startConnect(context, { session, connection, scopes, authorizationParams, appState }, storeOptions)
@@ -528,6 +545,7 @@ export class ServerClient<TAppState = unknown> {
    * is refused by the API (`MyAccountApiError`, `upstreamStatus` 404); a malformed one never
    * leaves the app (`InvalidRequestError`).
    *
+   * @throws {CrossSiteRequestError} (403) when another site sent `storeOptions.request`.
    * @example
    * ```ts
    * const [account] = await client.listConnectedAccounts({ connection: 'google-oauth2' }, { request, response })
@@ -537,6 +555,7 @@ export class ServerClient<TAppState = unknown> {
   async deleteConnectedAccount(id: string, storeOptions: StoreOptions): Promise<void> {
     if (typeof id !== 'string' || !CONNECTED_ACCOUNT_ID.test(id)) throw new InvalidRequestError('id must be a connected account id (cac_…)')
     const context = await this.#for(storeOptions)
+    this.#refuseCrossSite(context, storeOptions, 'A disconnect must be started from this app')
     const session = await this.#requireSession(context, storeOptions)
     const { token, session: current } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.delete], storeOptions)
     await deleteAccount(context.tenant, token, id, storeOptions.request.signal)

@@ -60,13 +60,14 @@ export interface ToRequestOptions {
   headersOnly?: boolean
 }
 
-// What a session read looks at: the cookies, and the forwarded origin the core honours with
-// `trustProxy`. Copying only these makes `req.auth0.getSession()` cost a fraction of a full request.
-const SESSION_FIELDS = ['cookie', 'x-forwarded-proto', 'x-forwarded-host'] as const
+// What app code's calls look at: the cookies, the forwarded origin the core honours with
+// `trustProxy`, and who sent the request (a link start refuses another site's). Copying only these
+// makes `req.auth0.getSession()` cost a fraction of a full request.
+const SESSION_FIELDS = ['cookie', 'x-forwarded-proto', 'x-forwarded-host', 'sec-fetch-site', 'origin'] as const
 
 /**
- * A bodiless `GET` with only the headers a session read uses (`Cookie`, `X-Forwarded-Proto`,
- * `X-Forwarded-Host`): what `req.auth0` hands to `auth.getSession`, built on demand.
+ * A bodiless `GET` with only the headers app code's calls use (`Cookie`, `X-Forwarded-Proto`,
+ * `X-Forwarded-Host`, `Sec-Fetch-Site`, `Origin`): what `req.auth0` hands to the client, built on demand.
  *
  * @example
  * ```ts

@@ -7,7 +7,7 @@
  */
 
 import { createRequire } from 'node:module'
-import { MissingSessionError } from 'auth0-link-kit'
+import { Auth0LinkKitError, MissingSessionError } from 'auth0-link-kit'
 import { authMiddleware, createAuth } from 'auth0-link-kit/node'
 import { esc, renderPage } from '../demo/page.js'
 import { startEmulatorUnlessTenant } from '../shared-emulator.js'
@@ -88,24 +88,12 @@ app.get(express5 ? '/files/*path' : '/files/*', requireAuth, (req, res) => {
   res.json({ path })
 })
 
-/** Refuses a form another site posted (what Hono's csrf() does); the auth routes check this themselves. */
-function sameSiteOnly(req, res, next) {
-  const site = req.get('sec-fetch-site')
-  const origin = req.get('origin')
-  if (site === 'cross-site' || site === 'same-site' || (origin && origin !== `${req.protocol}://${req.get('host')}`)) {
-    res.status(403).type('text/plain').send('Forbidden: cross-site request')
-    return
-  }
-  next()
-}
-
 const connectionOf = (req) =>
   typeof req.body?.connection === 'string' && LINKABLE.includes(req.body.connection) ? req.body.connection : undefined
 
 // No try/catch: Express 5 sends a rejected promise (MissingSessionError when signed out) to the error handler.
 app.post(
   '/settings/link',
-  sameSiteOnly,
   route(async (req, res) => {
     const connection = connectionOf(req)
     if (!connection) return res.status(400).type('text/plain').send('connection is required')
@@ -115,7 +103,6 @@ app.post(
 )
 app.post(
   '/settings/unlink',
-  sameSiteOnly,
   route(async (req, res) => {
     const connection = connectionOf(req)
     if (!connection) return res.status(400).type('text/plain').send('connection is required')
@@ -125,6 +112,8 @@ app.post(
 
 app.use((error, _req, res, _next) => {
   if (error instanceof MissingSessionError) return res.status(401).type('text/plain').send('Please sign in first')
+  // The kit's own refusals (a form another site posted: CrossSiteRequestError, 403) carry their status; messages are safe to show.
+  if (error instanceof Auth0LinkKitError) return res.status(error.status).type('text/plain').send(error.message)
   // No message or stack on the page: they are for logs, not for visitors.
   res.status(500).type('text/plain').send('Something went wrong')
 })

@@ -4,7 +4,7 @@
  * NODE_EXTRA_CA_CERTS (read by Node itself) are honoured.
  */
 import { createRequire } from 'node:module'
-import { MissingSessionError } from 'auth0-link-kit'
+import { Auth0LinkKitError, MissingSessionError } from 'auth0-link-kit'
 import { auth0, requireAuth } from 'auth0-link-kit/fastify'
 import Fastify from 'fastify'
 import { esc, renderPage } from '../demo/page.js'
@@ -68,23 +68,14 @@ await app.register(
   { prefix: '/scoped' },
 )
 
-/** Refuses a form another site posted; the auth routes check this themselves. */
-async function sameSiteOnly(request, reply) {
-  const site = request.headers['sec-fetch-site']
-  const origin = request.headers.origin
-  if (site === 'cross-site' || site === 'same-site' || (origin && origin !== `${request.protocol}://${request.host}`)) {
-    return reply.code(403).type('text/plain').send('Forbidden: cross-site request')
-  }
-}
-
 const connectionOf = (request) => (LINKABLE.includes(request.body?.connection) ? request.body.connection : undefined)
 
-app.post('/settings/link', { preHandler: [sameSiteOnly, requireAuth] }, async (request, reply) => {
+app.post('/settings/link', { preHandler: requireAuth }, async (request, reply) => {
   const connection = connectionOf(request)
   if (!connection) return reply.code(400).send('connection is required')
   return reply.redirect((await request.auth.startLinkUser({ connection, appState: { returnTo: '/' } })).href, 303)
 })
-app.post('/settings/unlink', { preHandler: [sameSiteOnly, requireAuth] }, async (request, reply) => {
+app.post('/settings/unlink', { preHandler: requireAuth }, async (request, reply) => {
   const connection = connectionOf(request)
   if (!connection) return reply.code(400).send('connection is required')
   return reply.redirect((await request.auth.startUnlinkUser({ connection, appState: { returnTo: '/' } })).href, 303)
@@ -92,6 +83,8 @@ app.post('/settings/unlink', { preHandler: [sameSiteOnly, requireAuth] }, async 
 
 app.setErrorHandler((error, _request, reply) => {
   if (error instanceof MissingSessionError) return reply.code(401).type('text/plain').send('Please sign in first')
+  // The kit's own refusals (a form another site posted: CrossSiteRequestError, 403) carry their status; messages are safe to show.
+  if (error instanceof Auth0LinkKitError) return reply.code(error.status).type('text/plain').send(error.message)
   // No message or stack on the page: they are for logs, not for visitors.
   return reply.code(500).type('text/plain').send('Something went wrong')
 })

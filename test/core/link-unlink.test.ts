@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { AuthorizationError, IdentityAlreadyLinkedError, MissingSessionError, UserMismatchError } from '../../core/index.js'
+import {
+  AuthorizationError,
+  CrossSiteRequestError,
+  IdentityAlreadyLinkedError,
+  MissingSessionError,
+  UserMismatchError,
+} from '../../core/index.js'
 import { TestBrowser } from '../support/browser.js'
 import { keep, signedInBrowser, storeOptionsOf } from '../support/flows.js'
 import { APP_ORIGIN, createTestAuth, useMockedTenant } from '../support/tenant.js'
@@ -49,6 +55,41 @@ describe('linking and unlinking through the programmatic API', () => {
     expect(emulator.getUser('auth0|alice')!.identities.map((identity) => identity.connection)).not.toContain('github')
     // An unlinked identity is a user of its own again.
     expect(emulator.getUser('github|5550001')).toBeDefined()
+  })
+
+  it('refuses app code starting a link, unlink, connect or disconnect for a request another site sent (403), and writes nothing', async () => {
+    const { emulator } = tenant
+    const auth = createTestAuth(emulator, { connectedAccounts: { enabled: true } })
+    const browser = await signedInBrowser(auth, emulator)
+    const before = emulator.authorizeRequests.length
+    const fromElsewhere: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+    ]
+    for (const headers of fromElsewhere) {
+      const starts = [
+        (o: ReturnType<typeof storeOptionsOf>) => auth.client.startLinkUser({ connection: 'github' }, o),
+        (o: ReturnType<typeof storeOptionsOf>) => auth.client.startUnlinkUser({ connection: 'github' }, o),
+        (o: ReturnType<typeof storeOptionsOf>) => auth.client.startConnectAccount({ connection: 'google-oauth2' }, o),
+        (o: ReturnType<typeof storeOptionsOf>) => auth.client.deleteConnectedAccount('cac_0123456789abcdef', o),
+      ]
+      for (const start of starts) {
+        const options = { request: browser.request('/settings', { method: 'POST', headers }), response: new Response(null) }
+        const error = await start(options).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(CrossSiteRequestError)
+        expect(error).toMatchObject({ status: 403 })
+        expect(options.response.headers.getSetCookie()).toEqual([])
+      }
+    }
+    expect(emulator.authorizeRequests.length).toBe(before)
+    // The app's own page (same-origin, or a browser that says nothing) still starts a link.
+    const own = {
+      request: browser.request('/settings', { method: 'POST', headers: { origin: APP_ORIGIN, 'sec-fetch-site': 'same-origin' } }),
+      response: new Response(null),
+    }
+    expect((await auth.client.startLinkUser({ connection: 'github' }, own)).pathname).toBe('/authorize')
+    expect((await auth.client.startLinkUser({ connection: 'github' }, storeOptionsOf(browser))).pathname).toBe('/authorize')
   })
 
   it('refuses an identity that already belongs to another user (409) and changes nothing', async () => {

@@ -1,18 +1,10 @@
 /** @module Link and unlink started by actions, with the transaction cookie on the returned redirect. */
-import { MissingSessionError } from 'auth0-link-kit'
+import { Auth0LinkKitError, errorResponse, MissingSessionError } from 'auth0-link-kit'
 import { bindAuth } from 'auth0-link-kit/react-router'
 import { redirect } from 'react-router'
 import { auth, LINKABLE } from '../auth.server'
 
-/** A form another site posted is refused; the auth routes check this themselves. */
-function crossSite(request: Request): boolean {
-  const site = request.headers.get('sec-fetch-site')
-  const origin = request.headers.get('origin')
-  return site === 'cross-site' || site === 'same-site' || (origin !== null && origin !== new URL(request.url).origin)
-}
-
 export async function action({ request, params }: { request: Request; params: { flow?: string } }) {
-  if (crossSite(request)) return new Response('Forbidden: cross-site request', { status: 403 })
   const connection = String((await request.formData()).get('connection') ?? '')
   if (!LINKABLE.includes(connection) || (params.flow !== 'link' && params.flow !== 'unlink'))
     return new Response('Bad request', { status: 400 })
@@ -23,6 +15,8 @@ export async function action({ request, params }: { request: Request; params: { 
     return redirect(url.href, { status: 303, headers })
   } catch (error) {
     if (error instanceof MissingSessionError) return redirect('/auth/login?returnTo=/', 303)
+    // A form another site posted is refused by startLinkUser itself (CrossSiteRequestError, 403).
+    if (error instanceof Auth0LinkKitError) return errorResponse(error, request)
     throw error
   }
 }
