@@ -25,7 +25,7 @@ export interface DpopKeyPair {
 }
 
 /**
- * What {@link createDpopProof} signs: the request the proof is for, and the access token it
+ * What {@link ServerClient.createDpopProof} signs: the request the proof is for, and the access token it
  * carries (its hash goes into `ath`).
  *
  * @example
