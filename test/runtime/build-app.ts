@@ -59,7 +59,8 @@ async function withLock<T>(file: string, timeoutMs: number, work: () => Promise<
  * example's lock unless this run built it already.
  */
 async function oncePerRun(cwd: string, timeoutMs: number, build: () => Promise<void>): Promise<void> {
-  const key = createHash('sha256').update(cwd).digest('hex').slice(0, 16)
+  // resolve: `examples/nuxt/` and `examples/nuxt` are one example.
+  const key = createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 16)
   const stamp = `/tmp/auth0-link-kit-app-build-${key}.run`
   await withLock(`/tmp/auth0-link-kit-app-build-${key}.lock`, timeoutMs, async () => {
     // The run and what the build reads: an edit between two runs of a watch-mode session rebuilds.
