@@ -10,7 +10,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { buildApp, NODE22, NODE24 } from '../runtime/build-app.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -120,7 +120,11 @@ function startExample(example: Example): Promise<Started> {
     const fail = (message: string) => {
       clearTimeout(timer)
       // Killed by its pid: an example that never listened must not outlive the test.
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL')
+      try {
+        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL')
+      } catch {
+        // It exited just now.
+      }
       reject(new Error(`${example.name}: ${message}\n--- output ---\n${output}`))
     }
     const timer = setTimeout(() => fail(`no "LISTENING <port>" within ${START_MS} ms`), START_MS)
@@ -149,7 +153,11 @@ async function stop(name: string, child: ChildProcess | undefined): Promise<void
   if (!child || pid === undefined || child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const started = performance.now()
-  process.kill(pid, 'SIGTERM')
+  try {
+    process.kill(pid, 'SIGTERM')
+  } catch {
+    // It exited just now; `exited` resolves with its exit event.
+  }
   const timer = setTimeout(() => {
     console.warn(`${name} (pid ${pid}) still running ${STOP_GRACE_MS} ms after SIGTERM: SIGKILL`)
     try {
@@ -210,7 +218,9 @@ describe('the framework examples in a real browser', () => {
         await stop(example.name, app?.child)
       })
 
-      it('signs in, links GitHub, lists it, unlinks it, connects Google Calendar, disconnects it and logs out', async () => {
+      it(`${example.name}: signs in, links GitHub, lists it, unlinks it, connects Google Calendar, disconnects it and logs out`, async () => {
+        // What the example printed (its own errors included) goes with a failure.
+        onTestFailed(() => console.log(`--- examples/${example.name} output ---\n${app?.output() ?? ''}`))
         const page = await context!.newPage()
         page.setDefaultTimeout(STEP_MS)
         // A page that throws in the browser (a failed hydration, say) fails the click-through.
