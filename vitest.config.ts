@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { defineConfig } from 'vitest/config'
+
+// One id per run, inherited by every worker: suites serving the same framework example build it
+// once per run between them (test/runtime/build-app.ts).
+process.env.AUTH0_LINK_KIT_TEST_RUN ??= randomUUID()
 
 export default defineConfig({
   test: {

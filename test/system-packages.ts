@@ -34,8 +34,8 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
   {
     command: 'chromium',
     aptPackage: 'chromium',
-    why: "the browser end-to-end test drives Debian's Chromium (playwright-core downloads no browser)",
-    neededBy: /(^|\/)test\/(e2e\/demo|runtime\/next)\.test\.ts$/,
+    why: "the browser end-to-end tests drive Debian's Chromium (playwright-core downloads no browser)",
+    neededBy: /(^|\/)test\/(e2e\/(demo|demo-suggestions|frameworks)|runtime\/next)\.test\.ts$/,
   },
 ]
 

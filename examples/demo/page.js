@@ -49,7 +49,7 @@ const STYLE = `
  * @typedef {{ connection: string, label: string, scopes: string[] }} Connectable
  * @typedef {{ connectedAccounts?: ConnectedAccountView[], connectedProblem?: { code: string, message: string },
  *   providerToken?: { connection: string, expiresAt: number, scope?: string }, providerTokenProblem?: { code: string, auth0Error?: string },
- *   connectable?: Connectable[] }} ConnectedView
+ *   connectable?: Connectable[], tokenButton?: boolean }} ConnectedView
  * @param {{ user?: Record<string, unknown>, identities?: IdentityView[], identitiesProblem?: { code: string, message: string },
  *   suggestions?: { connection: string, provider: string, userId: string, lastLogin?: string }[],
  *   linkable: string[], mode: string } & ConnectedView} view
@@ -116,8 +116,10 @@ function suggestionCard(suggestions) {
  * listed with the scopes granted, fetch a provider token (only its expiry is shown), disconnect.
  * @param {ConnectedView} view
  */
-function connectedCard({ connectedAccounts, connectedProblem, providerToken, providerTokenProblem, connectable = [] }) {
+function connectedCard({ connectedAccounts, connectedProblem, providerToken, providerTokenProblem, connectable = [], tokenButton = true }) {
   const heading = '<h2 id="connected">Connected accounts</h2>'
+  // An app that does not read them shows no card, rather than a problem it does not have.
+  if (!connectedAccounts && !connectedProblem) return ''
   if (!connectedAccounts) {
     return `<section class="card" aria-labelledby="connected">${heading}
       <div class="alert warning" role="status"><div><strong>The connected accounts could not be read.</strong><br>
@@ -131,8 +133,12 @@ function connectedCard({ connectedAccounts, connectedProblem, providerToken, pro
           <span class="muted">${esc(account.connection)} · connected ${esc(account.createdAt.slice(0, 10))}</span>
           <ul class="scopes">${scopes}</ul></span>
         <span class="stacked">
-          <form method="post" action="/provider-token"><input type="hidden" name="connection" value="${esc(account.connection)}">
-            <button class="secondary">Fetch a token</button></form>
+          ${
+            tokenButton
+              ? `<form method="post" action="/provider-token"><input type="hidden" name="connection" value="${esc(account.connection)}">
+            <button class="secondary">Fetch a token</button></form>`
+              : ''
+          }
           <form method="post" action="/auth/disconnect"><input type="hidden" name="id" value="${esc(account.id)}">
             <input type="hidden" name="returnTo" value="/"><button class="danger">Disconnect</button></form></span></li>`
     })

@@ -13,6 +13,10 @@ import { esc, renderPage } from '../demo/page.js'
 import { startEmulatorUnlessTenant } from '../shared-emulator.js'
 
 const LINKABLE = ['github', 'google-oauth2']
+// What the page offers to connect (Connected Accounts): Google with read access to the user's calendar.
+const CONNECTABLE = [
+  { connection: 'google-oauth2', label: 'Google Calendar', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] },
+]
 // EXPRESS_PACKAGE=express4 runs the same app on Express 4 (a devDependency alias), as the tests do.
 const expressPackage = process.env.EXPRESS_PACKAGE || 'express'
 const { default: express } = await import(expressPackage)
@@ -47,15 +51,30 @@ async function identitiesOf(read) {
   }
 }
 
+/** The user's connected accounts (My Account API) for the page, or why they could not be read. */
+async function connectedAccountsOf(read) {
+  try {
+    return { connectedAccounts: await read() }
+  } catch (error) {
+    return {
+      connectedProblem: {
+        code: typeof error?.code === 'string' ? error.code : 'internal_error',
+        message: error instanceof Error ? error.message : 'failed',
+      },
+    }
+  }
+}
+
 app.get(
   '/',
   route(async (req, res) => {
     const user = await req.auth0.getUser()
     const identities = user ? await identitiesOf(() => req.auth0.getIdentities()) : {}
+    const connected = user ? await connectedAccountsOf(() => req.auth0.listConnectedAccounts({})) : {}
     res
       .set('cache-control', 'no-store')
       .type('html')
-      .send(renderPage({ user, ...identities, linkable: LINKABLE, mode }))
+      .send(renderPage({ user, ...identities, ...connected, linkable: LINKABLE, connectable: CONNECTABLE, tokenButton: false, mode }))
   }),
 )
 

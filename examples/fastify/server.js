@@ -11,6 +11,10 @@ import { esc, renderPage } from '../demo/page.js'
 import { startEmulatorUnlessTenant } from '../shared-emulator.js'
 
 const LINKABLE = ['github', 'google-oauth2']
+// What the page offers to connect (Connected Accounts): Google with read access to the user's calendar.
+const CONNECTABLE = [
+  { connection: 'google-oauth2', label: 'Google Calendar', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] },
+]
 const fastifyVersion = createRequire(import.meta.url)('fastify/package.json').version
 const mode = await startEmulatorUnlessTenant()
 
@@ -39,13 +43,28 @@ async function identitiesOf(read) {
   }
 }
 
+/** The user's connected accounts (My Account API) for the page, or why they could not be read. */
+async function connectedAccountsOf(read) {
+  try {
+    return { connectedAccounts: await read() }
+  } catch (error) {
+    return {
+      connectedProblem: {
+        code: typeof error?.code === 'string' ? error.code : 'internal_error',
+        message: error instanceof Error ? error.message : 'failed',
+      },
+    }
+  }
+}
+
 app.get('/', async (request, reply) => {
   const user = await request.auth.getUser()
   const identities = user ? await identitiesOf(() => request.auth.getIdentities()) : {}
+  const connected = user ? await connectedAccountsOf(() => request.auth.listConnectedAccounts({})) : {}
   return reply
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(renderPage({ user, ...identities, linkable: LINKABLE, mode }))
+    .send(renderPage({ user, ...identities, ...connected, linkable: LINKABLE, connectable: CONNECTABLE, tokenButton: false, mode }))
 })
 
 app.get('/me', async (request) => {

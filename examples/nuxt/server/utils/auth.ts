@@ -11,3 +11,7 @@ export function getAuth(): Auth<unknown> {
 }
 
 export const LINKABLE = ['github', 'google-oauth2']
+/** What the page offers to connect (Connected Accounts): Google with read access to the user's calendar. */
+export const CONNECTABLE = [
+  { connection: 'google-oauth2', label: 'Google Calendar', scopes: ['openid', 'https://www.googleapis.com/auth/calendar.readonly'] },
+]
