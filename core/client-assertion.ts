@@ -118,13 +118,16 @@ export function parseClientAssertionKey(input: unknown, algorithm: unknown): Cli
 async function importKey(key: ClientAssertionKey): Promise<CryptoKey> {
   const { source, alg } = key
   if ('key' in source) return source.key
+  let imported: CryptoKey | Uint8Array
   try {
-    const imported = 'pem' in source ? await importPKCS8(source.pem, alg) : await importJWK({ ...source.jwk, ext: false }, alg)
-    if (!isCryptoKey(imported)) throw new TypeError('not an asymmetric key')
-    return imported
+    imported = 'pem' in source ? await importPKCS8(source.pem, alg) : await importJWK({ ...source.jwk, ext: false }, alg)
   } catch (error) {
     throw new ConfigurationError(KEY_OPTION, `could not be imported as a ${alg} private key: ${(error as Error).message}`)
   }
+  // jose gives bytes for a symmetric JWK; the key type was checked at construction, so this is defence in depth.
+  if (!isCryptoKey(imported))
+    throw new ConfigurationError(KEY_OPTION, `could not be imported as a ${alg} private key: not an asymmetric key`)
+  return imported
 }
 
 /**

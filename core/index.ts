@@ -71,10 +71,13 @@ export type { SessionBackend, SessionRecordOptions } from './stores/session-back
 export { StatefulStateStore, statefulStateStore } from './stores/stateful-state-store.js'
 export type {
   AuthorizeTransactionData,
+  AuthorizeTransactionFields,
   ConnectTransactionData,
   Continuation,
   FlowKind,
   LinkingTransaction,
+  LinkTransactionData,
+  LoginTransactionData,
   LogoutTokenClaims,
   PreparedSessionWrite,
   SharedRefresh,
@@ -86,6 +89,7 @@ export type {
   TransactionData,
   TransactionStore,
   TransactionStoreFactory,
+  UnlinkTransactionData,
 } from './stores.js'
 export type { DeclinedSuggestionStore, LinkSuggestion, LinkSuggestionsOptions, SuggestedLink } from './suggestions.js'
 export { isValidHost } from './urls.js'

@@ -41,37 +41,15 @@ export interface AuthorizationParameters {
 }
 
 /**
- * Paths of the built-in handlers (absolute paths on the app's origin).
+ * Paths of the built-in handlers (absolute paths on the app's origin): one per route of the
+ * route table, keyed as {@link DEFAULT_ROUTES} is.
  *
  * @example
  * ```ts
  * const auth = createAuth({ ...options, routes: { login: '/signin', callback: '/signin/callback' } })
  * ```
  */
-export interface Routes {
-  login: string
-  callback: string
-  logout: string
-  link: string
-  unlink: string
-  profile: string
-  accessToken: string
-  backchannelLogout: string
-  /** Answered only when `identities.enabled` is on (see {@link IdentitiesRouteOptions}). */
-  identities: string
-  /** Starts connecting an account (Connected Accounts); only with `connectedAccounts.enabled`. */
-  connect: string
-  /** `GET` → `{ connectedAccounts }`; only with `connectedAccounts.enabled`. */
-  connectedAccounts: string
-  /** `POST` form `id` or `connection`: disconnects; only with `connectedAccounts.enabled`. */
-  disconnect: string
-  /** `GET ?connection=` → `{ token, expiresAt, scope }`; only with `connectedAccounts.connectionTokenRoute`. */
-  connectionToken: string
-  /** `GET` → `{ suggestions }` (same-origin only); only with `suggestions.enabled`. */
-  linkSuggestions: string
-  /** `POST` form `userId` (a suggestion's masked id): "Not me"; only with `suggestions.enabled`. */
-  declineLinkSuggestion: string
-}
+export type Routes = { -readonly [K in keyof typeof DEFAULT_ROUTES]: string }
 
 /**
  * Session lifetime settings, in seconds.
@@ -467,14 +445,17 @@ export const DEFAULT_SCOPE = 'openid profile email offline_access'
 
 /**
  * Where the handlers answer unless `routes` moves them; `identities` only with `identities.enabled`,
- * the connected-accounts routes only with `connectedAccounts` turned on.
+ * the connected-accounts routes only with `connectedAccounts` turned on. Each key names one route
+ * of the route table (`core/handlers/index.ts`, which is typed over these keys) and its `handle…`
+ * member on `Auth`; {@link Routes} is derived from it, so a route's name and default path are
+ * written here once.
  *
  * @example
  * ```ts
  * const loginUrl = new URL(DEFAULT_ROUTES.login, 'https://app.example.com') // https://app.example.com/auth/login
  * ```
  */
-export const DEFAULT_ROUTES: Readonly<Routes> = Object.freeze({
+export const DEFAULT_ROUTES = Object.freeze({
   login: '/auth/login',
   callback: '/auth/callback',
   logout: '/auth/logout',
@@ -483,11 +464,18 @@ export const DEFAULT_ROUTES: Readonly<Routes> = Object.freeze({
   profile: '/auth/profile',
   accessToken: '/auth/access-token',
   backchannelLogout: '/auth/backchannel-logout',
+  /** Answered only when `identities.enabled` is on (see {@link IdentitiesRouteOptions}). */
   identities: '/auth/identities',
+  /** Starts connecting an account (Connected Accounts); only with `connectedAccounts.enabled`. */
   connect: '/auth/connect',
+  /** `GET` → `{ connectedAccounts }`; only with `connectedAccounts.enabled`. */
   connectedAccounts: '/auth/connected-accounts',
+  /** `POST` form `id` or `connection`: disconnects; only with `connectedAccounts.enabled`. */
   disconnect: '/auth/disconnect',
+  /** `GET ?connection=` → `{ token, expiresAt, scope }`; only with `connectedAccounts.connectionTokenRoute`. */
   connectionToken: '/auth/connection-token',
+  /** `GET` → `{ suggestions }` (same-origin only); only with `suggestions.enabled`. */
   linkSuggestions: '/auth/link-suggestions',
+  /** `POST` form `userId` (a suggestion's masked id): "Not me"; only with `suggestions.enabled`. */
   declineLinkSuggestion: '/auth/link-suggestions/decline',
 })

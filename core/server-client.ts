@@ -278,10 +278,14 @@ export interface ConnectionAccessTokenResult {
 /** Each client's context, kept off the class so it is in no public type. */
 const contexts = new WeakMap<object, InstanceContext>()
 
-/** The context a client was built with, for `createAuth`'s handlers. Internal. */
+/**
+ * The context a client was built with, for `createAuth`'s handlers. Internal.
+ *
+ * @throws {ConfigurationError} when `client` was not built by this copy of the kit's `ServerClient`.
+ */
 export function flowContextOf(client: ServerClient<unknown>): InstanceContext {
   const context = contexts.get(client)
-  if (!context) throw new TypeError('Not a ServerClient')
+  if (!context) throw new ConfigurationError('client', 'is not a ServerClient built by this copy of auth0-link-kit')
   return context
 }
 

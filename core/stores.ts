@@ -48,6 +48,8 @@ export type TransactionData = AuthorizeTransactionData | ConnectTransactionData
 
 /**
  * The transaction of a login, link or unlink: what the `/authorize` callback is checked against.
+ * One type per flow, told apart by `flow`: a link or unlink always names the user who started it,
+ * the connection and its linking step; a login can carry only a {@link Continuation}.
  *
  * @example
  * ```ts
@@ -55,8 +57,17 @@ export type TransactionData = AuthorizeTransactionData | ConnectTransactionData
  * if (transaction?.flow === 'link') console.log(transaction.connection, transaction.nonce)
  * ```
  */
-export interface AuthorizeTransactionData {
-  flow: 'login' | 'link' | 'unlink'
+export type AuthorizeTransactionData = LoginTransactionData | LinkTransactionData | UnlinkTransactionData
+
+/**
+ * What every `/authorize` transaction holds, whatever its flow.
+ *
+ * @example
+ * ```ts
+ * const expired = (transaction: AuthorizeTransactionFields) => transaction.createdAt + 3600 < Date.now() / 1000
+ * ```
+ */
+export interface AuthorizeTransactionFields {
   state: string
   nonce: string
   codeVerifier: string
@@ -66,18 +77,59 @@ export interface AuthorizeTransactionData {
   maxAge?: number
   /** The caller's own value, returned unchanged by the matching `complete*`; never read by the library. */
   appState?: unknown
-  /** For link and unlink: the user who started it, who must come back. */
-  sub?: string
-  connection?: string
   /** The organization (id or name) the start asked for; the ID token must come back for it. */
   organization?: string
   /** The issuer of the Auth0 domain the flow was started with; the callback must come back to it. */
   issuer?: string
+  createdAt: number
+}
+
+/**
+ * The transaction of a login.
+ *
+ * @example
+ * ```ts
+ * if (transaction.flow === 'login' && transaction.continuation) console.log(`then ${transaction.continuation.flow}`)
+ * ```
+ */
+export interface LoginTransactionData extends AuthorizeTransactionFields {
+  flow: 'login'
   /** A login started by a signed-out `/auth/link`, `/auth/unlink` or `/auth/connect`: the flow the callback goes on into. */
   continuation?: Continuation
-  /** For link and unlink: which step of which linking strategy this callback completes (DESIGN §15). */
-  linking?: LinkingTransaction
-  createdAt: number
+}
+
+/**
+ * The transaction of a link: who started it, the connection to link, and which linking step
+ * its callback completes (DESIGN §15).
+ *
+ * @example
+ * ```ts
+ * if (transaction.flow === 'link') console.log(`${transaction.sub} links ${transaction.connection} (${transaction.linking.strategy})`)
+ * ```
+ */
+export interface LinkTransactionData extends AuthorizeTransactionFields {
+  flow: 'link'
+  /** The user who started it, who must come back. */
+  sub: string
+  connection: string
+  linking: Exclude<LinkingTransaction, { step: 'primary' }>
+}
+
+/**
+ * The transaction of an unlink: who started it, the connection to unlink, and which linking
+ * step its callback completes (DESIGN §15).
+ *
+ * @example
+ * ```ts
+ * if (transaction.flow === 'unlink' && transaction.linking.strategy === 'management-api') console.log(transaction.linking.identity.userId)
+ * ```
+ */
+export interface UnlinkTransactionData extends AuthorizeTransactionFields {
+  flow: 'unlink'
+  /** The user who started it, who must come back. */
+  sub: string
+  connection: string
+  linking: Extract<LinkingTransaction, { step: 'primary' } | { strategy: 'tenant-action' }>
 }
 
 /**
@@ -90,7 +142,7 @@ export interface AuthorizeTransactionData {
  * @example
  * ```ts
  * const transaction = await transactionStore.get(state, storeOptions)
- * if (transaction?.flow === 'link' && transaction.linking?.strategy === 'management-api') console.log(transaction.linking.step)
+ * if (transaction?.flow === 'link' && transaction.linking.strategy === 'management-api') console.log(transaction.linking.step)
  * ```
  */
 export type LinkingTransaction =
@@ -277,9 +329,9 @@ export interface StateStore {
   deleteByLogoutToken(claims: LogoutTokenClaims, storeOptions?: StoreOptions): Promise<void>
   /**
    * Optional: the expensive part of {@link set} (encrypting) done now, the write left to
-   * `commit()`. The callback uses it to encrypt the new session while the ID token's signature
-   * is checked, and commits only once that check passed; a store without it is written with
-   * `set` after the check.
+   * `commit()`. The callback always writes a new session this way: it prepares the session while
+   * the ID token's signature is checked and commits only once every check passed. A store without
+   * it gets one whose `commit()` calls `set`, so nothing is written before the checks either way.
    */
   prepare?(session: SessionData, storeOptions: StoreOptions, options?: StateStoreSetOptions): Promise<PreparedSessionWrite>
   /**

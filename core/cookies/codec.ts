@@ -4,6 +4,7 @@
  */
 
 import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose'
+import { ConfigurationError } from '../errors.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -26,6 +27,8 @@ async function deriveKey(secret: string, purpose: string): Promise<DerivedKey> {
   ])
   return { kid: base64url.encode(new Uint8Array(kidBits)), key }
 }
+
+const NO_SECRET = () => new ConfigurationError('secret', 'a cookie codec needs at least one secret')
 
 /** Options of {@link CookieCodec}. */
 export interface CookieCodecOptions {
@@ -58,7 +61,9 @@ export class CookieCodec {
   /** Exact value → what it decrypted to; insertion order is eviction order. */
   readonly #recent = new Map<string, { plaintext: string; rotated: boolean }>()
 
+  /** @throws {ConfigurationError} without a secret: nothing could be encrypted. */
   constructor(secrets: readonly string[], purpose: 'session' | 'session-id' | 'transaction', options: CookieCodecOptions = {}) {
+    if (secrets.length === 0) throw NO_SECRET()
     this.#secrets = secrets
     this.#purpose = purpose
     this.#capacity = options.remember ?? 0
@@ -72,7 +77,7 @@ export class CookieCodec {
   /** Encrypts `payload`, to be refused by {@link decrypt} after `expiresAt` (seconds since the epoch). */
   async encrypt(payload: unknown, expiresAt: number): Promise<string> {
     const [current] = await this.#derived()
-    if (!current) throw new TypeError('A cookie codec needs at least one secret')
+    if (!current) throw NO_SECRET()
     const plaintext = encoder.encode(JSON.stringify({ p: payload, exp: expiresAt }))
     return new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid }).encrypt(current.key)
   }

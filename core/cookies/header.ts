@@ -2,6 +2,8 @@
  * @module `Cookie` header parsing and `Set-Cookie` serialising, with the attributes every cookie gets.
  */
 
+import { ConfigurationError } from '../errors.js'
+
 /** Attributes we set on every cookie; `HttpOnly` and `Path=/` are always on. */
 export interface CookieAttributes {
   maxAge: number
@@ -36,10 +38,18 @@ export function parseCookieHeader(header: string | null): Map<string, string> {
   return cookies
 }
 
-/** Serializes one `Set-Cookie` value; refuses names and values that are not cookie-safe. */
+/**
+ * Serializes one `Set-Cookie` value; refuses names and values that are not cookie-safe. Names
+ * come from the cookie options, checked at construction, and values from our own encoders, so a
+ * refusal here means a misconfigured instance: it answers 500, and never a header split.
+ *
+ * @throws {ConfigurationError} for a name that is not an RFC 6265 token, or a value that is not cookie-octets.
+ */
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
-  if (!COOKIE_NAME.test(name)) throw new TypeError('invalid cookie name')
-  if (!COOKIE_VALUE.test(value)) throw new TypeError('invalid cookie value')
+  if (!COOKIE_NAME.test(name))
+    throw new ConfigurationError('cookie', 'a cookie name must be an RFC 6265 token (see session.cookie.name, transactionCookie.prefix)')
+  // The value is not quoted in the message: it may be a session.
+  if (!COOKIE_VALUE.test(value)) throw new ConfigurationError('cookie', 'a cookie value must be RFC 6265 cookie-octets')
   let cookie = `${name}=${value}; Path=/; HttpOnly; SameSite=${attributes.sameSite}; Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`
   if (attributes.maxAge <= 0) cookie += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT'
   if (attributes.domain) cookie += `; Domain=${attributes.domain}`

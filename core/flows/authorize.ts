@@ -7,7 +7,14 @@ import * as oauth from 'oauth4webapi'
 import { DiscoveryError, InvalidRequestError } from '../errors.js'
 import type { AuthorizationParameters } from '../options.js'
 import { DEFAULT_AUDIENCE, nowInSeconds, type SessionData } from '../session.js'
-import type { AuthorizeTransactionData, Continuation, LinkingTransaction, StoreOptions } from '../stores.js'
+import type {
+  AuthorizeTransactionData,
+  AuthorizeTransactionFields,
+  Continuation,
+  LinkTransactionData,
+  StoreOptions,
+  UnlinkTransactionData,
+} from '../stores.js'
 import { appOrigin } from '../urls.js'
 import { type AuthorizeMode, type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
@@ -21,23 +28,25 @@ interface CommonAuthorizeRequest {
   pushedAuthorizationRequests?: boolean | undefined
 }
 
+/** What a link or unlink start adds: the session, its strategy's mode and parameters, the linking step. */
+interface AccountAuthorizeRequest extends CommonAuthorizeRequest {
+  mode: Exclude<AuthorizeMode, 'login'>
+  session: SessionData
+  connection: string
+  owned: FlowParameters
+  /** Seconds the callback's `auth_time` may be old; default the request's `max_age`. */
+  maxAge?: number | undefined
+}
+
 /**
  * What one start step needs: login has no session; link and unlink carry the signed-in one,
  * the mode and parameters their strategy chose (see `flows/link.ts`, `flows/unlink.ts`) and the
- * linking step to record.
+ * linking step to record, typed per flow as the transaction is.
  */
 export type AuthorizeRequest =
   | (CommonAuthorizeRequest & { flow: 'login'; continuation?: Continuation | undefined })
-  | (CommonAuthorizeRequest & {
-      flow: 'link' | 'unlink'
-      mode: Exclude<AuthorizeMode, 'login'>
-      session: SessionData
-      connection: string
-      owned: FlowParameters
-      linking: LinkingTransaction
-      /** Seconds the callback's `auth_time` may be old; default the request's `max_age`. */
-      maxAge?: number | undefined
-    })
+  | (AccountAuthorizeRequest & { flow: 'link'; linking: LinkTransactionData['linking'] })
+  | (AccountAuthorizeRequest & { flow: 'unlink'; linking: UnlinkTransactionData['linking'] })
 
 // Connection names are Auth0 identifiers; anything else is a typo or an injection attempt.
 const CONNECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/
@@ -58,9 +67,16 @@ function perCallParameters(request: AuthorizeRequest): AuthorizationParameters {
   return organization === undefined ? perCall : { ...perCall, organization }
 }
 
-function transactionFields(request: AuthorizeRequest): Partial<AuthorizeTransactionData> {
-  if (request.flow === 'login') return request.continuation ? { continuation: request.continuation } : {}
-  return { sub: request.session.user.sub, connection: request.connection, linking: request.linking }
+/** The transaction `request` records: the fields every flow has, and what its own flow needs. */
+function transactionFor(request: AuthorizeRequest, fields: AuthorizeTransactionFields): AuthorizeTransactionData {
+  switch (request.flow) {
+    case 'login':
+      return { ...fields, flow: 'login', ...(request.continuation ? { continuation: request.continuation } : {}) }
+    case 'link':
+      return { ...fields, flow: 'link', sub: request.session.user.sub, connection: request.connection, linking: request.linking }
+    case 'unlink':
+      return { ...fields, flow: 'unlink', sub: request.session.user.sub, connection: request.connection, linking: request.linking }
+  }
 }
 
 /**
@@ -107,8 +123,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
         ? undefined
         : Number(params.max_age)
 
-  const transaction: AuthorizeTransactionData = {
-    flow: request.flow,
+  const transaction = transactionFor(request, {
     state,
     nonce,
     codeVerifier,
@@ -119,8 +134,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
     ...(request.appState !== undefined ? { appState: request.appState } : {}),
     ...(organization !== undefined ? { organization } : {}),
     issuer: context.tenant.issuer.href,
-    ...transactionFields(request),
-  }
+  })
   const parameters = new URLSearchParams(params)
   parameters.set('client_id', config.clientId)
   parameters.set('redirect_uri', redirectUri)

@@ -18,11 +18,18 @@ import type { ConnectedAccount } from '../my-account-api.js'
 import type { LinkedIdentity } from '../options.js'
 import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../session.js'
 import type { AuthorizeTransactionData, Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
+import { parseTransaction } from '../transaction.js'
 import { exchangeCode } from './code-exchange.js'
 import { completeConnect } from './connect.js'
 import type { FlowContext } from './context.js'
 import { startLink } from './link.js'
-import { completeLinkSecondary, completeUnlinkPrimary, confirmTenantAction, runLinkHook } from './link-complete.js'
+import {
+  completeLinkSecondary,
+  completeUnlinkPrimary,
+  confirmTenantAction,
+  runLinkHook,
+  type TenantActionTransaction,
+} from './link-complete.js'
 import { checkOrganization } from './organization.js'
 
 /**
@@ -74,7 +81,7 @@ async function takeTransaction(context: FlowContext, state: string, storeOptions
   await context.transactionStore.delete(state, storeOptions)
   // A custom store could hand back another flow's record; the state is the binding, so check it.
   if (transaction.state !== state) throw new StateMismatchError('The callback state does not match the transaction')
-  return transaction
+  return parseTransaction(transaction)
 }
 
 /** RFC 9207 `iss` and the OAuth error of the redirect, as oauth4webapi checks them. */
@@ -174,15 +181,17 @@ export async function finishCallback(context: FlowContext, taken: TakenCallback,
   }
   if (validated.has('connect_code')) throw new InvalidCallbackError(`A connect_code cannot complete a ${transaction.flow} flow`)
   if (transaction.flow === 'login') return completeCodeFlow(context, as, transaction, validated, storeOptions)
-  const { linking } = transaction
-  if (linking?.strategy === 'management-api' && linking.step !== 'reauthenticate') {
+  if (transaction.linking.strategy === 'management-api' && transaction.linking.step !== 'reauthenticate') {
     if (!validated.get('code')) throw new InvalidCallbackError('The callback has no authorization code')
-    const complete = linking.step === 'secondary' ? completeLinkSecondary : completeUnlinkPrimary
-    const { session, identity } = await complete(context, as, transaction, validated, storeOptions)
+    const { session, identity } =
+      transaction.flow === 'link'
+        ? await completeLinkSecondary(context, as, { ...transaction, linking: transaction.linking }, validated, storeOptions)
+        : await completeUnlinkPrimary(context, as, { ...transaction, linking: transaction.linking }, validated, storeOptions)
     return { flow: transaction.flow, appState: transaction.appState, session, identity, continuation: undefined }
   }
   const completed = await completeCodeFlow(context, as, transaction, validated, storeOptions)
-  if (linking?.strategy === 'management-api' && completed.flow === 'link') {
+  const { linking } = transaction
+  if (linking.strategy === 'management-api' && completed.flow === 'link') {
     // The primary signed in again: now the link itself, with the parameters its start was given.
     const continueAt = await startLink(
       context,
@@ -219,38 +228,32 @@ async function completeCodeFlow(
 
   const { tokens, claims, idTokenChecked } = await exchangeCode(context, as, transaction, validated, storeOptions.request.signal)
   if (!claims || tokens.id_token === undefined) throw new IdTokenError('The token endpoint returned no ID token')
-  // Who came back is judged on claims whose signature was checked, so a forged token is always IdTokenError.
-  const sameUser = () => {
-    if (existing && claims.sub !== existing.user.sub) {
-      throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
-    }
-    if (transaction.organization !== undefined) checkOrganization(transaction.organization, claims)
-  }
-  // A tenant-action link or unlink (or one started before §15) counts only when the tenant confirms it.
-  const confirming = transaction.flow !== 'login' && transaction.linking?.strategy !== 'management-api'
-  let identity: LinkedIdentity | undefined
-  const confirm = async () => {
-    if (confirming) identity = await confirmTenantAction(context, transaction, claims, storeOptions.request.signal)
-  }
+  // A tenant-action link or unlink counts only when the tenant confirms it, on verified claims.
+  const tenantAction: TenantActionTransaction | undefined =
+    transaction.flow !== 'login' && transaction.linking.strategy === 'tenant-action'
+      ? { ...transaction, linking: transaction.linking }
+      : undefined
+  const { beforeSessionSaved } = context.config
   let { session } = applyTokenResponse(existing, tokens, claims, transaction.audience)
   // A new id whenever who the session is, or what it may do, changed (session fixation defence).
   const writeOptions = { rotate: true, updatesExisting: existing !== undefined }
   const { stateStore } = context
-  if (context.config.beforeSessionSaved || !stateStore.prepare || confirming) {
-    // A hook only ever sees claims whose signature was checked.
-    await idTokenChecked
-    sameUser()
-    await confirm()
-    if (context.config.beforeSessionSaved) session = await context.config.beforeSessionSaved(session, userFromIdTokenClaims(claims))
-    await stateStore.set(session, storeOptions, writeOptions)
-  } else {
-    // Encrypt the session while the signature is checked; write it only once every check passed.
-    const [checked, prepared] = await Promise.allSettled([idTokenChecked, stateStore.prepare(session, storeOptions, writeOptions)])
-    if (checked.status === 'rejected') throw checked.reason
-    sameUser()
-    if (prepared.status === 'rejected') throw prepared.reason
-    await prepared.value.commit()
+  // One write, committed only once every check passed. Unless a hook or the tenant's confirmation
+  // still has to see the verified claims, the session is already final: encrypt it while the
+  // signature is checked. A failed check is the answer even when the early encryption failed too.
+  const early = beforeSessionSaved || tenantAction ? undefined : stateStore.prepare(session, storeOptions, writeOptions)
+  const [checked, prepared] = await Promise.allSettled([idTokenChecked, early])
+  if (checked.status === 'rejected') throw checked.reason
+  // Who came back is judged on claims whose signature was checked, so a forged token is always IdTokenError.
+  if (existing && claims.sub !== existing.user.sub) {
+    throw new UserMismatchError(`The ${transaction.flow} came back for a different user; the session is unchanged`)
   }
+  if (transaction.organization !== undefined) checkOrganization(transaction.organization, claims)
+  const identity = tenantAction ? await confirmTenantAction(context, tenantAction, claims, storeOptions.request.signal) : undefined
+  if (beforeSessionSaved) session = await beforeSessionSaved(session, userFromIdTokenClaims(claims))
+  if (prepared.status === 'rejected') throw prepared.reason
+  const write = prepared.value ?? (await stateStore.prepare(session, storeOptions, writeOptions))
+  await write.commit()
   if (transaction.flow === 'login')
     return { flow: 'login', appState: transaction.appState, session, continuation: transaction.continuation }
   if (identity && existing) {

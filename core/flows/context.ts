@@ -14,7 +14,7 @@ import { RefreshCoordinator } from '../refresh-coordinator.js'
 import { ReplayMemory } from '../replay-memory.js'
 import type { SessionData } from '../session.js'
 import { SingleFlight } from '../single-flight.js'
-import type { StateStore, StoreOptions, TransactionStore } from '../stores.js'
+import type { PreparedSessionWrite, StateStore, StateStoreSetOptions, StoreOptions, TransactionStore } from '../stores.js'
 import { TenantDirectory, type TenantScope } from '../tenants.js'
 
 /**
@@ -26,7 +26,7 @@ export interface InstanceContext {
   /** The configured domain, or the resolved ones (multiple custom domains). */
   tenants: TenantDirectory
   transactionStore: TransactionStore
-  stateStore: StateStore
+  stateStore: PreparingStateStore
   refreshes: RefreshCoordinator
   /** Token Vault exchanges in flight, by refresh token and connection: concurrent callers share one. */
   connectionTokens: SingleFlight<ConnectionTokenOutcome>
@@ -44,15 +44,32 @@ export interface ConnectionTokenOutcome {
   scope: string | undefined
 }
 
+/**
+ * The state store as the flows use it: `prepare` is always there, so a session is always written
+ * one way (prepared, then committed once every check passed); see `prepareBySet`.
+ */
+export interface PreparingStateStore extends StateStore {
+  prepare(session: SessionData, storeOptions: StoreOptions, options?: StateStoreSetOptions): Promise<PreparedSessionWrite>
+}
+
+/**
+ * The `prepare` of a store that has none: nothing is done up front, and `commit()` calls `set`.
+ * Custom stores written with only `get`/`set`/`delete` keep working unchanged; what they go
+ * without is the head start (encrypting while the ID token's signature is checked).
+ */
+function prepareBySet(store: StateStore): PreparingStateStore['prepare'] {
+  return async (session, storeOptions, options) => ({ commit: () => store.set(session, storeOptions, options) })
+}
+
 /** Everything a flow step needs for one request: the instance, and the Auth0 domain serving it. */
 export interface FlowContext extends InstanceContext, TenantScope {}
 
-function build<T>(
+function build<T, R extends T = T>(
   given: T | ((config: ResolvedConfig) => T) | undefined,
   config: ResolvedConfig,
-  fallback: (config: ResolvedConfig) => T,
-  checked: (custom: T) => T = (custom) => custom,
-): T {
+  fallback: (config: ResolvedConfig) => R,
+  checked: (custom: T) => R,
+): R {
   if (given === undefined) return fallback(config)
   return checked(typeof given === 'function' ? (given as (config: ResolvedConfig) => T)(config) : given)
 }
@@ -63,7 +80,12 @@ export function createFlowContext(options: AuthOptions): InstanceContext {
   return {
     config,
     tenants: new TenantDirectory(config),
-    transactionStore: build(options.transactionStore, config, (resolved) => new CookieTransactionStore(resolved)),
+    transactionStore: build(
+      options.transactionStore,
+      config,
+      (resolved) => new CookieTransactionStore(resolved),
+      (custom) => custom,
+    ),
     stateStore: build(options.stateStore, config, (resolved) => new CookieStateStore(resolved), checkedSessions),
     refreshes: new RefreshCoordinator(),
     connectionTokens: new SingleFlight(),
@@ -75,9 +97,9 @@ export function createFlowContext(options: AuthOptions): InstanceContext {
 /**
  * A custom store's `get`, checked for the shape every flow relies on: a session without
  * `internal` (or `user.sub`, or `tokenSets`) from a store written for another version would
- * otherwise surface as a `TypeError` deep in a flow.
+ * otherwise surface as a `TypeError` deep in a flow. A store without `prepare` gets one.
  */
-function checkedSessions(store: StateStore): StateStore {
+function checkedSessions(store: StateStore): PreparingStateStore {
   return {
     get: async (storeOptions: StoreOptions) => {
       const session = await store.get(storeOptions)
@@ -89,7 +111,7 @@ function checkedSessions(store: StateStore): StateStore {
     set: (session, storeOptions, options) => store.set(session, storeOptions, options),
     delete: (storeOptions) => store.delete(storeOptions),
     deleteByLogoutToken: (claims, storeOptions) => store.deleteByLogoutToken(claims, storeOptions),
-    ...(store.prepare ? { prepare: store.prepare.bind(store) } : {}),
+    prepare: store.prepare ? store.prepare.bind(store) : prepareBySet(store),
     ...(store.sharedRefresh ? { sharedRefresh: store.sharedRefresh } : {}),
     ...(store.markOnce ? { markOnce: store.markOnce.bind(store) } : {}),
   }
@@ -113,13 +135,15 @@ function isSessionShaped(session: unknown): session is SessionData {
  * A session store that only knows sessions of `issuer`: one made under another Auth0 domain
  * reads as signed out, and every session written is stamped with the domain it was made under.
  */
-function issuerBound(store: StateStore, issuer: string): StateStore {
+function issuerBound(store: PreparingStateStore, issuer: string): PreparingStateStore {
+  const stamped = (session: SessionData): SessionData => ({ ...session, internal: { ...session.internal, issuer } })
   return {
     get: async (storeOptions) => {
       const session = await store.get(storeOptions)
       return session?.internal.issuer === issuer ? session : undefined
     },
-    set: (session, storeOptions, options) => store.set({ ...session, internal: { ...session.internal, issuer } }, storeOptions, options),
+    set: (session, storeOptions, options) => store.set(stamped(session), storeOptions, options),
+    prepare: (session, storeOptions, options) => store.prepare(stamped(session), storeOptions, options),
     delete: async (storeOptions) => {
       // Logout under this domain ends this domain's session only; another domain's stays.
       const session = await store.get(storeOptions)

@@ -16,7 +16,7 @@ import {
 import { type LinkSecondary, linkedIdentity } from '../management-api.js'
 import type { LinkedIdentity } from '../options.js'
 import type { SessionData } from '../session.js'
-import type { AuthorizeTransactionData, StoreOptions } from '../stores.js'
+import type { AuthorizeTransactionData, LinkingTransaction, LinkTransactionData, StoreOptions, UnlinkTransactionData } from '../stores.js'
 import { exchangeCode } from './code-exchange.js'
 import type { FlowContext } from './context.js'
 import { linkIntoSuggested, type VerifiedSignIn } from './link-suggestion-primary.js'
@@ -33,10 +33,21 @@ export interface LinkCompletion {
   identity: LinkedIdentity
 }
 
+/** A link whose callback completes the sign-in to the identity to link (`'management-api'`). */
+export type LinkSecondaryTransaction = LinkTransactionData & { linking: Extract<LinkingTransaction, { step: 'secondary' }> }
+
+/** An unlink whose callback completes the primary's re-authentication (`'management-api'`). */
+export type UnlinkPrimaryTransaction = UnlinkTransactionData & { linking: Extract<LinkingTransaction, { step: 'primary' }> }
+
+/** A link or unlink the tenant's Action applies (`'tenant-action'`). */
+export type TenantActionTransaction = (LinkTransactionData | UnlinkTransactionData) & {
+  linking: Extract<LinkingTransaction, { strategy: 'tenant-action' }>
+}
+
 /** The session of the user who started the flow, or the reason it cannot be completed. */
 async function starterSession(
   context: FlowContext,
-  transaction: AuthorizeTransactionData,
+  transaction: LinkTransactionData | UnlinkTransactionData,
   storeOptions: StoreOptions,
 ): Promise<SessionData> {
   const session = await context.stateStore.get(storeOptions)
@@ -77,7 +88,7 @@ async function verifiedSignIn(
 export async function completeLinkSecondary(
   context: FlowContext,
   as: oauth.AuthorizationServer,
-  transaction: AuthorizeTransactionData,
+  transaction: LinkSecondaryTransaction,
   validated: URLSearchParams,
   storeOptions: StoreOptions,
 ): Promise<LinkCompletion> {
@@ -85,12 +96,9 @@ export async function completeLinkSecondary(
   const { signal } = storeOptions.request
   const signIn = await verifiedSignIn(context, as, transaction, validated, signal)
   const { idToken, claims } = signIn
-  const connection = transaction.connection ?? ''
+  const { connection } = transaction
   const { managementApi } = context
-  const suggested =
-    transaction.linking?.strategy === 'management-api' && transaction.linking.step === 'secondary'
-      ? transaction.linking.suggested
-      : undefined
+  const { suggested } = transaction.linking
   if (suggested) {
     // Exactly the suggested user, or nothing happens: not another account of the same provider.
     checkSuggestedSignIn(suggested, claims.sub)
@@ -146,18 +154,16 @@ export async function completeLinkSecondary(
 export async function completeUnlinkPrimary(
   context: FlowContext,
   as: oauth.AuthorizationServer,
-  transaction: AuthorizeTransactionData,
+  transaction: UnlinkPrimaryTransaction,
   validated: URLSearchParams,
   storeOptions: StoreOptions,
 ): Promise<LinkCompletion> {
-  const linking = transaction.linking
-  if (linking?.strategy !== 'management-api' || linking.step !== 'primary') throw new TypeError('Not an unlink transaction')
   const session = await starterSession(context, transaction, storeOptions)
   const { signal } = storeOptions.request
   const { claims } = await verifiedSignIn(context, as, transaction, validated, signal)
   if (claims.sub !== session.user.sub) throw new UserMismatchError('The unlink came back signed in as another user; nothing was unlinked')
   if (transaction.organization !== undefined) checkOrganization(transaction.organization, claims)
-  const { identity } = linking
+  const { identity } = transaction.linking
   await context.managementApi.unlinkIdentity(session.user.sub, identity.provider, identity.userId, signal)
   await runLinkHook(context, 'unlink', session.user.sub, identity, `${identity.provider}|${identity.userId}`, storeOptions.request)
   return { session, identity }
@@ -178,12 +184,12 @@ const sameIdentity = (a: LinkedIdentity, b: LinkedIdentity) => a.provider === b.
  */
 export async function confirmTenantAction(
   context: FlowContext,
-  transaction: AuthorizeTransactionData,
+  transaction: TenantActionTransaction,
   claims: oauth.IDToken,
   signal: AbortSignal,
 ): Promise<LinkedIdentity> {
   const op = transaction.flow
-  const connection = transaction.connection ?? ''
+  const { connection } = transaction
   const claim = claims[LINKING_CLAIM]
   if (
     isObject(claim) &&
@@ -194,9 +200,8 @@ export async function confirmTenantAction(
   ) {
     return { connection, provider: claim.provider, userId: String(claim.user_id) }
   }
-  const linking = transaction.linking
-  if (context.config.linking.confirm === 'management-api' && linking?.strategy === 'tenant-action' && linking.identities) {
-    const before = linking.identities
+  const before = transaction.linking.identities
+  if (context.config.linking.confirm === 'management-api' && before) {
     const after = (await context.managementApi.getIdentities(claims.sub, signal)).map(linkedIdentity)
     const changed =
       op === 'link'

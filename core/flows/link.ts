@@ -9,7 +9,7 @@ import { InvalidRequestError } from '../errors.js'
 import { linkedIdentity } from '../management-api.js'
 import type { AuthorizationParameters } from '../options.js'
 import { nowInSeconds, type SessionData } from '../session.js'
-import type { LinkingTransaction, StoreOptions } from '../stores.js'
+import type { LinkingTransaction, LinkTransactionData, StoreOptions } from '../stores.js'
 import type { SuggestedLink } from '../suggestions.js'
 import type { FlowParameters } from './authorization-params.js'
 import { isConnectionName, startAuthorization } from './authorize.js'
@@ -65,7 +65,11 @@ export function sessionAuthTime(session: SessionData): number {
 }
 
 /** The §5 identities snapshot for `linking.confirm: 'management-api'`. */
-export async function tenantActionLinking(context: FlowContext, session: SessionData, signal: AbortSignal): Promise<LinkingTransaction> {
+export async function tenantActionLinking(
+  context: FlowContext,
+  session: SessionData,
+  signal: AbortSignal,
+): Promise<Extract<LinkingTransaction, { strategy: 'tenant-action' }>> {
   if (context.config.linking.confirm !== 'management-api') return { strategy: 'tenant-action' }
   const identities = await context.managementApi.getIdentities(session.user.sub, signal)
   return { strategy: 'tenant-action', identities: identities.map(linkedIdentity) }
@@ -107,7 +111,7 @@ export async function startLink(context: FlowContext, request: LinkStartRequest,
     const primary = user.identities[0]
     const owned: FlowParameters = { prompt: 'login', max_age: String(linking.maxAge) }
     if (primary) owned.connection = primary.connection
-    const step: LinkingTransaction = {
+    const step: LinkTransactionData['linking'] = {
       strategy: 'management-api',
       step: 'reauthenticate',
       connection,

@@ -1,7 +1,12 @@
 /**
  * @module The route table: every built-in route, declared once. Adding a route is one file in
- * this folder and one line here (plus its default path in `DEFAULT_ROUTES`); the dispatcher,
- * the `Auth` type's `handle…` members and `routePaths` follow from this table.
+ * this folder, its line here, and its name with its default path in `DEFAULT_ROUTES`
+ * (`core/options.ts`), from which the `Routes` option type is derived. The dispatcher, the
+ * `Auth` type's `handle…` members, `auth.routes` and `routePaths` follow from this table.
+ *
+ * The names and paths sit below the handlers, not here, because `AuthOptions.routes` needs
+ * them and the handlers depend on the options: deriving them from this table would be an import
+ * cycle (DESIGN §2 allows none, not even type-only).
  */
 
 import { accessToken } from './access-token.js'
@@ -17,7 +22,7 @@ import { logout } from './logout.js'
 import { profile } from './profile.js'
 import type { Route, RouteKey } from './route.js'
 
-/** Every route by its key; typed over every key of `Routes`, so none can be missing or extra. */
+/** Every route by its key; typed over every key of `DEFAULT_ROUTES`, so none can be missing or extra. */
 export const ROUTES: { readonly [K in RouteKey]: Route<K> } = Object.freeze({
   login,
   callback,
