@@ -142,7 +142,7 @@ if (sections.has('hono')) {
 if (sections.has('frameworks')) {
   const settings = quick
     ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1, callbacks: 200 }
-    : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 2, callbacks: 1000 }
+    : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 3, callbacks: 1000 }
   report.frameworks.push(
     ...(await measureFrameworks(settings, { node: process.execPath, node22, root, bundleDir }, report.frameworksSkipped, log)),
   )
