@@ -38,6 +38,8 @@ export interface BenchReport {
   frameworks: FrameworkMeasurement[]
   /** Framework servers or peers that could not run here, and why. */
   frameworksSkipped: string[]
+  /** The 1/5/15-minute load averages when the framework section started and ended (the machine is shared). */
+  frameworksLoad?: { start: number[]; end: number[] }
   /** Primitive by primitive: bare and as the library reaches it. */
   breakdown?: BreakdownRow[]
   /** Plaintext bytes the floor encrypts, as ours stores them. */
@@ -253,7 +255,10 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
       `## Nuxt over HTTP: our middleware vs @auth0/auth0-nuxt ${env.auth0Nuxt} (Nuxt ${env.nuxt}, one build, Node ${env.node22 ?? '22 missing'})\n\n` +
         'One `nuxt build` of bench/servers/nuxt carries both libraries; BENCH_AUTH picks which answers when each server process starts ' +
         '(`bare`: neither, fixed answers on the same paths, the ceiling). Same tenant, in process, for both. ' +
-        'Login start and session read under autocannon (16 connections), callbacks prepared untimed and sent by 16 concurrent callers; best of the rounds.',
+        'Login start and session read under autocannon (16 connections), callbacks prepared untimed and sent by 16 concurrent callers; best of the rounds.' +
+        (report.frameworksLoad
+          ? ` Load average when this section started: ${report.frameworksLoad.start.map((n) => n.toFixed(2)).join(' / ')}; when it ended: ${report.frameworksLoad.end.map((n) => n.toFixed(2)).join(' / ')}.`
+          : ''),
     )
     const nuxt = frameworks.filter((c) => c.framework === 'nuxt')
     if (nuxt.length > 0)

@@ -143,9 +143,11 @@ if (sections.has('frameworks')) {
   const settings = quick
     ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1, callbacks: 200 }
     : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 3, callbacks: 1000 }
+  const start = os.loadavg()
   report.frameworks.push(
     ...(await measureFrameworks(settings, { node: process.execPath, node22, root, bundleDir }, report.frameworksSkipped, log)),
   )
+  report.frameworksLoad = { start, end: os.loadavg() }
 }
 
 if (sections.has('memory')) {
