@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { startServer, stopServer } from './http.js'
-import { type LoadTarget, load, sendCallbacks } from './load.js'
+import { type LoadResult, type LoadTarget, load, sendCallbacks } from './load.js'
 
 export type Framework = 'nuxt' | 'fastify'
 export type FrameworkOperation = 'login start' | 'callback' | 'session read'
@@ -36,6 +36,8 @@ export interface FrameworkMeasurement {
   contender: FrameworkContender
   operation: FrameworkOperation
   requestsPerSecond: number
+  /** The server's CPU microseconds per request, lowest of the rounds (Linux only). */
+  cpuMicros: number | undefined
 }
 
 export interface FrameworkSettings {
@@ -95,7 +97,15 @@ interface Server extends LoadTarget {
 
 async function start(framework: Framework, contender: FrameworkContender, file: string, args: string[]): Promise<Server> {
   const { child, ready } = await startServer(file, args)
-  return { framework, contender, child, name: `${framework}/${contender}`, origin: `http://127.0.0.1:${ready.port}`, cookie: ready.cookie }
+  return {
+    framework,
+    contender,
+    child,
+    pid: child.pid,
+    name: `${framework}/${contender}`,
+    origin: `http://127.0.0.1:${ready.port}`,
+    cookie: ready.cookie,
+  }
 }
 
 /**
@@ -110,11 +120,18 @@ export async function measureFrameworks(
 ): Promise<FrameworkMeasurement[]> {
   const servers: Server[] = []
   const best = new Map<string, FrameworkMeasurement>()
-  const record = (server: Server, operation: FrameworkOperation, requestsPerSecond: number) => {
+  // Best of the rounds, each measure on its own: the most req/s, the least CPU per request.
+  const record = (server: Server, operation: FrameworkOperation, { requestsPerSecond, cpuMicros }: LoadResult) => {
     const key = `${server.name}/${operation}`
     const previous = best.get(key)
-    if (!previous || requestsPerSecond > previous.requestsPerSecond)
-      best.set(key, { framework: server.framework, contender: server.contender, operation, requestsPerSecond })
+    const lower = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b))
+    best.set(key, {
+      framework: server.framework,
+      contender: server.contender,
+      operation,
+      requestsPerSecond: Math.max(requestsPerSecond, previous?.requestsPerSecond ?? 0),
+      cpuMicros: lower(cpuMicros, previous?.cpuMicros),
+    })
   }
   const tryStart = async (framework: Framework, contender: FrameworkContender, file: string, args: string[]) => {
     try {
@@ -177,6 +194,12 @@ export interface FrameworkComparison {
   ratio: number
   /** ours / the framework alone (req/s); NaN without one. */
   shareOfCeiling: number
+  /** CPU microseconds per request: ours, the peer's, the framework alone's. */
+  oursCpu: number | undefined
+  peerCpu: number | undefined
+  ceilingCpu: number | undefined
+  /** The peer's CPU per request over ours: how many times less CPU ours needs; NaN without both. */
+  cpuRatio: number
 }
 
 const PAIRS: Record<Framework, { ours: FrameworkContender; peer: FrameworkContender; ceiling: FrameworkContender }> = {
@@ -186,7 +209,7 @@ const PAIRS: Record<Framework, { ours: FrameworkContender; peer: FrameworkConten
 
 export function compareFrameworks(measurements: readonly FrameworkMeasurement[]): FrameworkComparison[] {
   const find = (contender: FrameworkContender, operation: FrameworkOperation) =>
-    measurements.find((m) => m.contender === contender && m.operation === operation)?.requestsPerSecond
+    measurements.find((m) => m.contender === contender && m.operation === operation)
   return measurements.flatMap((m) => {
     const pair = PAIRS[m.framework]
     if (m.contender !== pair.ours) return []
@@ -197,10 +220,14 @@ export function compareFrameworks(measurements: readonly FrameworkMeasurement[])
         framework: m.framework,
         operation: m.operation,
         ours: m.requestsPerSecond,
-        peer,
-        ceiling,
-        ratio: peer ? m.requestsPerSecond / peer : Number.NaN,
-        shareOfCeiling: ceiling ? m.requestsPerSecond / ceiling : Number.NaN,
+        peer: peer?.requestsPerSecond,
+        ceiling: ceiling?.requestsPerSecond,
+        ratio: peer ? m.requestsPerSecond / peer.requestsPerSecond : Number.NaN,
+        shareOfCeiling: ceiling ? m.requestsPerSecond / ceiling.requestsPerSecond : Number.NaN,
+        oursCpu: m.cpuMicros,
+        peerCpu: peer?.cpuMicros,
+        ceilingCpu: ceiling?.cpuMicros,
+        cpuRatio: m.cpuMicros && peer?.cpuMicros ? peer.cpuMicros / m.cpuMicros : Number.NaN,
       },
     ]
   })

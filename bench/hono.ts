@@ -90,10 +90,14 @@ export async function measureHono(
     }
     for (let round = 0; round < settings.rounds; round++) {
       for (const server of servers) {
-        record(server, 'login start', await load(target(server), '/auth/login', 302, settings.connections, settings.seconds))
-        record(server, 'session read', await load(target(server), '/home', 200, settings.connections, settings.seconds))
+        record(
+          server,
+          'login start',
+          (await load(target(server), '/auth/login', 302, settings.connections, settings.seconds)).requestsPerSecond,
+        )
+        record(server, 'session read', (await load(target(server), '/home', 200, settings.connections, settings.seconds)).requestsPerSecond)
         // The bare app has no callback: nothing to compare it with.
-        if (server.library !== 'bare') record(server, 'callback', await sendCallbacks(target(server), settings))
+        if (server.library !== 'bare') record(server, 'callback', (await sendCallbacks(target(server), settings)).requestsPerSecond)
       }
     }
   } finally {

@@ -255,7 +255,9 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
       `## Nuxt over HTTP: our middleware vs @auth0/auth0-nuxt ${env.auth0Nuxt} (Nuxt ${env.nuxt}, one build, Node ${env.node22 ?? '22 missing'})\n\n` +
         'One `nuxt build` of bench/servers/nuxt carries both libraries; BENCH_AUTH picks which answers when each server process starts ' +
         '(`bare`: neither, fixed answers on the same paths, the ceiling). Same tenant, in process, for both. ' +
-        'Login start and session read under autocannon (16 connections), callbacks prepared untimed and sent by 16 concurrent callers; best of the rounds.' +
+        'Login start and session read under autocannon (16 connections), callbacks prepared untimed and sent by 16 concurrent callers; best of the rounds. ' +
+        "CPU µs/request is the server process's user + system CPU time (Linux /proc) over one load's requests, lowest of the rounds: " +
+        'on a shared machine it moves far less than req/s, since a server waiting for a core is not charged for the wait.' +
         (report.frameworksLoad
           ? ` Load average when this section started: ${report.frameworksLoad.start.map((n) => n.toFixed(2)).join(' / ')}; when it ended: ${report.frameworksLoad.end.map((n) => n.toFixed(2)).join(' / ')}.`
           : ''),
@@ -264,7 +266,18 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
     if (nuxt.length > 0)
       parts.push(
         table(
-          ['operation', 'ours req/s', '@auth0/auth0-nuxt req/s', 'Nuxt alone req/s (ceiling)', 'ours/theirs', 'ours / ceiling'],
+          [
+            'operation',
+            'ours req/s',
+            '@auth0/auth0-nuxt req/s',
+            'Nuxt alone req/s (ceiling)',
+            'ours/theirs req/s',
+            'ours / ceiling',
+            'CPU µs/request: ours',
+            'theirs',
+            'Nuxt alone',
+            'theirs/ours CPU',
+          ],
           nuxt.map((c) => [
             c.operation,
             integer(c.ours),
@@ -272,6 +285,10 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
             perSecond(c.ceiling),
             times(c.ratio),
             percent(c.shareOfCeiling),
+            perSecond(c.oursCpu),
+            perSecond(c.peerCpu),
+            perSecond(c.ceilingCpu),
+            times(c.cpuRatio),
           ]),
         ),
       )
@@ -289,8 +306,12 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
             'Fastify + our plugin req/s',
             'node:http + our Node adapter req/s',
             'Fastify alone req/s (ceiling)',
-            'plugin / Node adapter',
+            'plugin / Node adapter req/s',
             'plugin / ceiling',
+            'CPU µs/request: plugin',
+            'Node adapter',
+            'Fastify alone',
+            'Node adapter / plugin CPU',
           ],
           fastify.map((c) => [
             c.operation,
@@ -299,6 +320,10 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
             perSecond(c.ceiling),
             times(c.ratio),
             percent(c.shareOfCeiling),
+            perSecond(c.oursCpu),
+            perSecond(c.peerCpu),
+            perSecond(c.ceilingCpu),
+            times(c.cpuRatio),
           ]),
         ),
       )

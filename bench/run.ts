@@ -175,11 +175,12 @@ if (json) {
     })),
     http: compareHttp(report.http).map(({ name, ratio, target }) => ({ name, ratio, target })),
     hono: compareHono(report.hono).map(({ runtime, operation, ratio, target }) => ({ runtime, operation, ratio, target })),
-    frameworks: compareFrameworks(report.frameworks).map(({ framework, operation, ratio, shareOfCeiling }) => ({
+    frameworks: compareFrameworks(report.frameworks).map(({ framework, operation, ratio, shareOfCeiling, cpuRatio }) => ({
       framework,
       operation,
       ratio,
       shareOfCeiling,
+      cpuRatio,
     })),
   }
   process.stdout.write(`${JSON.stringify({ ...report, ratios }, null, 2)}\n`)
