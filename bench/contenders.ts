@@ -53,6 +53,10 @@ export function linkKitOptions(tenant: BenchTenant): AuthOptions {
     secret: SECRET,
     appBaseUrl: APP_ORIGIN,
     fetch: tenant.fetch,
+    // The strategy auth0-server-js's startLinkUser/startUnlinkUser use (the tenant's post-login
+    // Action applies the link), so both libraries do the same work; the default 'management-api'
+    // would add Management API calls the bench tenant does not answer.
+    linking: { strategy: 'tenant-action' },
   }
 }
 
@@ -60,7 +64,8 @@ export function createLinkKit(tenant: BenchTenant): Contender {
   const client = new ServerClient(linkKitOptions(tenant))
   return {
     name: 'auth0-link-kit',
-    sessionCookie: '__session',
+    // https app: the session cookie carries the __Host- prefix (core/cookies/jar.ts hostPrefixed).
+    sessionCookie: '__Host-session',
     startInteractiveLogin: (storeOptions) => client.startInteractiveLogin(LOGIN_OPTIONS, storeOptions),
     completeInteractiveLogin: (url, storeOptions) => client.completeInteractiveLogin(url, storeOptions),
     startLinkUser: (storeOptions) => client.startLinkUser(LINK_OPTIONS, storeOptions),

@@ -4,9 +4,8 @@
 // fresh transaction per request, so those are prepared first (untimed: a login start and the
 // tenant's answer each) and then sent by 16 concurrent callers, the only timed part.
 import type { ChildProcess } from 'node:child_process'
-import http from 'node:http'
-import autocannon from 'autocannon'
 import { startServer, stopServer } from './http.js'
+import { type LoadTarget, load, sendCallbacks } from './load.js'
 import type { HonoLibrary } from './servers/hono-server.js'
 
 export type HonoRuntime = 'node' | 'bun'
@@ -53,82 +52,11 @@ async function start(
   return { runtime, library, child, origin: `http://127.0.0.1:${ready.port}`, cookie: ready.cookie }
 }
 
-/** autocannon on one path; every answer must have `status`, or the benchmark fails. */
-async function load(server: Server, path: string, status: 200 | 302, settings: HonoSettings, seconds: number): Promise<number> {
-  const result = await autocannon({
-    url: `${server.origin}${path}`,
-    connections: settings.connections,
-    pipelining: 1,
-    duration: seconds,
-    headers: status === 200 ? { cookie: server.cookie } : {},
-  })
-  const expected = status === 200 ? result['2xx'] : result['3xx']
-  if (result.errors > 0 || expected !== result.requests.total) {
-    throw new Error(
-      `${server.library} on ${server.runtime} ${path}: ${result.requests.total - expected} answers were not ${status}, ${result.errors} errors`,
-    )
-  }
-  return result.requests.average
-}
-
-/** One callback ready to send: its URL and the transaction cookie its login start set. */
-interface PreparedCallback {
-  /** Path and query of the callback URL. */
-  path: string
-  cookie: string
-}
-
-async function prepareCallback(server: Server): Promise<PreparedCallback> {
-  const login = await fetch(`${server.origin}/auth/login`, { redirect: 'manual' })
-  const cookie = login.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0])
-    .join('; ')
-  const authorize = await fetch(`${server.origin}/__bench/authorize`, { method: 'POST', body: login.headers.get('location') })
-  const callback = new URL(await authorize.text())
-  return { path: `${callback.pathname}${callback.search}`, cookie }
-}
-
-/** One GET over a keep-alive agent; resolves with the status and whether any cookie was set. */
-function get(agent: http.Agent, origin: URL, path: string, cookie: string): Promise<{ status: number; setsCookie: boolean }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ agent, host: origin.hostname, port: origin.port, path, headers: { cookie } }, (response) => {
-      response.resume()
-      response.once('end', () =>
-        resolve({ status: response.statusCode ?? 0, setsCookie: (response.headers['set-cookie']?.length ?? 0) > 0 }),
-      )
-    })
-    request.once('error', reject)
-    request.end()
-  })
-}
-
-/**
- * Sends the prepared callbacks from `connections` concurrent callers over keep-alive
- * connections (node:http, lighter than fetch; autocannon cannot give each request its own
- * cookie and stops only on whole-second ticks). req/s over the batch.
- */
-async function sendCallbacks(server: Server, settings: HonoSettings): Promise<number> {
-  const prepared: PreparedCallback[] = []
-  for (let i = 0; i < settings.callbacks; i++) prepared.push(await prepareCallback(server))
-  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.connections })
-  const origin = new URL(server.origin)
-  let next = 0
-  try {
-    const started = performance.now()
-    await Promise.all(
-      Array.from({ length: settings.connections }, async () => {
-        for (let item = prepared[next++]; item; item = prepared[next++]) {
-          const { status, setsCookie } = await get(agent, origin, item.path, item.cookie)
-          if (status !== 302 || !setsCookie) throw new Error(`${server.library} on ${server.runtime}: a callback answered ${status}`)
-        }
-      }),
-    )
-    return settings.callbacks / ((performance.now() - started) / 1000)
-  } finally {
-    agent.destroy()
-  }
-}
+const target = (server: Server): LoadTarget => ({
+  name: `${server.library} on ${server.runtime}`,
+  origin: server.origin,
+  cookie: server.cookie,
+})
 
 /**
  * Both libraries on each runtime, round-robin for `rounds` rounds (best round kept), so load
@@ -157,15 +85,19 @@ export async function measureHono(
         server.cookie = servers.find((other) => other.runtime === server.runtime && other.library === 'ours')?.cookie ?? ''
     }
     for (const server of servers) {
-      await load(server, '/auth/login', 302, settings, settings.warmupSeconds)
-      await load(server, '/home', 200, settings, settings.warmupSeconds)
+      await load(target(server), '/auth/login', 302, settings.connections, settings.warmupSeconds)
+      await load(target(server), '/home', 200, settings.connections, settings.warmupSeconds)
     }
     for (let round = 0; round < settings.rounds; round++) {
       for (const server of servers) {
-        record(server, 'login start', await load(server, '/auth/login', 302, settings, settings.seconds))
-        record(server, 'session read', await load(server, '/home', 200, settings, settings.seconds))
+        record(
+          server,
+          'login start',
+          (await load(target(server), '/auth/login', 302, settings.connections, settings.seconds)).requestsPerSecond,
+        )
+        record(server, 'session read', (await load(target(server), '/home', 200, settings.connections, settings.seconds)).requestsPerSecond)
         // The bare app has no callback: nothing to compare it with.
-        if (server.library !== 'bare') record(server, 'callback', await sendCallbacks(server, settings))
+        if (server.library !== 'bare') record(server, 'callback', (await sendCallbacks(target(server), settings)).requestsPerSecond)
       }
     }
   } finally {

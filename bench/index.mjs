@@ -14,7 +14,13 @@ await build({
   ...common,
   platform: 'node',
   packages: 'external',
-  entryPoints: { run: 'bench/run.ts', 'node-server': 'bench/servers/node-server.ts', 'hono-server': 'bench/servers/hono-server.ts' },
+  entryPoints: {
+    run: 'bench/run.ts',
+    'node-server': 'bench/servers/node-server.ts',
+    'hono-server': 'bench/servers/hono-server.ts',
+    'fastify-server': 'bench/servers/fastify-server.ts',
+    'nuxt-server': 'bench/servers/nuxt-server.ts',
+  },
   outdir,
   outExtension: { '.js': '.mjs' },
 })

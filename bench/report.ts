@@ -1,5 +1,6 @@
 import type { BreakdownRow } from './breakdown.js'
 import type { OperationName } from './flows.js'
+import { compareFrameworks, type FrameworkMeasurement } from './frameworks.js'
 import { compareHono, type HonoMeasurement } from './hono.js'
 import type { HttpMeasurement } from './http.js'
 import { HTTP_TARGETS } from './http.js'
@@ -17,6 +18,11 @@ export interface Environment {
   auth0ServerJs: string
   auth0Hono: string
   hono: string
+  /** The framework head to head: the peer and the frameworks' versions, and the Node serving Nuxt. */
+  auth0Nuxt: string
+  nuxt: string
+  fastify: string
+  node22: string | undefined
 }
 
 export interface BenchReport {
@@ -28,13 +34,19 @@ export interface BenchReport {
   /** Our Hono adapter against @auth0/auth0-hono, per runtime and operation. */
   hono: HonoMeasurement[]
   memory: MemoryMeasurement[]
+  /** Nuxt: ours vs @auth0/auth0-nuxt; Fastify: our plugin vs our Node adapter; each with the framework alone. */
+  frameworks: FrameworkMeasurement[]
+  /** Framework servers or peers that could not run here, and why. */
+  frameworksSkipped: string[]
+  /** The 1/5/15-minute load averages when the framework section started and ended (the machine is shared). */
+  frameworksLoad?: { start: number[]; end: number[] }
   /** Primitive by primitive: bare and as the library reaches it. */
   breakdown?: BreakdownRow[]
   /** Plaintext bytes the floor encrypts, as ours stores them. */
   floorSizes?: { session: number; transaction: number }
 }
 
-export { compareHono }
+export { compareFrameworks, compareHono }
 
 export interface OperationComparison {
   operation: OperationName
@@ -233,6 +245,89 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
         ]),
       ),
     )
+  }
+  const frameworks = compareFrameworks(report.frameworks)
+  if (frameworks.length > 0 || report.frameworksSkipped.length > 0) {
+    const percent = (n: number) => (Number.isNaN(n) ? '–' : `${Math.round(n * 100)} %`)
+    const perSecond = (n: number | undefined) => (n === undefined ? '–' : integer(n))
+    const times = (n: number) => (Number.isNaN(n) ? '–' : ratio(n))
+    parts.push(
+      `## Nuxt over HTTP: our middleware vs @auth0/auth0-nuxt ${env.auth0Nuxt} (Nuxt ${env.nuxt}, one build, Node ${env.node22 ?? '22 missing'})\n\n` +
+        'One `nuxt build` of bench/servers/nuxt carries both libraries; BENCH_AUTH picks which answers when each server process starts ' +
+        '(`bare`: neither, fixed answers on the same paths, the ceiling). Same tenant, in process, for both. ' +
+        'Login start and session read under autocannon (16 connections), callbacks prepared untimed and sent by 16 concurrent callers; best of the rounds. ' +
+        "CPU µs/request is the server process's user + system CPU time (Linux /proc) over one load's requests, lowest of the rounds: " +
+        'on a shared machine it moves far less than req/s, since a server waiting for a core is not charged for the wait.' +
+        (report.frameworksLoad
+          ? ` Load average when this section started: ${report.frameworksLoad.start.map((n) => n.toFixed(2)).join(' / ')}; when it ended: ${report.frameworksLoad.end.map((n) => n.toFixed(2)).join(' / ')}.`
+          : ''),
+    )
+    const nuxt = frameworks.filter((c) => c.framework === 'nuxt')
+    if (nuxt.length > 0)
+      parts.push(
+        table(
+          [
+            'operation',
+            'ours req/s',
+            '@auth0/auth0-nuxt req/s',
+            'Nuxt alone req/s (ceiling)',
+            'ours/theirs req/s',
+            'ours / ceiling',
+            'CPU µs/request: ours',
+            'theirs',
+            'Nuxt alone',
+            'theirs/ours CPU',
+          ],
+          nuxt.map((c) => [
+            c.operation,
+            integer(c.ours),
+            perSecond(c.peer),
+            perSecond(c.ceiling),
+            times(c.ratio),
+            percent(c.shareOfCeiling),
+            perSecond(c.oursCpu),
+            perSecond(c.peerCpu),
+            perSecond(c.ceilingCpu),
+            times(c.cpuRatio),
+          ]),
+        ),
+      )
+    parts.push(
+      `## Fastify over HTTP: our plugin vs our Node adapter on node:http (Fastify ${env.fastify}, Node ${env.node})\n\n` +
+        "Auth0's @auth0/auth0-fastify is not on the registry this project reaches, so it is not measured: our Fastify plugin is set " +
+        'against our own Node adapter (`authListener`) on bare node:http, and Fastify alone with fixed answers is the ceiling. Same loads as above.',
+    )
+    const fastify = frameworks.filter((c) => c.framework === 'fastify')
+    if (fastify.length > 0)
+      parts.push(
+        table(
+          [
+            'operation',
+            'Fastify + our plugin req/s',
+            'node:http + our Node adapter req/s',
+            'Fastify alone req/s (ceiling)',
+            'plugin / Node adapter req/s',
+            'plugin / ceiling',
+            'CPU µs/request: plugin',
+            'Node adapter',
+            'Fastify alone',
+            'Node adapter / plugin CPU',
+          ],
+          fastify.map((c) => [
+            c.operation,
+            integer(c.ours),
+            perSecond(c.peer),
+            perSecond(c.ceiling),
+            times(c.ratio),
+            percent(c.shareOfCeiling),
+            perSecond(c.oursCpu),
+            perSecond(c.peerCpu),
+            perSecond(c.ceilingCpu),
+            times(c.cpuRatio),
+          ]),
+        ),
+      )
+    for (const skipped of report.frameworksSkipped) parts.push(`Not measured: ${skipped}`)
   }
   if (report.memory.length > 0) {
     parts.push('## Memory (heap used after a full GC)')

@@ -3,18 +3,19 @@
 //
 //   --json        print the report as JSON only (for machines)
 //   --quick       shorter runs, for checking the harness (RESULTS.md is left alone)
-//   --only=a,b    sections to run: operations, http, hono, memory (RESULTS.md is left alone)
+//   --only=a,b    sections to run: operations, http, hono, frameworks, memory (RESULTS.md is left alone)
 //   --ops=a,b     library operations to run (default: all five; RESULTS.md is left alone)
 //   --servers=a,b HTTP scenarios to run, by id prefix (node-, node-listener, bun-…; RESULTS.md is left alone)
 //   --no-write    do not regenerate bench/RESULTS.md
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { measureBreakdown } from './breakdown.js'
 import { createAuth0ServerJs, createLinkKit } from './contenders.js'
 import { CryptoFloor } from './floor.js'
 import { checkOperations, OPERATIONS, type OperationName, signIn } from './flows.js'
+import { compareFrameworks, measureFrameworks } from './frameworks.js'
 import { measureHono } from './hono.js'
 import { type Executables, HTTP_SCENARIOS, type HttpMeasurement, measureHttp, type Runtime, runtimeAvailable } from './http.js'
 import { measureMemory } from './memory.js'
@@ -26,7 +27,7 @@ const args = process.argv.slice(2)
 const json = args.includes('--json')
 const quick = args.includes('--quick')
 const onlyArg = args.find((arg) => arg.startsWith('--only='))
-const sections = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['operations', 'http', 'hono', 'memory'])
+const sections = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['operations', 'http', 'hono', 'frameworks', 'memory'])
 const opsArg = args.find((arg) => arg.startsWith('--ops='))
 const operations = opsArg ? (opsArg.slice('--ops='.length).split(',') as OperationName[]) : OPERATIONS
 const serversArg = args.find((arg) => arg.startsWith('--servers='))
@@ -34,6 +35,8 @@ const servers = serversArg ? serversArg.slice('--servers='.length).split(',') : 
 const write = !args.includes('--no-write') && !quick && !onlyArg && !opsArg && !serversArg
 
 const root = process.cwd()
+/** Node 22 from the `node22` devDependency: Nuxt 4 builds and runs on it, not on Node 20. */
+const node22 = `${root}/node_modules/node22/bin/node`
 const bundleDir = fileURLToPath(new URL('./', import.meta.url))
 const executables: Executables = {
   node: process.execPath,
@@ -72,11 +75,17 @@ const report: BenchReport = {
     auth0ServerJs: auth0ServerJsVersion,
     auth0Hono: versionOf('@auth0/auth0-hono'),
     hono: versionOf('hono'),
+    auth0Nuxt: versionOf('@auth0/auth0-nuxt'),
+    nuxt: versionOf('nuxt'),
+    fastify: versionOf('fastify'),
+    node22: existsSync(node22) ? version(node22, ['--version']) : undefined,
   },
   operations: [],
   httpSkipped: [],
   http: [],
   hono: [],
+  frameworks: [],
+  frameworksSkipped: [],
   memory: [],
 }
 
@@ -130,6 +139,17 @@ if (sections.has('hono')) {
   report.hono.push(...(await measureHono(runtimes, settings, executables, bundleDir)))
 }
 
+if (sections.has('frameworks')) {
+  const settings = quick
+    ? { connections: 16, warmupSeconds: 1, seconds: 1, rounds: 1, callbacks: 200 }
+    : { connections: 16, warmupSeconds: 1, seconds: 2, rounds: 3, callbacks: 1000 }
+  const start = os.loadavg()
+  report.frameworks.push(
+    ...(await measureFrameworks(settings, { node: process.execPath, node22, root, bundleDir }, report.frameworksSkipped, log)),
+  )
+  report.frameworksLoad = { start, end: os.loadavg() }
+}
+
 if (sections.has('memory')) {
   const counts = quick ? { reads: 10_000, flows: 500, connected: 500 } : { reads: 100_000, flows: 10_000, connected: 5_000 }
   log(
@@ -155,6 +175,13 @@ if (json) {
     })),
     http: compareHttp(report.http).map(({ name, ratio, target }) => ({ name, ratio, target })),
     hono: compareHono(report.hono).map(({ runtime, operation, ratio, target }) => ({ runtime, operation, ratio, target })),
+    frameworks: compareFrameworks(report.frameworks).map(({ framework, operation, ratio, shareOfCeiling, cpuRatio }) => ({
+      framework,
+      operation,
+      ratio,
+      shareOfCeiling,
+      cpuRatio,
+    })),
   }
   process.stdout.write(`${JSON.stringify({ ...report, ratios }, null, 2)}\n`)
 } else process.stdout.write(markdown)

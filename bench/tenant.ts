@@ -14,6 +14,9 @@ interface PreparedExchange {
   body: string
 }
 
+/** The claim the kit's post-login Action confirms a link or unlink with (core/flows/link-complete.ts). */
+const LINKING_CLAIM = 'https://auth0-link-kit.dev/linking'
+
 const USER = { sub: 'auth0|alice', name: 'Alice Example', nickname: 'alice', email: 'alice@example.com', email_verified: true }
 const PICTURE = 'https://s.gravatar.com/avatar/c160f8cc69a4f0bf2b0362752353d060?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fal.png'
 
@@ -129,7 +132,13 @@ export class BenchTenant {
       throw new Error(`not a PKCE authorize URL: ${authorizeUrl.href}`)
     }
     const nonce = params.get('nonce')
-    const idToken = await this.#idToken(nonce)
+    // A link or unlink (scope link_account / unlink_account): the confirmation the kit's post-login
+    // Action (tenant/actions/account-linking.js) puts in the ID token once it has applied it.
+    const scopes = (params.get('scope') ?? '').split(' ')
+    const op = scopes.includes('link_account') ? 'link' : scopes.includes('unlink_account') ? 'unlink' : undefined
+    const connection = params.get('requested_connection')
+    const linking = op && connection ? { [LINKING_CLAIM]: { op, connection, provider: connection, user_id: '1234567' } } : {}
+    const idToken = await this.#idToken(nonce, linking)
     const refreshToken = randomToken(32)
     this.#issuedRefreshTokens.add(refreshToken)
     const expiresIn = options.accessTokenLifetime ?? 86_400
@@ -164,7 +173,7 @@ export class BenchTenant {
     return callback
   }
 
-  #idToken(nonce: string | null): Promise<string> {
+  #idToken(nonce: string | null, extra: Record<string, unknown> = {}): Promise<string> {
     const { emulator } = this
     const now = Math.floor(Date.now() / 1000)
     return new SignJWT({
@@ -174,6 +183,7 @@ export class BenchTenant {
       sid: randomToken(16),
       auth_time: now,
       ...(nonce ? { nonce } : {}),
+      ...extra,
     })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.#key.kid })
       .setIssuer(emulator.issuer)
