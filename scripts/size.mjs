@@ -46,14 +46,15 @@ async function appBundle(source, external = []) {
   })
   const outputs = result.metafile.outputs
   const files = new Map(result.outputFiles.map((file) => [file.path.slice(root.length), file.contents]))
-  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint)
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === '<stdin>')
   // Everything the entry loads before it runs: itself and its static imports, transitively.
   const initial = new Set()
   for (const pending = [entry]; pending.length > 0; ) {
     const path = pending.pop()
     if (initial.has(path)) continue
     initial.add(path)
-    for (const imported of outputs[path].imports) if (imported.kind === 'import-statement' && !imported.external) pending.push(imported.path)
+    for (const imported of outputs[path].imports)
+      if (imported.kind === 'import-statement' && !imported.external) pending.push(imported.path)
   }
   const sizeOf = (paths) => {
     const bytes = paths.map((path) => files.get(path))
@@ -65,7 +66,8 @@ async function appBundle(source, external = []) {
     .sort((a, b) => b.gzip - a.gzip)
   const inputs = new Map()
   for (const path of initial) {
-    for (const [input, { bytesInOutput }] of Object.entries(outputs[path].inputs)) inputs.set(input, (inputs.get(input) ?? 0) + bytesInOutput)
+    for (const [input, { bytesInOutput }] of Object.entries(outputs[path].inputs))
+      inputs.set(input, (inputs.get(input) ?? 0) + bytesInOutput)
   }
   return { initial: sizeOf([...initial]), chunks: initial.size, lazy, inputs }
 }

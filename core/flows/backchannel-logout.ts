@@ -3,10 +3,11 @@
  * sessions it names.
  */
 
-import { base64url, decodeJwt } from 'jose'
+import { base64url, decodeJwt, jwtVerify } from 'jose'
 import { BackchannelLogoutError } from '../errors.js'
 import { nowInSeconds } from '../session.js'
 import type { StateStore, StoreOptions } from '../stores.js'
+import { SIGNING_ALGORITHMS } from '../tenant-key-set.js'
 import type { TenantScope } from '../tenants.js'
 import type { InstanceContext } from './context.js'
 
@@ -45,10 +46,20 @@ function scopeOf(context: InstanceContext, logoutToken: string): TenantScope {
  */
 export async function backchannelLogout(context: InstanceContext, logoutToken: string, storeOptions: StoreOptions): Promise<void> {
   if (typeof logoutToken !== 'string' || logoutToken === '') throw new BackchannelLogoutError('logout_token is missing')
-  const { keySet } = scopeOf(context, logoutToken)
+  const { keySet, tenant } = scopeOf(context, logoutToken)
   let claims: Record<string, unknown>
   try {
-    claims = await keySet.verifyJwt(logoutToken, { maxTokenAge: MAX_TOKEN_AGE })
+    // Signature and the registered claims of a token the tenant issued to this client.
+    const verified = await keySet.verify((keys) =>
+      jwtVerify(logoutToken, keys, {
+        algorithms: SIGNING_ALGORITHMS,
+        issuer: tenant.issuer.href,
+        audience: tenant.client.client_id,
+        clockTolerance: 60,
+        maxTokenAge: MAX_TOKEN_AGE,
+      }),
+    )
+    claims = verified.payload
   } catch (error) {
     throw new BackchannelLogoutError('The logout token failed verification', { cause: error })
   }
