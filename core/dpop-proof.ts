@@ -3,7 +3,7 @@
  * app's first `createDpopProof`.
  */
 
-import { base64url, exportJWK, type JWK, SignJWT } from 'jose'
+import { base64url } from 'jose'
 
 /** What a proof is for (`DpopProofRequest` of `dpop.ts`, restated so the lazy chunk imports nothing back). */
 interface ProofRequest {
@@ -13,11 +13,25 @@ interface ProofRequest {
   nonce?: string
 }
 
-/** The public half as a JWK of only its public members, exported once and kept. */
-async function publicJwk(publicKey: CryptoKey): Promise<JWK> {
-  const { kty, crv, x, y, n, e } = await exportJWK(publicKey)
+type PublicJwk = Pick<JsonWebKey, 'kty' | 'crv' | 'x' | 'y' | 'n' | 'e'>
+
+/** The public half as a JWK of only its public members. */
+async function publicJwk(publicKey: CryptoKey): Promise<PublicJwk> {
+  const { kty, crv, x, y, n, e } = await crypto.subtle.exportKey('jwk', publicKey)
   return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, member]) => member !== undefined))
 }
+
+/** The Web Crypto signing parameters of each JWS algorithm (RFC 7518 §3); ECDSA signs in JWS's r||s form. */
+function signParameters(alg: string): Algorithm | EcdsaParams | RsaPssParams {
+  const bits = Number(alg.slice(2))
+  if (alg.startsWith('ES')) return { name: 'ECDSA', hash: `SHA-${bits}` } as EcdsaParams
+  if (alg.startsWith('PS')) return { name: 'RSA-PSS', saltLength: bits / 8 }
+  if (alg.startsWith('RS')) return { name: 'RSASSA-PKCS1-v1_5' }
+  return { name: 'Ed25519' }
+}
+
+const encoder = new TextEncoder()
+const encodeJson = (value: unknown) => base64url.encode(JSON.stringify(value))
 
 /**
  * A signer of DPoP proof JWTs: `typ: dpop+jwt`, the public JWK, and `jti`, `htm`, `htu` (the
@@ -28,7 +42,7 @@ async function publicJwk(publicKey: CryptoKey): Promise<JWK> {
  * @see [RFC 9449 §7.1 - The DPoP Authentication Scheme](https://www.rfc-editor.org/rfc/rfc9449.html#section-7.1)
  */
 export function dpopProofSigner(keys: CryptoKeyPair, alg: string): (request: ProofRequest) => Promise<string> {
-  let jwk: Promise<JWK> | undefined
+  let jwk: Promise<PublicJwk> | undefined
   return async (request) => {
     const url = new URL(request.url)
     const claims: Record<string, string> = {
@@ -42,9 +56,9 @@ export function dpopProofSigner(keys: CryptoKeyPair, alg: string): (request: Pro
     }
     if (request.nonce !== undefined) claims.nonce = request.nonce
     jwk ??= publicJwk(keys.publicKey)
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg, typ: 'dpop+jwt', jwk: await jwk })
-      .setIssuedAt()
-      .sign(keys.privateKey)
+    const header = encodeJson({ alg, typ: 'dpop+jwt', jwk: await jwk })
+    const payload = encodeJson({ ...claims, iat: Math.floor(Date.now() / 1000) })
+    const signature = await crypto.subtle.sign(signParameters(alg), keys.privateKey, encoder.encode(`${header}.${payload}`))
+    return `${header}.${payload}.${base64url.encode(new Uint8Array(signature))}`
   }
 }
