@@ -11,16 +11,18 @@
 //    proofs, private_key_jwt key import, back-channel logout) are lazy chunks, loaded by
 //    `import()` on their first use; they are listed, not budgeted.
 //  - "server-js": Auth0's `ServerClient` bundled the same way, the yardstick.
-//  - "core": dist/index.js alone with jose and oauth4webapi external (everything it exports).
+//  - "core": dist/index.js alone with jose and oauth4webapi external, without splitting, so
+//    every feature and export is in it (the budget that guarded the core before the split).
 //
-// Until 0.1 every feature was a ServerClient method every app shipped: the app bundle was
-// 51.2 KB against server-js's 36.5 KB. The budget holds the app's initial code at or below
-// server-js's (measured, so it follows server-js's releases).
+// Until the split every feature was a ServerClient method every app shipped: the app bundle was
+// 51.3 KB against server-js's 36.5 KB. Lazy features and Web Crypto in place of jose's JWE, JWT
+// signing and key import brought the initial code to 45.3 KB (41.1 KB as one file). The target
+// (at most server-js's size) is not reached: docs/size.md says what is left and why.
 
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
-// The target is server-js's size (36.5 KB); reached so far: 45.3 KB (see docs/size.md for what is left).
+// The app's initial code, per chunk: what was reached, not yet the target (server-js's size).
 const APP_BUDGET_BYTES = 45.5 * 1024
 // Every feature, lazy chunks inlined: 33.4 KB before the split; the code that replaced jose's JWE,
 // JWT signing and key import is the kit's own now (jose is external here), and each lazy module
