@@ -131,7 +131,9 @@ const rows = [
 ]
 const width = rows.map((row) => row.map((cell) => cell.length)).reduce((a, b) => a.map((w, i) => Math.max(w, b[i])))
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(width[i])).join('  '))
-console.log(`\napp initial code: ${app.chunks} chunks, ${kb(app.initial.min)} min (server-js: ${kb(serverJs.initial.min)} min)`)
+console.log(
+  `\napp initial code: ${app.chunks} chunks, ${kb(app.initial.min)} min (server-js: ${kb(serverJs.initial.min)} min); core entry ${kb(coreMin)} min`,
+)
 console.log(`app lazy chunks, each loaded on its feature's first use (min+gzip):`)
 for (const chunk of app.lazy) console.log(`  ${kb(chunk.gzip).padStart(8)}  ${chunk.name}`)
 console.log(`  ${kb(app.lazy.reduce((sum, chunk) => sum + chunk.gzip, 0)).padStart(8)}  all of them`)
