@@ -26,6 +26,10 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   sourcemap: true,
+  // The optional features are lazy chunks (`import()` in core/), loaded on a feature's first
+  // use; ESM and CJS are split alike. The CJS build loads them with `import()` too (Node,
+  // webpack and turbopack resolve it; a `require` wrapped for CJS would be esbuild's
+  // `__require` shim, which bundlers cannot follow).
   splitting: true,
   treeshake: true,
 })

@@ -4,7 +4,7 @@
  * first use, and the oauth4webapi client authentication that signs each assertion with it.
  */
 
-import { importJWK, importPKCS8, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { ConfigurationError } from './errors.js'
 import { SharedPromise } from './shared-promise.js'
@@ -115,21 +115,6 @@ export function parseClientAssertionKey(input: unknown, algorithm: unknown): Cli
   throw new ConfigurationError(KEY_OPTION, 'must be a CryptoKey, a PKCS#8 PEM string or a private JWK')
 }
 
-async function importKey(key: ClientAssertionKey): Promise<CryptoKey> {
-  const { source, alg } = key
-  if ('key' in source) return source.key
-  let imported: CryptoKey | Uint8Array
-  try {
-    imported = 'pem' in source ? await importPKCS8(source.pem, alg) : await importJWK({ ...source.jwk, ext: false }, alg)
-  } catch (error) {
-    throw new ConfigurationError(KEY_OPTION, `could not be imported as a ${alg} private key: ${(error as Error).message}`)
-  }
-  // jose gives bytes for a symmetric JWK; the key type was checked at construction, so this is defence in depth.
-  if (!isCryptoKey(imported))
-    throw new ConfigurationError(KEY_OPTION, `could not be imported as a ${alg} private key: not an asymmetric key`)
-  return imported
-}
-
 /**
  * `private_key_jwt` for oauth4webapi: each request gets a fresh assertion (`iss` = `sub` = the
  * client id, `aud` = the issuer, a new `jti`, a short `exp`), signed with the key imported on the
@@ -142,7 +127,9 @@ async function importKey(key: ClientAssertionKey): Promise<CryptoKey> {
 export function clientAssertionAuth(key: ClientAssertionKey): oauth.ClientAuth {
   const imported = new SharedPromise<oauth.ClientAuth>()
   const load = async () => {
-    const cryptoKey = await importKey(key)
+    const { source, alg } = key
+    // jose's PEM and JWK import (its ASN.1 reader) loads only for an app that passes one.
+    const cryptoKey = 'key' in source ? source.key : await (await import('./client-assertion-key.js')).importAssertionKey(source, alg)
     return oauth.PrivateKeyJwt(key.kid === undefined ? cryptoKey : { key: cryptoKey, kid: key.kid })
   }
   return async (as, client, body, headers) => (await imported.get(load))(as, client, body, headers)

@@ -4,7 +4,6 @@
  * calls to Auth0 are oauth4webapi's (its DPoP handle, on the tenant).
  */
 
-import { base64url, exportJWK, type JWK, SignJWT } from 'jose'
 import { ConfigurationError } from './errors.js'
 
 /**
@@ -93,49 +92,26 @@ export function parseDpopKeyPair(value: unknown): DpopKeyPair | undefined {
 }
 
 /**
- * Proofs for the app's own API calls, with the configured key pair: the public JWK is exported
- * once and kept.
+ * Proofs for the app's own API calls, with the configured key pair. The signing (jose's JWT
+ * signer) loads with the first proof, so an app that never makes one does not ship it.
  */
 export class DpopProofs {
   readonly #keys: DpopKeyPair
   readonly #alg: string
-  #jwk: Promise<JWK> | undefined
+  #signer: Promise<(request: DpopProofRequest) => Promise<string>> | undefined
 
   constructor(keys: DpopKeyPair) {
     this.#keys = keys
     this.#alg = algorithmOf(keys.privateKey) ?? 'ES256'
   }
 
-  #publicJwk(): Promise<JWK> {
-    this.#jwk ??= exportJWK(this.#keys.publicKey).then(({ kty, crv, x, y, n, e }) =>
-      Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, member]) => member !== undefined)),
-    )
-    return this.#jwk
-  }
-
   /**
-   * A DPoP proof JWT for one request: `typ: dpop+jwt`, the public JWK, and `jti`, `htm`, `htu`
-   * (the URL without query and fragment), `iat`, plus `ath` (the access token's SHA-256) and
-   * `nonce` when given.
+   * A DPoP proof JWT for one request (see `dpop-proof.ts` for its claims).
    *
    * @see [RFC 9449 §4.2 - DPoP Proof JWT Syntax](https://www.rfc-editor.org/rfc/rfc9449.html#section-4.2)
-   * @see [RFC 9449 §7.1 - The DPoP Authentication Scheme](https://www.rfc-editor.org/rfc/rfc9449.html#section-7.1)
    */
   async create(request: DpopProofRequest): Promise<string> {
-    const url = new URL(request.url)
-    const claims: Record<string, string> = {
-      jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
-      htm: request.method.toUpperCase(),
-      htu: `${url.origin}${url.pathname}`,
-    }
-    if (request.accessToken !== undefined) {
-      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(request.accessToken))
-      claims.ath = base64url.encode(new Uint8Array(digest))
-    }
-    if (request.nonce !== undefined) claims.nonce = request.nonce
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: this.#alg, typ: 'dpop+jwt', jwk: await this.#publicJwk() })
-      .setIssuedAt()
-      .sign(this.#keys.privateKey)
+    this.#signer ??= import('./dpop-proof.js').then(({ dpopProofSigner }) => dpopProofSigner(this.#keys, this.#alg))
+    return (await this.#signer)(request)
   }
 }

@@ -6,6 +6,7 @@
 
 import { bearerJson } from './bearer-json.js'
 import { MyAccountApiError } from './errors.js'
+import { myAccountAudience } from './my-account-base.js'
 import type { Tenant } from './tenant.js'
 
 /**
@@ -46,18 +47,6 @@ export interface ConnectedAccountConnection {
   strategy: string
   /** The scopes the connection may be asked for. */
   scopes: string[]
-}
-
-/** The My Account API scopes of the connected-accounts endpoints. */
-export const CONNECTED_ACCOUNTS_SCOPES = {
-  create: 'create:me:connected_accounts',
-  read: 'read:me:connected_accounts',
-  delete: 'delete:me:connected_accounts',
-} as const
-
-/** The My Account API's identifier (its token audience) and base: `https://<domain>/me/`. */
-export function myAccountAudience(issuer: URL): URL {
-  return new URL('me/', issuer)
 }
 
 /** The body of `POST /me/v1/connected-accounts/connect`. */
@@ -231,9 +220,6 @@ export async function listConnectionsPage(
   if (query.from !== undefined) params.set('from', query.from)
   return parsePage(await call(tenant, token, 'GET', `connections?${params}`, undefined, signal), 'connections', parseConnection)
 }
-
-/** The id pattern Auth0 documents for connected accounts; anything else never reaches a URL path. */
-export const CONNECTED_ACCOUNT_ID = /^cac_[A-Za-z0-9]{1,124}$/
 
 /**
  * `DELETE /me/v1/connected-accounts/accounts/{id}` (`delete:me:connected_accounts`). The API

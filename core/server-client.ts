@@ -6,34 +6,26 @@
 import type { DpopProofRequest } from './dpop.js'
 import { ConfigurationError, InvalidCallbackError, InvalidRequestError, MissingSessionError } from './errors.js'
 import { isConnectionName, startAuthorization } from './flows/authorize.js'
-import { backchannelLogout } from './flows/backchannel-logout.js'
 import { type CompletedAuthorization, type CompletedCallback, completeAuthorization } from './flows/callback.js'
-import { startConnect } from './flows/connect.js'
 import { createFlowContext, type FlowContext, type InstanceContext, requestContext } from './flows/context.js'
 import { startLink } from './flows/link.js'
-import { declineLinkSuggestion, linkSuggestions, startSuggestedLink } from './flows/link-suggestions.js'
 import { logout } from './flows/logout.js'
-import { myAccountAccessToken } from './flows/my-account-token.js'
-import { refreshSession } from './flows/refresh.js'
-import { accessTokenForConnection, dropConnectionTokens } from './flows/token-vault.js'
 import { startUnlink } from './flows/unlink.js'
 import type { Identity } from './management-api.js'
-import {
-  CONNECTED_ACCOUNT_ID,
-  CONNECTED_ACCOUNTS_SCOPES,
-  type ConnectedAccount,
-  type ConnectedAccountConnection,
-  collectPages,
-  deleteAccount,
-  listAccountsPage,
-  listConnectionsPage,
-} from './my-account-api.js'
+import type { ConnectedAccount, ConnectedAccountConnection } from './my-account-api.js'
 import type { AuthOptions, AuthorizationParameters, LinkedIdentity } from './options.js'
 import { checkRequestSite } from './request-site.js'
 import { DEFAULT_AUDIENCE, isTokenFresh, normalizeScope, type SessionData, type UserClaims } from './session.js'
 import type { FlowKind, StoreOptions } from './stores.js'
 import type { LinkSuggestion } from './suggestions.js'
 import { appOrigin } from './urls.js'
+
+// The features an app turns on separately load on their first use, each its own chunk: an app
+// that only signs in and links ships none of them (see docs/concepts/architecture.md, "What ships").
+const connectedAccountsFeature = () => import('./features/connected-accounts.js')
+const linkSuggestionsFlow = () => import('./flows/link-suggestions.js')
+const refreshFlow = () => import('./flows/refresh.js')
+const backchannelLogoutFlow = () => import('./flows/backchannel-logout.js')
 
 /**
  * Options of {@link ServerClient.startInteractiveLogin}.
@@ -388,6 +380,7 @@ export class ServerClient<TAppState = unknown> {
     const { authorizationParams, appState, pushedAuthorizationRequests } = options
     if (options.suggestion !== undefined) {
       const { suggestion, primary } = options
+      const { startSuggestedLink } = await linkSuggestionsFlow()
       return startSuggestedLink(
         context,
         session,
@@ -498,6 +491,7 @@ export class ServerClient<TAppState = unknown> {
     this.#refuseCrossSite(context, storeOptions, 'A connect must be started from this app')
     const session = await this.#requireSession(context, storeOptions)
     const { connection, scopes, authorizationParams, appState } = options
+    const { startConnect } = await connectedAccountsFeature()
     return startConnect(context, { session, connection, scopes, authorizationParams, appState }, storeOptions)
   }
 
@@ -536,6 +530,7 @@ export class ServerClient<TAppState = unknown> {
     if (from !== undefined && (typeof from !== 'string' || from.length > 2048)) throw new InvalidRequestError('from must be a next cursor')
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
+    const { myAccountAccessToken, CONNECTED_ACCOUNTS_SCOPES, collectPages, listAccountsPage } = await connectedAccountsFeature()
     const { token } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
     const { tenant } = context
     return collectPages(take ?? Number.POSITIVE_INFINITY, from, (cursor, pageSize) =>
@@ -557,6 +552,8 @@ export class ServerClient<TAppState = unknown> {
    * ```
    */
   async deleteConnectedAccount(id: string, storeOptions: StoreOptions): Promise<void> {
+    const { CONNECTED_ACCOUNT_ID, CONNECTED_ACCOUNTS_SCOPES, myAccountAccessToken, deleteAccount, dropConnectionTokens } =
+      await connectedAccountsFeature()
     if (typeof id !== 'string' || !CONNECTED_ACCOUNT_ID.test(id)) throw new InvalidRequestError('id must be a connected account id (cac_…)')
     const context = await this.#for(storeOptions)
     this.#refuseCrossSite(context, storeOptions, 'A disconnect must be started from this app')
@@ -579,6 +576,7 @@ export class ServerClient<TAppState = unknown> {
   async listConnectedAccountConnections(storeOptions: StoreOptions): Promise<ConnectedAccountConnection[]> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
+    const { myAccountAccessToken, CONNECTED_ACCOUNTS_SCOPES, collectPages, listConnectionsPage } = await connectedAccountsFeature()
     const { token } = await myAccountAccessToken(context, session, [CONNECTED_ACCOUNTS_SCOPES.read], storeOptions)
     const { tenant } = context
     return collectPages(Number.POSITIVE_INFINITY, undefined, (from, take) =>
@@ -606,6 +604,7 @@ export class ServerClient<TAppState = unknown> {
   ): Promise<ConnectionAccessTokenResult> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
+    const { accessTokenForConnection } = await import('./flows/token-vault.js')
     const tokenSet = await accessTokenForConnection(context, session, options, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, connection: tokenSet.connection }
   }
@@ -672,6 +671,7 @@ export class ServerClient<TAppState = unknown> {
   async getLinkSuggestions(storeOptions: StoreOptions): Promise<LinkSuggestion[]> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
+    const { linkSuggestions } = await linkSuggestionsFlow()
     const suggestions = await linkSuggestions(context, session, storeOptions.request.signal)
     return suggestions.map((entry) => ({ ...entry.suggestion }))
   }
@@ -691,6 +691,7 @@ export class ServerClient<TAppState = unknown> {
   async declineLinkSuggestion(userId: string, storeOptions: StoreOptions): Promise<void> {
     const context = await this.#for(storeOptions)
     const session = await this.#requireSession(context, storeOptions)
+    const { declineLinkSuggestion } = await linkSuggestionsFlow()
     await declineLinkSuggestion(context, session, userId, storeOptions.request.signal)
   }
 
@@ -719,7 +720,7 @@ export class ServerClient<TAppState = unknown> {
     const tokenSet =
       current && isTokenFresh(current.expiresAt)
         ? current
-        : await refreshSession(context, session, { audience, scope, keyedByScope: true }, storeOptions)
+        : await (await refreshFlow()).refreshSession(context, session, { audience, scope, keyedByScope: true }, storeOptions)
     return { token: tokenSet.accessToken, expiresAt: tokenSet.expiresAt, scope: tokenSet.scope, tokenType: tokenSet.tokenType ?? 'Bearer' }
   }
 
@@ -767,7 +768,8 @@ export class ServerClient<TAppState = unknown> {
    * await client.handleBackchannelLogout(String(form.get('logout_token')), { request, response })
    * ```
    */
-  handleBackchannelLogout(logoutToken: string, storeOptions: StoreOptions): Promise<void> {
+  async handleBackchannelLogout(logoutToken: string, storeOptions: StoreOptions): Promise<void> {
+    const { backchannelLogout } = await backchannelLogoutFlow()
     return backchannelLogout(this.#context, logoutToken, storeOptions)
   }
 }

@@ -2,19 +2,20 @@
  * @module The tenant's signing keys, and the signature checks oauth4webapi leaves to us.
  */
 
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet, errors as joseErrors } from 'jose'
 import type * as oauth from 'oauth4webapi'
 import { DiscoveryError, TimeoutError } from './errors.js'
 import { SharedPromise } from './shared-promise.js'
 import type { Tenant } from './tenant.js'
 
 /** Asymmetric algorithms only: an HS256 token "signed" with the client secret is refused. */
-const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
+export const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
 
 /** A key that is not in the set triggers one refetch, but not more often than this (ms). */
 const REFETCH_COOLDOWN = 30_000
 
-type KeySet = ReturnType<typeof createLocalJWKSet>
+/** The keys a verifier gets. */
+export type KeySet = ReturnType<typeof createLocalJWKSet>
 
 /**
  * The tenant's JSON Web Key Set: fetched once, shared by concurrent first callers, refetched once
@@ -22,13 +23,11 @@ type KeySet = ReturnType<typeof createLocalJWKSet>
  */
 export class TenantKeySet {
   readonly #tenant: Tenant
-  readonly #clientId: string
   readonly #keys = new SharedPromise<KeySet>()
   #lastRefetch = -Infinity
 
   constructor(tenant: Tenant) {
     this.#tenant = tenant
-    this.#clientId = tenant.client.client_id
   }
 
   #load(as: oauth.AuthorizationServer): Promise<KeySet> {
@@ -72,20 +71,5 @@ export class TenantKeySet {
   /** Checks only the signature (oauth4webapi has checked the claims). */
   verifySignature(token: string): Promise<unknown> {
     return this.verify((keys) => compactVerify(token, keys, { algorithms: SIGNING_ALGORITHMS }))
-  }
-
-  /** Verifies signature and the registered claims of a JWT issued by the tenant to this client. */
-  verifyJwt(token: string, options: { typ?: string; maxTokenAge?: number }): Promise<JWTPayload> {
-    return this.verify(async (keys) => {
-      const { payload } = await jwtVerify(token, keys, {
-        algorithms: SIGNING_ALGORITHMS,
-        issuer: this.#tenant.issuer.href,
-        audience: this.#clientId,
-        clockTolerance: 60,
-        ...(options.maxTokenAge === undefined ? {} : { maxTokenAge: options.maxTokenAge }),
-        ...(options.typ === undefined ? {} : { typ: options.typ }),
-      })
-      return payload
-    })
   }
 }

@@ -20,6 +20,22 @@ if grep -vE '^(dist/|tenant/package\.json$|tenant/actions/[a-z-]+\.js$|package\.
   exit 1
 fi
 
+# The lazy feature chunks are loaded by import()/require() of a relative path: every one that a
+# built file names must be in the tarball, or an app fails only when it first uses that feature.
+mkdir "$tmp/unpacked" && tar -xzf "$tarball" -C "$tmp/unpacked"
+node -e '
+  const { readdirSync, readFileSync, existsSync } = require("node:fs")
+  const dir = process.argv[1]
+  const missing = []
+  for (const name of readdirSync(dir).filter((file) => /\.(c?js)$/.test(file))) {
+    const code = readFileSync(`${dir}/${name}`, "utf8")
+    for (const [, target] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\(\s*)["\x27](\.\/[^"\x27]+)["\x27]/g)) {
+      if (!existsSync(`${dir}/${target}`)) missing.push(`${name} -> ${target}`)
+    }
+  }
+  if (missing.length > 0) { console.error(`chunks named but not packed:\n${missing.join("\n")}`); process.exit(1) }
+' "$tmp/unpacked/package/dist"
+
 npx --no-install publint run --strict --pack false "$tarball"
 # attw reads the tarball it is given and leaves it alone; publint got the same bytes.
 npx --no-install attw --profile node16 --no-emoji --no-color "$tarball"

@@ -1,10 +1,11 @@
 /**
- * @module The cookie codec: JWE (`dir`, A256GCM, through jose) under keys derived by HKDF per secret and
+ * @module The cookie codec: JWE (`dir`, A256GCM, see `jwe.ts`) under keys derived by HKDF per secret and
  * purpose, so secrets rotate and a cookie of one kind never decrypts as another.
  */
 
-import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose'
+import { base64url } from 'jose'
 import { ConfigurationError } from '../errors.js'
+import { compactDecrypt, compactEncrypt, keyIdOf } from './jwe.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -79,7 +80,7 @@ export class CookieCodec {
     const [current] = await this.#derived()
     if (!current) throw NO_SECRET()
     const plaintext = encoder.encode(JSON.stringify({ p: payload, exp: expiresAt }))
-    return new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid }).encrypt(current.key)
+    return compactEncrypt(plaintext, current.key, current.kid)
   }
 
   /** Decrypts a value; tampered, foreign, expired or malformed values give `undefined`, never a throw. */
@@ -90,28 +91,18 @@ export class CookieCodec {
       if (!result) this.#recent.delete(value)
       return result
     }
-    let kid: unknown
-    try {
-      kid = decodeProtectedHeader(value).kid
-    } catch {
-      return undefined
-    }
+    const kid = keyIdOf(value)
+    if (kid === undefined) return undefined
     const keys = await this.#derived()
     const index = keys.findIndex((key) => key.kid === kid)
     const key = keys[index]
     if (!key) return undefined
-    try {
-      const { plaintext } = await compactDecrypt(value, key.key, {
-        keyManagementAlgorithms: ['dir'],
-        contentEncryptionAlgorithms: ['A256GCM'],
-      })
-      const text = decoder.decode(plaintext)
-      const result = accept<T>(text, index > 0)
-      if (result && this.#capacity > 0) this.#remember(value, { plaintext: text, rotated: index > 0 })
-      return result
-    } catch {
-      return undefined
-    }
+    const plaintext = await compactDecrypt(value, key.key)
+    if (!plaintext) return undefined
+    const text = decoder.decode(plaintext)
+    const result = accept<T>(text, index > 0)
+    if (result && this.#capacity > 0) this.#remember(value, { plaintext: text, rotated: index > 0 })
+    return result
   }
 
   #remember(value: string, decrypted: { plaintext: string; rotated: boolean }): void {

@@ -19,7 +19,6 @@ import { appOrigin } from '../urls.js'
 import { type AuthorizeMode, type FlowParameters, mergeAuthorizationParams } from './authorization-params.js'
 import type { FlowContext } from './context.js'
 import { checkPinnedOrganization, requestedOrganization } from './organization.js'
-import { pushAuthorizationRequest } from './par.js'
 
 interface CommonAuthorizeRequest {
   authorizationParams?: AuthorizationParameters | undefined
@@ -83,7 +82,7 @@ function transactionFor(request: AuthorizeRequest, fields: AuthorizeTransactionF
  * Starts login, link or unlink: merges the parameters, creates PKCE, `state` and `nonce`, stores
  * the transaction under its `state`, and returns Auth0's `/authorize` URL: with every parameter,
  * or, with pushed authorization requests, with only `client_id` and the `request_uri` the
- * parameters were pushed under (see {@link pushAuthorizationRequest}).
+ * parameters were pushed under (see `pushAuthorizationRequest` in `par.ts`).
  *
  * @throws {InvalidRequestError} when link or unlink names no valid connection, the organization
  *   differs from the configured `organization`, the organization or
@@ -147,6 +146,7 @@ export async function startAuthorization(context: FlowContext, request: Authoriz
   if (request.pushedAuthorizationRequests ?? config.pushedAuthorizationRequests) {
     parameters.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier))
     // Stored only once the tenant accepted the push: a refused start leaves no transaction behind.
+    const { pushAuthorizationRequest } = await import('./par.js')
     const requestUri = await pushAuthorizationRequest(context, as, parameters, storeOptions.request.signal)
     await context.transactionStore.set(state, transaction, storeOptions)
     url.searchParams.set('client_id', config.clientId)

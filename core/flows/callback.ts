@@ -20,7 +20,6 @@ import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../
 import type { AuthorizeTransactionData, Continuation, FlowKind, StoreOptions, TransactionData } from '../stores.js'
 import { parseTransaction } from '../transaction.js'
 import { exchangeCode } from './code-exchange.js'
-import { completeConnect } from './connect.js'
 import type { FlowContext } from './context.js'
 import { startLink } from './link.js'
 import {
@@ -176,6 +175,7 @@ export async function finishCallback(context: FlowContext, taken: TakenCallback,
   const responder = transaction.flow === 'connect' ? { ...as, authorization_response_iss_parameter_supported: false } : as
   const validated = validateAuthorizationResponse(context, responder, params, transaction.state)
   if (transaction.flow === 'connect') {
+    const { completeConnect } = await import('../features/connected-accounts.js')
     const { session, connectedAccount } = await completeConnect(context, transaction, validated, storeOptions)
     return { flow: 'connect', appState: transaction.appState, session, connectedAccount, continuation: undefined }
   }

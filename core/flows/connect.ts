@@ -6,18 +6,14 @@
 
 import * as oauth from 'oauth4webapi'
 import { InvalidCallbackError, InvalidRequestError, MissingSessionError, UserMismatchError } from '../errors.js'
-import {
-  CONNECTED_ACCOUNTS_SCOPES,
-  type ConnectedAccount,
-  type ConnectRequestBody,
-  completeConnectRequest,
-  createConnectRequest,
-} from '../my-account-api.js'
+import { type ConnectedAccount, type ConnectRequestBody, completeConnectRequest, createConnectRequest } from '../my-account-api.js'
+import { CONNECTED_ACCOUNTS_SCOPES } from '../my-account-base.js'
 import type { AuthorizationParameters } from '../options.js'
 import { nowInSeconds, type SessionData } from '../session.js'
 import type { ConnectTransactionData, StoreOptions } from '../stores.js'
 import { appOrigin } from '../urls.js'
 import { isConnectionName } from './authorize.js'
+import { checkedScopes } from './connect-scopes.js'
 import type { FlowContext } from './context.js'
 import { myAccountAccessToken } from './my-account-token.js'
 
@@ -30,31 +26,6 @@ export interface ConnectRequest {
   /** Parameters for the identity provider's authorization request (`authorization_params`). */
   authorizationParams?: AuthorizationParameters | undefined
   appState?: unknown
-}
-
-// The My Account API's documented bounds: 1–100 scopes of 1–255 characters.
-const MAX_SCOPES = 100
-const MAX_SCOPE_LENGTH = 255
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const SCOPE_TOKEN = /^[^\s\u0000-\u001f\u007f"\\]+$/
-
-/**
- * `scopes` checked against the My Account API's bounds, duplicates dropped; `undefined` for none.
- *
- * @throws {InvalidRequestError} when there are too many, or one is too long or not a single token.
- */
-export function checkedScopes(scopes: readonly string[] | undefined): string[] | undefined {
-  if (scopes === undefined) return undefined
-  if (!Array.isArray(scopes) || scopes.length > MAX_SCOPES) {
-    throw new InvalidRequestError(`scopes must be a list of at most ${MAX_SCOPES} scopes`)
-  }
-  for (const scope of scopes) {
-    if (typeof scope !== 'string' || scope.length > MAX_SCOPE_LENGTH || !SCOPE_TOKEN.test(scope)) {
-      throw new InvalidRequestError(`each scope must be one token of at most ${MAX_SCOPE_LENGTH} characters`)
-    }
-  }
-  const unique = [...new Set(scopes)]
-  return unique.length > 0 ? unique : undefined
 }
 
 /** The identity provider's parameters: the per-call ones, as strings, without our `redirect_uri`. */

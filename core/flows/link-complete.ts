@@ -19,9 +19,8 @@ import type { SessionData } from '../session.js'
 import type { AuthorizeTransactionData, LinkingTransaction, LinkTransactionData, StoreOptions, UnlinkTransactionData } from '../stores.js'
 import { exchangeCode } from './code-exchange.js'
 import type { FlowContext } from './context.js'
-import { linkIntoSuggested, type VerifiedSignIn } from './link-suggestion-primary.js'
-import { checkSuggestedSignIn, forgetLinkSuggestions } from './link-suggestions.js'
-import { mergeMetadataBeforeLink } from './merge-metadata.js'
+import { forgetLinkSuggestions } from './link-suggestion-cache.js'
+import type { VerifiedSignIn } from './link-suggestion-primary.js'
 import { checkOrganization } from './organization.js'
 
 /** The ID token claim the kit's Action sets once it linked or unlinked (DESIGN §15). */
@@ -101,8 +100,10 @@ export async function completeLinkSecondary(
   const { suggested } = transaction.linking
   if (suggested) {
     // Exactly the suggested user, or nothing happens: not another account of the same provider.
+    const { checkSuggestedSignIn } = await import('./link-suggestions.js')
     checkSuggestedSignIn(suggested, claims.sub)
     if (suggested.primary === 'other') {
+      const { linkIntoSuggested } = await import('./link-suggestion-primary.js')
       const swapped = await linkIntoSuggested(context, transaction, session, signIn, storeOptions)
       await runLinkHook(context, 'link', claims.sub, swapped.identity, session.user.sub, storeOptions.request)
       return swapped
@@ -132,7 +133,10 @@ export async function completeLinkSecondary(
   }
   const body: LinkSecondary = managementApi.usesAppClient ? { linkWith: idToken } : { provider: first.provider, userId: first.user_id }
   // Auth0 discards the secondary's metadata when it links: what should survive moves first.
-  await mergeMetadataBeforeLink(context, session.user.sub, claims.sub, signal)
+  if (context.config.mergeMetadata) {
+    const { mergeMetadataBeforeLink } = await import('./merge-metadata.js')
+    await mergeMetadataBeforeLink(context, session.user.sub, claims.sub, signal)
+  }
   await managementApi.linkIdentity(session.user.sub, body, signal)
   forgetLinkSuggestions(context, session)
   const identity = linkedIdentity(first)

@@ -11,7 +11,7 @@ import type { LinkedIdentity } from '../options.js'
 import { applyTokenResponse, type SessionData, userFromIdTokenClaims } from '../session.js'
 import type { AuthorizeTransactionData, StoreOptions } from '../stores.js'
 import type { FlowContext } from './context.js'
-import { forgetLinkSuggestions } from './link-suggestions.js'
+import { forgetLinkSuggestions } from './link-suggestion-cache.js'
 import { mergeMetadataBeforeLink } from './merge-metadata.js'
 
 /** A §15 sign-in whose ID token was verified (signature, `iss`, `aud`, `nonce`, `auth_time`). */

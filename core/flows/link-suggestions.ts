@@ -4,7 +4,6 @@
  * declines that keep a suggestion from coming back.
  */
 
-import type { ResolvedConfig } from '../config.js'
 import {
   ConfigurationError,
   InvalidRequestError,
@@ -16,21 +15,12 @@ import type { Identity, ManagementUserRecord } from '../management-api.js'
 import type { AuthorizationParameters } from '../options.js'
 import type { SessionData } from '../session.js'
 import type { StoreOptions } from '../stores.js'
-import type { LinkSuggestion, SuggestedLink } from '../suggestions.js'
+import type { SuggestedLink } from '../suggestions.js'
 import type { FlowContext } from './context.js'
 import { startLink } from './link.js'
+import { cacheKey, cacheOf, forgetLinkSuggestions, type ResolvedSuggestion } from './link-suggestion-cache.js'
 
-/** A suggestion with the real user id, which stays on the server (and in a link's transaction). */
-export interface ResolvedSuggestion {
-  suggestion: LinkSuggestion
-  userId: string
-}
-
-interface CachedSuggestions {
-  /** Milliseconds since the epoch. */
-  expiresAt: number
-  suggestions: ResolvedSuggestion[]
-}
+export type { ResolvedSuggestion } from './link-suggestion-cache.js'
 
 /**
  * Sessions whose suggestions are kept at once per instance. The oldest entry goes first, so a
@@ -43,27 +33,6 @@ const MAX_DECLINES = 100
 
 /** A masked id is the handle of a suggestion in forms; anything longer is not one of ours. */
 const MAX_MASKED_ID_LENGTH = 300
-
-const caches = new WeakMap<ResolvedConfig, Map<string, CachedSuggestions>>()
-
-function cacheOf(context: FlowContext): Map<string, CachedSuggestions> {
-  let cache = caches.get(context.config)
-  if (!cache) {
-    cache = new Map()
-    caches.set(context.config, cache)
-  }
-  return cache
-}
-
-/** One entry per signed-in session (its `sid`, else its start), per Auth0 domain. */
-function cacheKey(context: FlowContext, session: SessionData): string {
-  return `${context.tenant.issuer.href}\n${session.user.sub}\n${session.internal.sid ?? session.internal.createdAt}`
-}
-
-/** Drops the session's cached suggestions, after a decline or a link changed what they would be. */
-export function forgetLinkSuggestions(context: FlowContext, session: SessionData): void {
-  cacheOf(context).delete(cacheKey(context, session))
-}
 
 /**
  * The email suggestions are looked up by: only one Auth0 (or the identity provider) says the

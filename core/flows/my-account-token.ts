@@ -5,7 +5,7 @@
  */
 
 import { MissingRefreshTokenError, MyAccountApiError, TokenExchangeError } from '../errors.js'
-import { CONNECTED_ACCOUNTS_SCOPES, myAccountAudience } from '../my-account-api.js'
+import { CONNECTED_ACCOUNTS_SCOPES, myAccountAudience } from '../my-account-base.js'
 import { isTokenFresh, type SessionData, scopeList } from '../session.js'
 import type { StoreOptions } from '../stores.js'
 import type { FlowContext } from './context.js'

@@ -5,7 +5,7 @@
 
 import { checkAccessTokenRequest } from '../access-token-policy.js'
 import { requestContext } from '../flows/context.js'
-import { myAccountAudience } from '../my-account-api.js'
+import { myAccountAudience } from '../my-account-base.js'
 import { json } from '../responses.js'
 import { DEFAULT_AUDIENCE } from '../session.js'
 import type { BodyRoute } from './route.js'

@@ -6,7 +6,6 @@
 
 import { InvalidRequestError } from '../errors.js'
 import { startLink } from '../flows/link.js'
-import { startSuggestedLink } from '../flows/link-suggestions.js'
 import { startUnlink } from '../flows/unlink.js'
 import { safeReturnTo } from '../safety.js'
 import type { LoginFirstRoute } from './route.js'
@@ -38,8 +37,9 @@ export const link: LoginFirstRoute<'link'> = {
     const connectionScope = params.get('connectionScope') ?? undefined
     return { flow: 'link', connection, returnTo, ...(connectionScope ? { connectionScope } : {}) }
   },
-  resume(context, next, session, appState, storeOptions) {
+  async resume(context, next, session, appState, storeOptions) {
     if ('suggestion' in next) {
+      const { startSuggestedLink } = await import('../flows/link-suggestions.js')
       return startSuggestedLink(context, session, { suggestion: next.suggestion, primary: next.primary, appState }, storeOptions)
     }
     return startLink(context, { connection: next.connection, connectionScope: next.connectionScope, session, appState }, storeOptions)

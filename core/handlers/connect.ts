@@ -5,7 +5,6 @@
 
 import { InvalidRequestError } from '../errors.js'
 import { isConnectionName } from '../flows/authorize.js'
-import { startConnect } from '../flows/connect.js'
 import { safeReturnTo } from '../safety.js'
 import { scopesOf } from './request.js'
 import type { LoginFirstRoute } from './route.js'
@@ -25,7 +24,8 @@ export const connect: LoginFirstRoute<'connect'> = {
     const returnTo = safeReturnTo(params.get('returnTo'), origin)
     return { flow: 'connect', connection, returnTo, ...(scopes ? { scopes } : {}) }
   },
-  resume(context, { connection, scopes }, session, appState, storeOptions) {
+  async resume(context, { connection, scopes }, session, appState, storeOptions) {
+    const { startConnect } = await import('../features/connected-accounts.js')
     return startConnect(context, { session, connection, scopes, appState }, storeOptions)
   },
 }

@@ -6,9 +6,6 @@
 import { InvalidRequestError, MissingSessionError } from '../errors.js'
 import { isConnectionName } from '../flows/authorize.js'
 import { requestContext } from '../flows/context.js'
-import { myAccountAccessToken } from '../flows/my-account-token.js'
-import { dropConnectionTokens } from '../flows/token-vault.js'
-import { CONNECTED_ACCOUNTS_SCOPES, collectPages, deleteAccount, listAccountsPage } from '../my-account-api.js'
 import { json, redirect } from '../responses.js'
 import { safeReturnTo } from '../safety.js'
 import { requestParameters } from './request.js'
@@ -50,6 +47,8 @@ export const disconnect: BodyRoute<'disconnect'> = {
       const context = await requestContext(instance, request)
       const session = await client.getSession(storeOptions)
       if (!session) throw new MissingSessionError('Sign in first: there is no session')
+      const { CONNECTED_ACCOUNTS_SCOPES, myAccountAccessToken, collectPages, listAccountsPage, deleteAccount, dropConnectionTokens } =
+        await import('../features/connected-accounts.js')
       const scopes = [CONNECTED_ACCOUNTS_SCOPES.read, CONNECTED_ACCOUNTS_SCOPES.delete] as const
       const { token, session: current } = await myAccountAccessToken(context, session, scopes, storeOptions)
       const signal = request.signal

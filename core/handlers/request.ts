@@ -4,7 +4,7 @@
  */
 
 import { InvalidRequestError } from '../errors.js'
-import { checkedScopes } from '../flows/connect.js'
+import { checkedScopes } from '../flows/connect-scopes.js'
 import type { AuthorizationParameters } from '../options.js'
 import { readBoundedForm } from '../request-body.js'
 import type { HandlerAppState } from './route.js'
