@@ -26,10 +26,14 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   sourcemap: true,
-  // The optional features are lazy chunks (`import()` in core/), loaded on a feature's first
-  // use; ESM and CJS are split alike. The CJS build loads them with `import()` too (Node,
-  // webpack and turbopack resolve it; a `require` wrapped for CJS would be esbuild's
-  // `__require` shim, which bundlers cannot follow).
+  // The optional features are lazy chunks of the ESM build (`import()` in core/), loaded on a
+  // feature's first use, so an app bundler ships only what the app turns on. The CJS build is
+  // not split: each entry inlines its lazy modules (esbuild turns their `import()` into a
+  // promise of the bundled module), so a CommonJS consumer without ESM support (Jest without
+  // `--experimental-vm-modules`) never has to load a chunk with `import()`.
   splitting: true,
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.splitting = false
+  },
   treeshake: true,
 })

@@ -16,18 +16,19 @@
 //
 // Until the split every feature was a ServerClient method every app shipped: the app bundle was
 // 51.3 KB against server-js's 36.5 KB. Lazy features, and Web Crypto (and a few claim checks) in
-// place of jose's JWE, JWT signing, key import and jwtVerify, brought the initial code to 44.2 KB (40.0 KB as one file). The target
+// place of jose's JWE, JWT signing, key import and jwtVerify, brought the initial code to 44.2 KB (40.0 KB as one file); checking a stored transaction's
+// shape once and refusing cross-site link starts in app code added 0.7 KB (44.9 KB). The target
 // (at most server-js's size) is not reached: docs/size.md says what is left and why.
 
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 // The app's initial code, per chunk: what was reached, not yet the target (server-js's size).
-const APP_BUDGET_BYTES = 44.5 * 1024
+const APP_BUDGET_BYTES = 45 * 1024
 // Every feature, lazy chunks inlined: 33.4 KB before the split; the code that replaced jose's JWE,
 // JWT signing and key import is the kit's own now (jose is external here), and each lazy module
-// costs esbuild a small wrapper when it is inlined.
-const CORE_BUDGET_BYTES = 36 * 1024
+// costs esbuild a small wrapper when it is inlined (36.4 KB with the transaction check).
+const CORE_BUDGET_BYTES = 36.5 * 1024
 const root = new URL('..', import.meta.url).pathname
 const analyze = process.argv.includes('--analyze')
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
