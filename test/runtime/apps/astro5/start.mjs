@@ -1,5 +1,5 @@
 /**
- * @module Serves the Astro 5 build of examples/astro (test/.generated/astro5/dist, @astrojs/node
+ * @module Serves the Astro 5 or 6 build of examples/astro (test/.generated/astroN/dist, @astrojs/node
  * standalone) on HOST:PORT and prints `LISTENING <port>`, as examples/astro/start.js does for
  * Astro 7, minus the built-in emulator (the test passes AUTH0_*).
  */
