@@ -87,7 +87,9 @@ export function astroFixture(major: number, node: string): AstroFixture {
     version,
     async build() {
       mkdirSync(work, { recursive: true })
-      for (const file of ['package.json', 'package-lock.json', 'start.mjs']) cpSync(`${fixture}${file}`, `${work}${file}`)
+      for (const file of ['package.json', 'package-lock.json']) cpSync(`${fixture}${file}`, `${work}${file}`)
+      // One server script for every fixture: it only differs by the build next to it.
+      cpSync(fileURLToPath(new URL('./apps/astro-start.mjs', import.meta.url)), `${work}start.mjs`)
       const lock = createHash('sha256')
         .update(readFileSync(`${fixture}package-lock.json`))
         .digest('hex')
