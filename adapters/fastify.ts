@@ -14,9 +14,9 @@ import {
   type RequestAuth,
   safeReturnTo,
 } from '../core/index.js'
-import { authRoutePaths } from './auth-routes.js'
+import { authRoutePaths, isAuthPath } from './auth-routes.js'
 import { optionsFromEnv, readRecord } from './env.js'
-import { InvalidHostError, requestUrl, toRequest } from './node/request.js'
+import { InvalidHostError, requestUrl, sessionRequest, toRequest } from './node/request.js'
 
 export type { CookieSink, RequestAuth } from '../core/index.js'
 
@@ -82,7 +82,7 @@ const plugin: FastifyPluginAsync<Auth0PluginOptions> = async (fastify, options) 
       // The Web request is built only when a method is first called: most reads never need one.
       state.bound ??= bindRequest(
         state.auth,
-        () => toRequest(this.raw, undefined, { headersOnly: true }),
+        () => sessionRequest(this.raw),
         (cookie) => state.reply.header('set-cookie', cookie.header),
       )
       return state.bound
@@ -93,8 +93,7 @@ const plugin: FastifyPluginAsync<Auth0PluginOptions> = async (fastify, options) 
   // would refuse a urlencoded POST (no parser) with 415 before any route ran.
   fastify.addHook('onRequest', async (request, reply) => {
     seen.set(request, { auth, reply, loginPath })
-    const [path = ''] = request.url.split('?', 1)
-    if (!paths.has(path) && !paths.has(safePath(request))) return
+    if (!isAuthPath(paths, request.url)) return
     let web: Request
     try {
       web = toRequest(request.raw, reply.raw)
@@ -106,15 +105,6 @@ const plugin: FastifyPluginAsync<Auth0PluginOptions> = async (fastify, options) 
     const response = await auth.handler(web)
     if (response) return sendWeb(reply, response)
   })
-}
-
-/** The path a URL parser sees (dot segments, `%`-escapes): what the core would route on. */
-function safePath(request: FastifyRequest): string {
-  try {
-    return requestUrl(request.raw).pathname
-  } catch {
-    return ''
-  }
 }
 
 // Not encapsulated (what fastify-plugin does): `request.auth` and the hook reach the routes of the

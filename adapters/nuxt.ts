@@ -12,7 +12,7 @@ import {
   createAuth as createCoreAuth,
   type RequestAuth,
 } from '../core/index.js'
-import { authRoutePaths } from './auth-routes.js'
+import { authRoutePaths, isAuthPath } from './auth-routes.js'
 import { optionsFromEnv, readRecord } from './env.js'
 
 export type { CookieSink, RequestAuth } from '../core/index.js'
@@ -63,7 +63,7 @@ export function auth0Middleware(source: Auth<unknown> | (() => Auth<unknown>)): 
   return defineEventHandler(async (event) => {
     auth ??= typeof source === 'function' ? source() : source
     paths ??= authRoutePaths(auth)
-    if (paths.has(event.path.split('?', 1)[0] ?? '') || paths.has(getRequestURL(event).pathname)) {
+    if (isAuthPath(paths, event.path)) {
       const response = await auth.handler(toWebRequest(event))
       if (response) return sendWebResponse(event, response)
     }

@@ -5,7 +5,7 @@
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { type Auth, bindRequest, type RequestAuth } from '../../core/index.js'
-import { authRoutePaths } from '../auth-routes.js'
+import { authRoutePaths, isAuthPath } from '../auth-routes.js'
 import { InvalidHostError, requestTarget, sessionRequest, toRequest } from './request.js'
 import { sendError, sendResponse } from './response.js'
 
@@ -40,23 +40,6 @@ function requestAuthOf(auth: Auth<unknown>, req: IncomingMessage, res: ServerRes
       if (!res.headersSent) res.appendHeader('set-cookie', cookie.header)
     },
   )
-}
-
-/**
- * True when `target` (`/auth/login?x`) names one of the auth paths. Plain paths are looked up as
- * they are; only a path a URL parser could rewrite (dot segments, `\`, `%`, an absolute-form
- * target) is normalised first, so an app path costs no URL at all.
- */
-function isAuthPath(paths: Set<string>, target: string): boolean {
-  const query = target.indexOf('?')
-  const path = query === -1 ? target : target.slice(0, query)
-  if (paths.has(path)) return true
-  if (path.charCodeAt(0) === 47 && !/\/\.|[%\\]/.test(path)) return false
-  try {
-    return paths.has(new URL(target, 'http://localhost').pathname)
-  } catch {
-    return false
-  }
 }
 
 /**
