@@ -9,6 +9,38 @@ const LABELS = { github: 'GitHub', 'google-oauth2': 'Google', 'Username-Password
 /** @param {string} connection */
 export const label = (connection) => LABELS[/** @type {keyof typeof LABELS} */ (connection)] ?? connection
 
+/**
+ * What a card shows when Auth0 could not be asked (a missing Management API grant on a real
+ * tenant, say): the error's code and message, so the page still renders.
+ * @param {unknown} error
+ */
+export function problemOf(error) {
+  const code = /** @type {{ code?: unknown }} */ (error)?.code
+  return { code: typeof code === 'string' ? code : 'internal_error', message: error instanceof Error ? error.message : 'failed' }
+}
+
+/**
+ * The identities card's data: `{ identities }`, or `{ identitiesProblem }` when `read` fails.
+ * @template T
+ * @param {() => Promise<T>} read
+ */
+export const identitiesOf = (read) =>
+  read().then(
+    (identities) => ({ identities }),
+    (error) => ({ identitiesProblem: problemOf(error) }),
+  )
+
+/**
+ * The connected-accounts card's data: `{ connectedAccounts }`, or `{ connectedProblem }` when `read` fails.
+ * @template T
+ * @param {() => Promise<T>} read
+ */
+export const connectedAccountsOf = (read) =>
+  read().then(
+    (connectedAccounts) => ({ connectedAccounts }),
+    (error) => ({ connectedProblem: problemOf(error) }),
+  )
+
 const STYLE = `
   * { box-sizing: border-box }
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; background: #f3f4f8; color: #1d2330; margin: 0 }

@@ -5,7 +5,7 @@ import http from 'node:http'
 import { doctor } from 'auth0-link-kit/doctor'
 import { createAuth, toNodeListener } from 'auth0-link-kit/node'
 import { createAuth0Emulator } from 'auth0-link-kit/testing'
-import { renderPage } from './page.js'
+import { connectedAccountsOf, identitiesOf, renderPage } from './page.js'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? 'localhost'
@@ -90,18 +90,6 @@ const options = {
 const auth = createAuth(options)
 
 /**
- * The user's identities from Auth0's Management API, the same call a real tenant answers when
- * the app has the Management API grant with `read:users`; otherwise the reason, for the page.
- */
-async function identitiesOf(storeOptions) {
-  try {
-    return { identities: await auth.client.getIdentities(storeOptions) }
-  } catch (error) {
-    return { identitiesProblem: { code: error.code ?? 'internal_error', message: error.message } }
-  }
-}
-
-/**
  * Other accounts the user may have made with the same verified email. A nicety: when Auth0
  * cannot be asked (no grant, an outage), the page simply shows no card.
  */
@@ -113,15 +101,6 @@ async function suggestionsOf(storeOptions) {
   } catch (error) {
     console.warn(`link suggestions unavailable: ${error.code ?? 'internal_error'}`)
     return {}
-  }
-}
-
-/** The user's connected accounts (My Account API), or the reason they could not be read. */
-async function connectedAccountsOf(storeOptions) {
-  try {
-    return { connectedAccounts: await auth.client.listConnectedAccounts({}, storeOptions) }
-  } catch (error) {
-    return { connectedProblem: { code: error.code ?? 'internal_error', message: error.message } }
   }
 }
 
@@ -160,9 +139,9 @@ async function app(request) {
   const token = user && tokenButton ? await providerTokenOf(request, storeOptions) : {}
   const html = renderPage({
     user,
-    ...(user ? await identitiesOf(storeOptions) : {}),
+    ...(user ? await identitiesOf(() => auth.client.getIdentities(storeOptions)) : {}),
     ...(user ? await suggestionsOf(storeOptions) : {}),
-    ...(user ? await connectedAccountsOf(storeOptions) : {}),
+    ...(user ? await connectedAccountsOf(() => auth.client.listConnectedAccounts({}, storeOptions)) : {}),
     ...token,
     linkable: LINKABLE,
     connectable: CONNECTABLE,

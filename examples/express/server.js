@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module'
 import { Auth0LinkKitError, MissingSessionError } from 'auth0-link-kit'
 import { authMiddleware, createAuth } from 'auth0-link-kit/node'
-import { esc, renderPage } from '../demo/page.js'
+import { connectedAccountsOf, esc, identitiesOf, renderPage } from '../demo/page.js'
 import { startEmulatorUnlessTenant } from '../shared-emulator.js'
 
 const LINKABLE = ['github', 'google-oauth2']
@@ -36,34 +36,6 @@ app.use(express.urlencoded({ extended: false }))
 app.get('/hello', (_req, res) => {
   res.type('text/plain').send(`hello from express ${expressVersion} on node ${process.version}`)
 })
-
-/** The user's identities for the page, or why they could not be read (a missing Management API grant on a real tenant, say). */
-async function identitiesOf(read) {
-  try {
-    return { identities: await read() }
-  } catch (error) {
-    return {
-      identitiesProblem: {
-        code: typeof error?.code === 'string' ? error.code : 'internal_error',
-        message: error instanceof Error ? error.message : 'failed',
-      },
-    }
-  }
-}
-
-/** The user's connected accounts (My Account API) for the page, or why they could not be read. */
-async function connectedAccountsOf(read) {
-  try {
-    return { connectedAccounts: await read() }
-  } catch (error) {
-    return {
-      connectedProblem: {
-        code: typeof error?.code === 'string' ? error.code : 'internal_error',
-        message: error instanceof Error ? error.message : 'failed',
-      },
-    }
-  }
-}
 
 app.get(
   '/',

@@ -6,23 +6,9 @@ import { auth0, requiresAuth } from 'auth0-link-kit/hono'
 import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
-import { esc, renderPage } from '../demo/page.js'
+import { esc, identitiesOf, renderPage } from '../demo/page.js'
 
 const LINKABLE = ['github', 'google-oauth2']
-
-/**
- * The user's identities for the page, or why they could not be read (the Management API grant
- * missing on a real tenant, say), so the page still renders.
- * @param {import('hono').Context} c
- */
-async function identitiesOf(c) {
-  try {
-    return { identities: await c.var.auth.getIdentities() }
-  } catch (error) {
-    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : 'internal_error'
-    return { identitiesProblem: { code, message: error instanceof Error ? error.message : 'failed' } }
-  }
-}
 
 /** The connection named in a posted form, or undefined. @param {import('hono').Context} c */
 async function postedConnection(c) {
@@ -42,7 +28,7 @@ export function createApp({ auth, runtime, mode }) {
 
   app.get('/', async (c) => {
     const user = await c.var.auth.getUser()
-    const html = renderPage({ user, ...(user ? await identitiesOf(c) : {}), linkable: LINKABLE, mode })
+    const html = renderPage({ user, ...(user ? await identitiesOf(() => c.var.auth.getIdentities()) : {}), linkable: LINKABLE, mode })
     c.header('cache-control', 'no-store')
     return c.html(html)
   })
