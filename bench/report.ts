@@ -1,6 +1,6 @@
 import type { BreakdownRow } from './breakdown.js'
 import type { OperationName } from './flows.js'
-import { compareFrameworks, type FrameworkMeasurement } from './frameworks.js'
+import { compareFrameworks, type FrameworkComparison, type FrameworkMeasurement } from './frameworks.js'
 import { compareHono, type HonoMeasurement } from './hono.js'
 import type { HttpMeasurement } from './http.js'
 import { HTTP_TARGETS } from './http.js'
@@ -251,6 +251,19 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
     const percent = (n: number) => (Number.isNaN(n) ? '–' : `${Math.round(n * 100)} %`)
     const perSecond = (n: number | undefined) => (n === undefined ? '–' : integer(n))
     const times = (n: number) => (Number.isNaN(n) ? '–' : ratio(n))
+    // One row layout for both sections: ours, the peer, the ceiling, their ratios, then CPU per request.
+    const frameworkRow = (c: FrameworkComparison) => [
+      c.operation,
+      integer(c.ours),
+      perSecond(c.peer),
+      perSecond(c.ceiling),
+      times(c.ratio),
+      percent(c.shareOfCeiling),
+      perSecond(c.oursCpu),
+      perSecond(c.peerCpu),
+      perSecond(c.ceilingCpu),
+      times(c.cpuRatio),
+    ]
     parts.push(
       `## Nuxt over HTTP: our middleware vs @auth0/auth0-nuxt ${env.auth0Nuxt} (Nuxt ${env.nuxt}, one build, Node ${env.node22 ?? '22 missing'})\n\n` +
         'One `nuxt build` of bench/servers/nuxt carries both libraries; BENCH_AUTH picks which answers when each server process starts ' +
@@ -278,18 +291,7 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
             'Nuxt alone',
             'theirs/ours CPU',
           ],
-          nuxt.map((c) => [
-            c.operation,
-            integer(c.ours),
-            perSecond(c.peer),
-            perSecond(c.ceiling),
-            times(c.ratio),
-            percent(c.shareOfCeiling),
-            perSecond(c.oursCpu),
-            perSecond(c.peerCpu),
-            perSecond(c.ceilingCpu),
-            times(c.cpuRatio),
-          ]),
+          nuxt.map(frameworkRow),
         ),
       )
     parts.push(
@@ -313,18 +315,7 @@ export function renderMarkdown(report: BenchReport, ours: string, theirs: string
             'Fastify alone',
             'Node adapter / plugin CPU',
           ],
-          fastify.map((c) => [
-            c.operation,
-            integer(c.ours),
-            perSecond(c.peer),
-            perSecond(c.ceiling),
-            times(c.ratio),
-            percent(c.shareOfCeiling),
-            perSecond(c.oursCpu),
-            perSecond(c.peerCpu),
-            perSecond(c.ceilingCpu),
-            times(c.cpuRatio),
-          ]),
+          fastify.map(frameworkRow),
         ),
       )
     for (const skipped of report.frameworksSkipped) parts.push(`Not measured: ${skipped}`)

@@ -15,6 +15,7 @@ import { type Auth, createAuth } from '../../core/index.js'
 import { linkKitOptions } from '../contenders.js'
 import { BenchTenant } from '../tenant.js'
 import type { ServerReady } from './fixtures.js'
+import { listenOnLoopback } from './listen.js'
 import { signInOverHttp } from './sign-in.js'
 
 export const FASTIFY_MODES = ['fastify-ours', 'node-ours', 'fastify-bare'] as const
@@ -78,13 +79,7 @@ let handle: http.RequestListener = (_req, res) => {
   res.end('starting')
 }
 const server = http.createServer((req, res) => handle(req, res))
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0))
-const port = await new Promise<number>((resolve) =>
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address()
-    resolve(typeof address === 'object' && address ? address.port : 0)
-  }),
-)
+const port = await listenOnLoopback(server)
 const origin = `http://127.0.0.1:${port}`
 const auth = mode === 'fastify-bare' ? undefined : createAuth({ ...linkKitOptions(tenant), appBaseUrl: origin })
 handle = mode === 'node-ours' ? nodeListener(auth!) : await fastifyListener(server, auth)

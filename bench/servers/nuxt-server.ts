@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url'
 import { SECRET } from '../contenders.js'
 import { BenchTenant } from '../tenant.js'
 import type { ServerReady } from './fixtures.js'
+import { listenOnLoopback } from './listen.js'
 import { signInOverHttp } from './sign-in.js'
 
 export const NUXT_LIBRARIES = ['ours', 'theirs', 'bare'] as const
@@ -52,13 +53,7 @@ const server = http.createServer((req, res) => {
   }
   listener(req, res)
 })
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0))
-const port = await new Promise<number>((resolve) =>
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address()
-    resolve(typeof address === 'object' && address ? address.port : 0)
-  }),
-)
+const port = await listenOnLoopback(server)
 const origin = `http://127.0.0.1:${port}`
 const { emulator } = tenant
 Object.assign(process.env, {
