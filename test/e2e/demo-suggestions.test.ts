@@ -1,12 +1,13 @@
 // The suggestion card of the demo, as a person uses it: a real Chromium signs Bob in (he signed
 // up twice: password, and Google with the same verified email), then clicks "Link" in one run
 // and "Not me" in another. Screenshots land in test/e2e/screenshots/.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SpawnedServer, spawnServer } from '../runtime/harness.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CHROMIUM = '/usr/bin/chromium'
@@ -14,38 +15,15 @@ const SCREENSHOTS = join(import.meta.dirname, 'screenshots')
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync']
 const CARD = 'You also have an account that signed in with Google. Link it?'
 
-/** Starts the demo (built-in emulator) on a free port; resolves once it prints `LISTENING <port>`. */
-function startDemo(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['examples/demo/server.js'], {
+/** Starts the demo (no AUTH0_*: its built-in emulator) on a free port; the harness stops it by pid, bounded. */
+function startDemo(env: Record<string, string> = {}): Promise<SpawnedServer> {
+  return spawnServer({
+    command: process.execPath,
+    args: ['examples/demo/server.js'],
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    isolatedEnv: true,
   })
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not start within 30 s:\n${output}`)), 30_000)
-    const read = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /^LISTENING (\d+)$/m.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ child, origin: `http://127.0.0.1:${match[1]}` })
-      }
-    }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the demo exited with ${code}:\n${output}`))
-    })
-  })
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  process.kill(child.pid, 'SIGTERM')
-  await exited
 }
 
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 })
@@ -59,7 +37,7 @@ async function signInAsBob(page: Page, origin: string): Promise<void> {
 }
 
 describe('the demo suggests linking Bob’s duplicate Google account', () => {
-  const demos: Array<{ child: ChildProcess; origin: string }> = []
+  const demos: Array<SpawnedServer> = []
   let context: BrowserContext | undefined
   let userDataDir: string | undefined
 
@@ -81,7 +59,7 @@ describe('the demo suggests linking Bob’s duplicate Google account', () => {
 
   afterAll(async () => {
     await context?.close().catch(() => {})
-    for (const demo of demos) await stop(demo.child)
+    for (const demo of demos) await demo.stop()
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
   })
 
@@ -90,7 +68,7 @@ describe('the demo suggests linking Bob’s duplicate Google account', () => {
     demos.push(demo)
     const page = await context!.newPage()
     const identities = page.locator('#identities li')
-    await signInAsBob(page, demo.origin)
+    await signInAsBob(page, demo.baseUrl)
     const card = page.getByRole('heading', { name: CARD })
     await visible(card)
     expect(await page.content()).not.toContain('5550003')
@@ -101,7 +79,7 @@ describe('the demo suggests linking Bob’s duplicate Google account', () => {
     await shot(page, '21-suggestion-google-sign-in')
     await page.getByRole('button', { name: /Bob \(Google\)/ }).click()
 
-    await page.waitForURL(`${demo.origin}/`)
+    await page.waitForURL(`${demo.baseUrl}/`)
     await expect.poll(() => identities.filter({ hasText: 'Google' }).count()).toBe(1)
     await expect.poll(() => card.count()).toBe(0)
     await shot(page, '22-suggestion-linked')
@@ -115,11 +93,11 @@ describe('the demo suggests linking Bob’s duplicate Google account', () => {
     const demo = await startDemo()
     demos.push(demo)
     const page = await context!.newPage()
-    await signInAsBob(page, demo.origin)
+    await signInAsBob(page, demo.baseUrl)
     const card = page.getByRole('heading', { name: CARD })
     await visible(card)
     await page.getByRole('button', { name: 'Not me', exact: true }).click()
-    await page.waitForURL(`${demo.origin}/`)
+    await page.waitForURL(`${demo.baseUrl}/`)
     await expect.poll(() => card.count()).toBe(0)
     // Nothing was linked.
     await expect.poll(() => page.locator('#identities li').filter({ hasText: 'Google' }).count()).toBe(0)

@@ -1,11 +1,12 @@
 // The demo as a person uses it: a real Chromium clicks through the real demo process (Node
 // adapter + the Auth0 emulator on loopback), and each step leaves a screenshot behind.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SpawnedServer, spawnServer } from '../runtime/harness.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CHROMIUM = '/usr/bin/chromium'
@@ -26,39 +27,15 @@ function waitForBuild(): void {
   if (existsSync('/usr/bin/flock')) execFileSync('/usr/bin/flock', ['/tmp/auth0-link-kit-build.lock', 'true'])
 }
 
-/** Starts the demo on a free port and resolves with its origin once it prints `LISTENING <port>`. */
-function startDemo(env: Record<string, string> = {}): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['examples/demo/server.js'], {
+/** Starts the demo (no AUTH0_*: its built-in emulator) on a free port; the harness stops it by pid, bounded. */
+function startDemo(env: Record<string, string> = {}): Promise<SpawnedServer> {
+  return spawnServer({
+    command: process.execPath,
+    args: ['examples/demo/server.js'],
     cwd: ROOT,
-    // No AUTH0_DOMAIN: the demo runs against its built-in emulator.
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    isolatedEnv: true,
   })
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not start within 30 s:\n${output}`)), 30_000)
-    const read = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /^LISTENING (\d+)$/m.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ child, origin: `http://127.0.0.1:${match[1]}` })
-      }
-    }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the demo exited with ${code}:\n${output}`))
-    })
-  })
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  process.kill(child.pid, 'SIGTERM')
-  await exited
 }
 
 /** Waits for `locator` to be visible; fails the test with the locator in the message otherwise. */
@@ -67,8 +44,8 @@ const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeou
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
 
 describe('the demo in a real browser', () => {
-  let demo: { child: ChildProcess; origin: string } | undefined
-  let ungrantedDemo: { child: ChildProcess; origin: string } | undefined
+  let demo: SpawnedServer | undefined
+  let ungrantedDemo: SpawnedServer | undefined
   let context: BrowserContext | undefined
   let userDataDir: string | undefined
 
@@ -92,14 +69,14 @@ describe('the demo in a real browser', () => {
 
   afterAll(async () => {
     await context?.close().catch(() => {})
-    await stop(demo?.child)
-    await stop(ungrantedDemo?.child)
+    await demo?.stop()
+    await ungrantedDemo?.stop()
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
   })
 
   it('signs in, links GitHub, lists it, unlinks it, refuses Bob’s GitHub with a 409, shows a cancelled link on the error page, and logs out', async () => {
     const page = context!.pages()[0] ?? (await context!.newPage())
-    const origin = demo!.origin
+    const origin = demo!.baseUrl
     const identities = page.locator('#identities li')
 
     await page.goto(`${origin}/`)
@@ -192,7 +169,7 @@ describe('the demo in a real browser', () => {
 
   it('connects Google Calendar, lists it with its scopes, shows a token expiry but never the token, and disconnects', async () => {
     const page = await context!.newPage()
-    const origin = demo!.origin
+    const origin = demo!.baseUrl
     const accounts = page.locator('#connected-accounts > li')
     await page.goto(`${origin}/auth/login?returnTo=/`)
     await page.getByRole('button', { name: /Alice Example/ }).click()
@@ -228,7 +205,7 @@ describe('the demo in a real browser', () => {
     // The emulator grants Management API tokens only for its own /api/v2/ audience, as Auth0 does.
     ungrantedDemo = await startDemo({ AUTH0_MANAGEMENT_AUDIENCE: 'https://not-granted.example.com/api/v2/' })
     const page = await context!.newPage()
-    const origin = ungrantedDemo.origin
+    const origin = ungrantedDemo.baseUrl
     await page.goto(`${origin}/auth/login?returnTo=/`)
     await page.getByRole('button', { name: /Alice Example/ }).click()
     await page.waitForURL(`${origin}/`)

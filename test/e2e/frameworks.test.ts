@@ -6,12 +6,13 @@
  * it: sign in, link GitHub, see it listed, unlink it, connect Google Calendar, disconnect it, log
  * out. Every step leaves a screenshot in test/e2e/screenshots/frameworks/.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { buildApp, NODE22, NODE24 } from '../runtime/build-app.js'
+import { type SpawnedServer, spawnServer } from '../runtime/harness.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CHROMIUM = '/usr/bin/chromium'
@@ -30,8 +31,6 @@ const CHROMIUM_ARGS = [
 const STEP_MS = 15_000
 /** How long an app gets to print `LISTENING <port>` (Nuxt and Astro load their whole server first). */
 const START_MS = 60_000
-/** SIGTERM, then SIGKILL after this long. */
-const STOP_GRACE_MS = 3_000
 
 interface Example {
   /** As in `npm run example:<name>` and the screenshot names. */
@@ -85,92 +84,21 @@ function waitForBuild(): void {
   if (existsSync('/usr/bin/flock')) execFileSync('/usr/bin/flock', ['/tmp/auth0-link-kit-build.lock', 'true'])
 }
 
-// A test process that dies (a timeout, Ctrl-C) must not leave an example behind.
-const running = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of running) {
-    try {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
-    } catch {
-      // Already gone.
-    }
-  }
-})
-
-interface Started {
-  child: ChildProcess
-  origin: string
-  output(): string
-}
-
 /**
- * Starts an example as its npm script does, on a free loopback port, and resolves once it prints
- * `LISTENING <port>`. Its environment has no AUTH0_* (nor anything else of this process's), so it
- * always starts its built-in emulator, whatever the machine running the tests has set.
+ * Starts an example as its npm script does, on a free loopback port, once it prints `LISTENING
+ * <port>`. Its environment has no AUTH0_* (nor anything else of this process's), so it always
+ * starts its built-in emulator, whatever the machine running the tests has set. The harness
+ * stops it by pid (SIGTERM, then SIGKILL, bounded), also when the test process dies.
  */
-function startExample(example: Example): Promise<Started> {
-  const child = spawn(example.command, example.args, {
+function startExample(example: Example): Promise<SpawnedServer> {
+  return spawnServer({
+    command: example.command,
+    args: example.args,
     cwd: example.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    isolatedEnv: true,
+    timeout: START_MS,
   })
-  running.add(child)
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const fail = (message: string) => {
-      clearTimeout(timer)
-      // Killed by its pid: an example that never listened must not outlive the test.
-      try {
-        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL')
-      } catch {
-        // It exited just now.
-      }
-      reject(new Error(`${example.name}: ${message}\n--- output ---\n${output}`))
-    }
-    const timer = setTimeout(() => fail(`no "LISTENING <port>" within ${START_MS} ms`), START_MS)
-    const read = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /^LISTENING (\d+)\s*$/m.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        child.removeAllListeners('exit')
-        resolve({ child, origin: `http://127.0.0.1:${match[1]}`, output: () => output })
-      }
-    }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('error', (error) => fail(`could not start ${example.command}: ${error.message}`))
-    child.once('exit', (code, signal) => fail(`exited (code ${code}, signal ${signal}) before listening`))
-  })
-}
-
-/**
- * Stops `child` by its pid: SIGTERM, SIGKILL after a grace period. Says so on the console when
- * SIGTERM alone did not end it, so a hanging shutdown is on record rather than hidden by the kill.
- */
-async function stop(name: string, child: ChildProcess | undefined): Promise<void> {
-  const pid = child?.pid
-  if (!child || pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const started = performance.now()
-  try {
-    process.kill(pid, 'SIGTERM')
-  } catch {
-    // It exited just now; `exited` resolves with its exit event.
-  }
-  const timer = setTimeout(() => {
-    console.warn(`${name} (pid ${pid}) still running ${STOP_GRACE_MS} ms after SIGTERM: SIGKILL`)
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {
-      // It exited just now.
-    }
-  }, STOP_GRACE_MS)
-  await exited
-  clearTimeout(timer)
-  running.delete(child)
-  const took = performance.now() - started
-  if (took > 1_000) console.warn(`${name} (pid ${pid}) took ${Math.round(took)} ms to stop`)
 }
 
 /** Waits (bounded) for `locator` to be visible; fails with the locator in the message otherwise. */
@@ -200,7 +128,7 @@ describe('the framework examples in a real browser', () => {
 
   for (const example of EXAMPLES) {
     describe(`examples/${example.name}`, () => {
-      let app: Started | undefined
+      let app: SpawnedServer | undefined
       let context: BrowserContext | undefined
 
       beforeAll(
@@ -215,7 +143,7 @@ describe('the framework examples in a real browser', () => {
 
       afterAll(async () => {
         await context?.close()
-        await stop(example.name, app?.child)
+        await app?.stop()
       })
 
       it(`${example.name}: signs in, links GitHub, lists it, unlinks it, connects Google Calendar, disconnects it and logs out`, async () => {
@@ -226,7 +154,7 @@ describe('the framework examples in a real browser', () => {
         // A page that throws in the browser (a failed hydration, say) fails the click-through.
         const pageErrors: string[] = []
         page.on('pageerror', (error) => pageErrors.push(error.message))
-        const origin = app!.origin
+        const origin = app!.baseUrl
         const home = `${origin}/`
         const identities = page.locator('#identities > li')
         const connected = page.locator('#connected-accounts > li')

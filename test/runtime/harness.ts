@@ -112,6 +112,8 @@ export interface SpawnOptions {
   cwd?: string
   /** Added to (and overriding) this process's environment. */
   env?: Record<string, string>
+  /** Only `env`, nothing of this process's: an example that must not see the machine's AUTH0_*. */
+  isolatedEnv?: boolean
   /** Milliseconds to wait for `LISTENING <port>`. Default 30 s. */
   timeout?: number
 }
@@ -191,11 +193,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * (the process is killed then), so no test can pass without the runtime having run.
  */
 export async function spawnServer(options: SpawnOptions): Promise<SpawnedServer> {
-  const { command, args, cwd, env = {}, timeout = 30_000 } = options
+  const { command, args, cwd, env = {}, isolatedEnv = false, timeout = 30_000 } = options
   if (command.includes('/') && !existsSync(command)) {
     throw new Error(`spawnServer: the runtime binary ${command} does not exist; install the devDependencies (npm ci)`)
   }
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, args, { cwd, env: isolatedEnv ? env : { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.setEncoding('utf8')
   child.stderr.setEncoding('utf8')
