@@ -5,6 +5,7 @@ import { base64url, decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { Auth0Emulator, Auth0EmulatorOptions } from '../testing/index.js'
 import { createAuth0Emulator } from '../testing/index.js'
+import { exchangeCode } from './support/token-endpoint.js'
 
 const CALLBACK = 'https://app.example/auth/callback'
 const CLAIM = 'https://auth0-link-kit.dev/linking'
@@ -39,20 +40,7 @@ async function authorize(emulator: Auth0Emulator, params: Record<string, string>
   expect(callback.searchParams.get('state')).toBe(state)
   const code = callback.searchParams.get('code')
   if (!code) return { error: callback.searchParams.get('error'), description: callback.searchParams.get('error_description') ?? '' }
-  const tokens = await emulator.handle(
-    new Request(`${emulator.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: verifier,
-        redirect_uri: CALLBACK,
-        client_id: emulator.clientId,
-        client_secret: emulator.clientSecret,
-      }),
-    }),
-  )
+  const tokens = await exchangeCode(emulator, code, verifier, CALLBACK)
   const { id_token: idToken } = (await tokens.json()) as { id_token: string }
   return { idToken, claims: decodeJwt(idToken) }
 }
@@ -202,20 +190,7 @@ describe("the account-linking Action in 'page' interaction", () => {
     }
     const exchange = async (location: string, verifier: string) => {
       const code = new URL(location).searchParams.get('code') ?? ''
-      const response = await emulator.handle(
-        new Request(`${emulator.origin}/oauth/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code,
-            code_verifier: verifier,
-            redirect_uri: CALLBACK,
-            client_id: emulator.clientId,
-            client_secret: emulator.clientSecret,
-          }),
-        }),
-      )
+      const response = await exchangeCode(emulator, code, verifier, CALLBACK)
       return ((await response.json()) as { id_token: string }).id_token
     }
 

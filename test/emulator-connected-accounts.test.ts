@@ -5,6 +5,7 @@ import { base64url, decodeJwt } from 'jose'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Auth0Emulator } from '../testing/index.js'
 import { createAuth0Emulator } from '../testing/index.js'
+import { tokenRequest } from './support/token-endpoint.js'
 
 const CALLBACK = 'https://app.example/auth/callback'
 const TOKEN_VAULT = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token'
@@ -12,16 +13,7 @@ const random = () => base64url.encode(crypto.getRandomValues(new Uint8Array(32))
 const s256 = async (verifier: string) =>
   base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
 
-async function token(emulator: Auth0Emulator, form: Record<string, string>): Promise<Response> {
-  const body = new URLSearchParams({ ...form, client_id: emulator.clientId, client_secret: emulator.clientSecret })
-  return emulator.handle(
-    new Request(`${emulator.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-    }),
-  )
-}
+const token = (emulator: Auth0Emulator, form: Record<string, string>) => emulator.handle(tokenRequest(emulator, form))
 
 /** Signs alice in (auto interaction) and returns her refresh token. */
 async function signIn(emulator: Auth0Emulator): Promise<string> {

@@ -4,6 +4,7 @@ import { base64url, decodeJwt } from 'jose'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Auth0Emulator, Auth0EmulatorOptions } from '../testing/index.js'
 import { createAuth0Emulator } from '../testing/index.js'
+import { exchangeCode } from './support/token-endpoint.js'
 
 const CALLBACK = 'https://app.example/auth/callback'
 
@@ -63,20 +64,7 @@ async function signIn(emulator: Auth0Emulator, params: Record<string, string> = 
   const location = new URL((await emulator.handle(new Request(url))).headers.get('location') ?? '')
   const code = location.searchParams.get('code')
   if (!code) throw new Error(`no code: ${location.href}`)
-  const response = await emulator.handle(
-    new Request(`${emulator.origin}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: verifier,
-        redirect_uri: CALLBACK,
-        client_id: emulator.clientId,
-        client_secret: emulator.clientSecret,
-      }),
-    }),
-  )
+  const response = await exchangeCode(emulator, code, verifier, CALLBACK)
   return ((await response.json()) as { id_token: string }).id_token
 }
 

@@ -5,6 +5,7 @@ import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Auth0Emulator } from '../testing/index.js'
 import { auth0Handlers, createAuth0Emulator } from '../testing/index.js'
+import { exchangeCode, tokenRequest } from './support/token-endpoint.js'
 
 const CALLBACK = 'https://app.example/auth/callback'
 const LINK_SCOPE = 'openid link_account offline_access'
@@ -68,20 +69,8 @@ async function authorizeCode(emulator: Auth0Emulator, params: Record<string, str
   return { code, ...request }
 }
 
-function tokenRequest(emulator: Auth0Emulator, form: Record<string, string>, auth: 'basic' | 'post' = 'post'): Request {
-  const body = new URLSearchParams(form)
-  const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded' })
-  if (auth === 'post') {
-    body.set('client_id', emulator.clientId)
-    body.set('client_secret', emulator.clientSecret)
-  } else {
-    headers.set('authorization', `Basic ${btoa(`${emulator.clientId}:${emulator.clientSecret}`)}`)
-  }
-  return new Request(`${emulator.origin}/oauth/token`, { method: 'POST', headers, body })
-}
-
 const exchange = (emulator: Auth0Emulator, code: string, verifier: string, redirectUri = CALLBACK) =>
-  emulator.handle(tokenRequest(emulator, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri }))
+  exchangeCode(emulator, code, verifier, redirectUri)
 
 async function signIn(emulator: Auth0Emulator, params: Record<string, string> = {}) {
   const authorization = await authorizeCode(emulator, params)
